@@ -1,0 +1,228 @@
+"""`ntrack`: the command line. Every bad input ends in one clear line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot import clock
+from bot.errors import SourceError, UserError
+from bot.settings import Settings, get_settings
+
+EXIT_USER = 1
+EXIT_SOURCE = 2
+EXIT_INTERNAL = 70
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _runtime(migrate: bool | None = None):  # type: ignore[no-untyped-def]
+    from bot.app import open_runtime
+
+    return open_runtime(_settings(), migrate=migrate)
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ntrack")
+def cli() -> None:
+    """ntrack: a negotiation tracker that reads the news and tells you what changed."""
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema (Alembic head)."""
+    from db.migrate import upgrade
+    from db.session import check_connection, make_engine, redact
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    upgrade(engine)
+    click.echo(f"database at {redact(settings.database_url)} is up to date")
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, help="RSS/Atom/JSON feed: a file path or an http(s) URL (repeatable). Default: the tracker's feeds.")
+@click.option("--tracker", "tracker_slug", default=None, help="Tracker slug (default: kuril).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"articles_new": N, "changes": [...]}.')
+def ingest(sources: tuple[str, ...], tracker_slug: str | None, as_json: bool) -> None:
+    """Fetch sources once: store new articles, extract events, record changes, queue alerts."""
+    from bot.worker import extractor_for, ingest_all
+
+    rt = _runtime()
+    tracker = rt.tracker(tracker_slug)
+    locations = list(sources) or list(tracker.feeds)
+    if not locations:
+        raise UserError(f"tracker {tracker.slug!r} has no feeds: pass --source PATH_OR_URL")
+    reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
+    total_new = sum(r.articles_new for r in reports)
+    changes = [c for r in reports for c in r.changes]
+    if as_json:
+        _emit({"articles_new": total_new, "changes": changes})
+    else:
+        for r in reports:
+            state = "not modified" if r.not_modified else f"{r.articles_new} new articles, {len(r.changes)} changes"
+            note = " (first poll: recorded, no alerts)" if r.first_poll and r.changes else ""
+            click.echo(f"{r.source}: {state}{note}")
+    for failure in failures:
+        click.echo(f"ntrack: {failure}", err=True)
+    if failures:
+        sys.exit(EXIT_SOURCE)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--published", required=True, help="Publication date, YYYY-MM-DD.")
+@click.option("--tracker", "tracker_slug", default=None)
+@click.option("--title", default=None)
+@click.option("--url", default=None)
+@click.option("--json", "as_json", is_flag=True, help="FORMAT.md JSON (the default output, kept for scripts).")
+def extract(file: Path, published: str, tracker_slug: str | None, title: str | None, url: str | None, as_json: bool) -> None:
+    """Extract one article's events, no database, in the format of FORMAT.md."""
+    from bot.extract.events import Extractor
+    from bot.extract.nlp import load_nlp
+    from bot.tracker import load_tracker
+
+    day = clock.parse_day(published)
+    if not file.is_file():
+        raise UserError(f"no such file: {file}")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{file} is not UTF-8 text") from None
+    settings = _settings()
+    tracker = load_tracker(tracker_slug or settings.default_tracker, settings.trackers_dir)
+    events = Extractor(load_nlp(tracker), tracker).extract(text, day)
+    _emit({"article": {"published": day.isoformat(), "title": title, "url": url}, "events": [e.to_json() for e in events]})
+
+
+@cli.command()
+@click.option("--tracker", "tracker_slug", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def status(tracker_slug: str | None, as_json: bool) -> None:
+    """The tracker's state: upcoming events, recent developments, active deadlines."""
+    from bot.render.text import render_text
+    from bot.service import status_json
+
+    rt = _runtime()
+    tracker = rt.tracker(tracker_slug)
+    if as_json:
+        _emit(status_json(rt, tracker))
+        return
+    click.echo(render_text(_answer(rt, tracker, "status")))
+
+
+def _answer(rt: Any, tracker: Any, text: str, channel: str | None = None) -> Any:
+    from bot.service import answer
+
+    return answer(rt, tracker, text, channel=channel, platform="terminal")
+
+
+@cli.command()
+@click.argument("text", default="")
+@click.option("--tracker", "tracker_slug", default=None)
+@click.option("--channel", default=None, help="Act as if typed in this channel (for subscribe/unsubscribe).")
+def ask(text: str, tracker_slug: str | None, channel: str | None) -> None:
+    """The bot's reply to `/kuril TEXT`, rendered for a terminal."""
+    from bot.render.text import render_text
+
+    rt = _runtime()
+    click.echo(render_text(_answer(rt, rt.tracker(tracker_slug), text, channel=channel)))
+
+
+@cli.command()
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int, show_default="$PORT or 8000")
+@click.option("--host", default="0.0.0.0")
+def serve(port: int, host: str) -> None:
+    """The web process: answers from the database, never loads spaCy."""
+    import uvicorn
+
+    from bot.web import create_app
+
+    rt = _runtime()
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run every due job once and exit.")
+@click.option("--tracker", "tracker_slug", default=None)
+def worker(once: bool, tracker_slug: str | None) -> None:
+    """The scheduler: polls sources, delivers alerts, posts weekly summaries."""
+    from bot.worker import run_forever, run_once
+
+    rt = _runtime()
+    tracker = rt.tracker(tracker_slug)
+    if once:
+        for line in run_once(rt, tracker):
+            click.echo(line)
+    else:
+        run_forever(rt, tracker)
+
+
+@cli.command()
+@click.option("--database-url", default=None, help="Default: a fresh SQLite file under ./data/.")
+def demo(database_url: str | None) -> None:
+    """Replay autumn 2000 - spring 2001 from the bundled sample feed: alerts, status, weekly summary."""
+    from bot.demo import run_demo
+
+    run_demo(database_url=database_url, write=click.echo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors in one line, never a traceback (NTRACK_DEBUG=1 shows it)."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    debug = os.environ.get("NTRACK_DEBUG") == "1"
+    try:
+        cli.main(args=argv, prog_name="ntrack", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("ntrack: aborted", err=True)
+        sys.exit(EXIT_USER)
+    except click.ClickException as exc:
+        click.echo(f"ntrack: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except SourceError as exc:
+        click.echo(f"ntrack: {exc}", err=True)
+        sys.exit(EXIT_SOURCE)
+    except UserError as exc:
+        click.echo(f"ntrack: {exc}", err=True)
+        sys.exit(EXIT_USER)
+    except OperationalError as exc:
+        if debug:
+            raise
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        click.echo(f"ntrack: database error: {reason}", err=True)
+        sys.exit(EXIT_USER)
+    except SQLAlchemyError as exc:
+        if debug:
+            raise
+        click.echo(f"ntrack: database error: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"ntrack: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                   "(NTRACK_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

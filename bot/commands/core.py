@@ -1,0 +1,225 @@
+"""The command core: `/kuril TEXT` -> a neutral Reply, answered from the database. No platform here."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.commands.format import change_line, event_line, human_date
+from bot.commands.reply import Line, Reply, Section
+from bot.domain import EVENT_TYPES
+from bot.summary import weekly_summary
+from bot.tracker import Tracker
+from db import repo
+
+RECENT = timedelta(days=30)
+MAX_LIST = 50
+
+
+@dataclass(slots=True)
+class CommandContext:
+    session: Session
+    tracker: Tracker
+    tracker_id: int
+    now: datetime
+    platform: str = "terminal"
+    team_id: str = ""
+    channel: str | None = None
+    user_is_admin: bool = False
+
+
+HELP = [
+    ("status", "next events, latest developments and active deadlines (the default)"),
+    ("next", "the next scheduled meetings and visits"),
+    ("timeline [N]", "the last N events by date (default 10)"),
+    ("deadlines", "target dates and where they stand"),
+    ("events [TYPE]", "recent events, optionally one type: " + ", ".join(EVENT_TYPES)),
+    ("who NAME", "an actor's recent events and stated positions"),
+    ("search WORDS", "events and articles that mention WORDS"),
+    ("sources", "the feeds this tracker reads, and their health"),
+    ("subscribe [all|major]", "alerts in this channel (major: summits, deadlines, agreements, suspensions)"),
+    ("unsubscribe", "stop alerts in this channel"),
+    ("summary", "the weekly summary, now"),
+    ("help", "this list"),
+]
+
+
+def help_reply(ctx: CommandContext, reason: str | None = None) -> Reply:
+    cmd = ctx.tracker.command
+    lines = [Line(f"{cmd} {usage}: {what}") for usage, what in HELP]
+    return Reply(title=f"{cmd}: {ctx.tracker.title}", sections=[Section("Commands", lines)], error=reason)
+
+
+def status(ctx: CommandContext, args: list[str]) -> Reply:
+    s, tid = ctx.session, ctx.tracker_id
+    upcoming = repo.upcoming_events(session=s, tracker_id=tid, now=ctx.now, limit=5)
+    changes = repo.recent_changes(session=s, tracker_id=tid, until=ctx.now, limit=5)
+    deadlines = repo.active_deadlines(session=s, tracker_id=tid, limit=5)
+    return Reply(
+        title=f"{ctx.tracker.title}: status as of {human_date(ctx.now.date().isoformat())}",
+        sections=[
+            Section("Next", [event_line(e) for e in upcoming], "Nothing scheduled."),
+            Section("Latest developments", [change_line(c) for c in changes], "No changes recorded yet."),
+            Section("Active deadlines", [event_line(e) for e in deadlines], "No active deadlines."),
+        ],
+    )
+
+
+def next_events(ctx: CommandContext, args: list[str]) -> Reply:
+    events = repo.upcoming_events(session=ctx.session, tracker_id=ctx.tracker_id, now=ctx.now, limit=3)
+    return Reply(title="Next", sections=[Section("Scheduled and proposed", [event_line(e) for e in events], "Nothing scheduled.")])
+
+
+def _count(args: list[str], default: int = 10) -> int:
+    if not args:
+        return default
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_LIST:
+        raise CommandError(f"N must be a number from 1 to {MAX_LIST}, not {args[0]!r}")
+    return int(args[0])
+
+
+def timeline(ctx: CommandContext, args: list[str]) -> Reply:
+    n = _count(args)
+    events = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=n)
+    return Reply(title=f"Timeline (last {n})", sections=[Section("Events by date", [event_line(e) for e in events], "No events yet.")])
+
+
+def deadlines(ctx: CommandContext, args: list[str]) -> Reply:
+    events = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=20, event_type="deadline")
+    return Reply(title="Deadlines", sections=[Section("Target dates", [event_line(e) for e in events], "No deadlines recorded.")])
+
+
+def events(ctx: CommandContext, args: list[str]) -> Reply:
+    kind = args[0].lower().rstrip("s") if args else None
+    if kind == "talk":
+        kind = "talks"
+    if kind and kind not in EVENT_TYPES:
+        raise CommandError(f"unknown event type {args[0]!r} (one of {', '.join(EVENT_TYPES)})")
+    found = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=15, event_type=kind)
+    title = f"Recent {kind} events" if kind else "Recent events"
+    return Reply(title=title, sections=[Section("Events", [event_line(e) for e in found], "None recorded.")])
+
+
+def who(ctx: CommandContext, args: list[str]) -> Reply:
+    if not args:
+        raise CommandError("who needs a name, e.g. `who Putin`")
+    name = " ".join(args)
+    actor, found = repo.events_of_actor(session=ctx.session, tracker_id=ctx.tracker_id, name=name)
+    if actor is None:
+        return Reply(title=f"No one called {name!r} in this tracker", note="Try a surname, e.g. `who Mori`.")
+    statements = [e for e in found if e.type == "statement"]
+    others = [e for e in found if e.type != "statement"]
+    quotes = [
+        Line(text=f"{human_date(e.date_value)}: {ev.sentence}", source_title=ev.article.title, source_url=ev.article.url)
+        for e in statements
+        for ev in e.evidence[:1]
+    ]
+    return Reply(
+        title=actor.name,
+        sections=[Section("Recent events", [event_line(e) for e in others], "No events."),
+                  Section("Stated positions", quotes, "No statements recorded.")],
+    )
+
+
+def search(ctx: CommandContext, args: list[str]) -> Reply:
+    words = " ".join(args).strip()
+    if not words:
+        raise CommandError("search needs words, e.g. `search Brunei summit`")
+    found, articles = repo.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words)
+    art_lines = [
+        Line(text=f"{human_date(a.published.date().isoformat()) if a.published else ''} {a.title or a.url or ''}".strip(),
+             source_title=a.title, source_url=a.url)
+        for a in articles
+    ]
+    return Reply(title=f"Search: {words}", sections=[Section("Events", [event_line(e) for e in found], "No events match."),
+                                                      Section("Articles", art_lines, "No articles match.")])
+
+
+def sources(ctx: CommandContext, args: list[str]) -> Reply:
+    rows = repo.sources(session=ctx.session, tracker_id=ctx.tracker_id)
+    lines = []
+    for src in rows:
+        if src.disabled:
+            health = f"disabled after {src.error_count} failures: {src.last_error}"
+        elif src.error_count:
+            health = f"failing ({src.error_count}x): {src.last_error}"
+        elif src.last_success_at:
+            health = f"ok, last read {src.last_success_at:%Y-%m-%d %H:%M} UTC"
+        else:
+            health = "not read yet"
+        lines.append(Line(text=f"{src.title or src.url}: {health}", source_url=src.url if src.url.startswith("http") else None))
+    return Reply(title="Sources", sections=[Section("Feeds", lines, "No sources yet.")])
+
+
+def subscribe(ctx: CommandContext, args: list[str]) -> Reply:
+    if not ctx.channel:
+        raise CommandError("subscribe works in a channel")
+    level = (args[0].lower() if args else "all")
+    if level not in {"all", "major"}:
+        raise CommandError(f"subscribe takes `all` or `major`, not {args[0]!r}")
+    repo.subscribe(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform, team_id=ctx.team_id,
+                   channel=ctx.channel, level=level, now=ctx.now)
+    what = "every change" if level == "all" else "major changes (summits, deadlines, agreements, suspensions)"
+    return Reply(title=f"Subscribed: this channel will get {what} and a weekly summary.", in_channel=True)
+
+
+def unsubscribe(ctx: CommandContext, args: list[str]) -> Reply:
+    if not ctx.channel:
+        raise CommandError("unsubscribe works in a channel")
+    sub = repo.subscription(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                            team_id=ctx.team_id, channel=ctx.channel)
+    if sub is None or not sub.active:
+        return Reply(title="This channel was not subscribed.")
+    sub.active = False
+    return Reply(title="Unsubscribed: no more alerts or summaries here.", in_channel=True)
+
+
+def summary(ctx: CommandContext, args: list[str]) -> Reply:
+    return weekly_summary(session=ctx.session, tracker=ctx.tracker, tracker_id=ctx.tracker_id, now=ctx.now)
+
+
+def help_command(ctx: CommandContext, args: list[str]) -> Reply:
+    return help_reply(ctx)
+
+
+class CommandError(Exception):
+    """The command was understood but its arguments were not: the reply shows help and this reason."""
+
+
+COMMANDS: dict[str, Callable[[CommandContext, list[str]], Reply]] = {
+    "status": status, "next": next_events, "timeline": timeline, "deadlines": deadlines, "events": events,
+    "who": who, "search": search, "sources": sources, "subscribe": subscribe, "unsubscribe": unsubscribe,
+    "summary": summary, "help": help_command,
+}
+
+
+def parse(text: str) -> tuple[str, list[str]]:
+    """'timeline 5' -> ('timeline', ['5']); '' -> ('status', []); quotes group words."""
+    try:
+        words = shlex.split(text.strip())
+    except ValueError:
+        words = text.strip().replace('"', " ").replace("'", " ").split()
+    if not words:
+        return "status", []
+    return words[0].lower(), words[1:]
+
+
+def run_command(text: str, ctx: CommandContext) -> Reply:
+    """The reply to `<command> text`. Unknown or malformed commands get the help and a one-line reason."""
+    name, args = parse(text)
+    public = bool(args) and args[-1].lower() == "public"
+    if public:
+        args = args[:-1]
+    handler = COMMANDS.get(name)
+    if handler is None:
+        return help_reply(ctx, reason=f"Unknown command {name!r}.")
+    try:
+        reply = handler(ctx, args)
+    except CommandError as exc:
+        return help_reply(ctx, reason=f"{name}: {exc}.")
+    reply.in_channel = reply.in_channel or public
+    return reply

@@ -1,0 +1,86 @@
+"""Human wording of stored values: dates, statuses, event lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.commands.reply import Line
+from db import models as m
+from db import repo
+
+MONTH = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+SEASON = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+MOD = {"START": "early", "MID": "mid", "END": "late", "APPROX": "about", "BEFORE": "before", "AFTER": "after"}
+STATUS_WORD = {
+    "proposed": "proposed", "scheduled": "scheduled", "held": "held", "postponed": "postponed",
+    "cancelled": "cancelled", "agreed": "agreed", "signed": "signed", "active": "active", "met": "met",
+    "missed": "missed", "dropped": "dropped", "made": "made", "in_effect": "in effect", "lifted": "lifted",
+}
+
+
+def human_date(value: str | None, mod: str | None = None) -> str:
+    """'2000-11-15' -> '15 Nov 2000'; '2000-10-23/2000-10-24' -> '23 Oct 2000 - 24 Oct 2000'; '2000' END -> 'late 2000'."""
+    if not value:
+        return "date unknown"
+    if "/" in value:
+        a, b = value.split("/", 1)
+        return f"{human_date(a)} - {human_date(b)}"
+    text = value
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            text = f"{d.day} {MONTH[d.month - 1]} {d.year}"
+        elif len(value) == 7 and value[4] == "-" and value[5:].isdigit():
+            text = f"{MONTH[int(value[5:]) - 1]} {value[:4]}"
+        elif "-W" in value:
+            text = f"week {int(value.split('-W')[1])} of {value[:4]}"
+        elif "-Q" in value:
+            text = f"Q{value[-1]} {value[:4]}"
+        elif "-H" in value:
+            text = f"{'first' if value.endswith('1') else 'second'} half of {value[:4]}"
+        elif value[5:] in SEASON:
+            text = f"{SEASON[value[5:]]} {value[:4]}"
+    except (ValueError, IndexError):
+        text = value
+    return f"{MOD[mod]} {text}" if mod in MOD else text
+
+
+def people(ev: m.Event) -> list[str]:
+    return [a.actor.name for a in ev.actors if a.role == "participant"]
+
+
+def event_line(ev: m.Event, *, with_status: bool = True) -> Line:
+    """'Summit - Brunei - 15 Nov 2000 - scheduled - Vladimir Putin, Yoshiro Mori' with its newest source."""
+    parts = [ev.type.capitalize()]
+    if ev.location:
+        parts.append(ev.location)
+    parts.append(human_date(ev.date_value, ev.date_mod))
+    if with_status:
+        parts.append(STATUS_WORD.get(ev.status, ev.status))
+    names = people(ev)
+    if names:
+        parts.append(", ".join(names))
+    evidence = repo.latest_evidence(ev)
+    art = evidence.article if evidence else None
+    return Line(
+        text=" · ".join(parts),
+        source_title=(art.title if art else None),
+        source_url=(art.url if art else None),
+        detail=evidence.sentence if evidence else None,
+    )
+
+
+def change_line(change: m.StatusChange) -> Line:
+    """'Summit · Brunei · 15 Nov 2000: scheduled -> held' with the article that said so."""
+    ev = change.event
+    head = event_line(ev, with_status=False).text
+    if change.kind == "new":
+        what = f"new, {STATUS_WORD.get(change.new or '', change.new)}"
+    elif change.kind == "date":
+        what = f"date {human_date(change.old)} -> {human_date(change.new)}"
+    elif change.kind == "location":
+        what = f"place {change.old or 'unknown'} -> {change.new}"
+    else:
+        what = f"{STATUS_WORD.get(change.old or '', change.old)} -> {STATUS_WORD.get(change.new or '', change.new)}"
+    art = change.article
+    return Line(text=f"{head}: {what}", source_title=art.title if art else None, source_url=art.url if art else None)

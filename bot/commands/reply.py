@@ -1,0 +1,40 @@
+"""The platform-neutral reply: built once by the command core, rendered per platform.
+
+Text here is plain; every renderer escapes it for its own platform (Slack: & < >).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    source_title: str | None = None
+    source_url: str | None = None
+    detail: str | None = None  # a quote or the evidence sentence
+
+
+@dataclass(slots=True)
+class Section:
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    empty: str = "Nothing yet."
+
+
+@dataclass(slots=True)
+class Reply:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    note: str | None = None  # one line under the title: a reason, a hint
+    error: str | None = None  # set when the command was not understood or not allowed
+    in_channel: bool = False
+
+    def text_lines(self) -> list[str]:
+        """Every piece of text in the reply, for tests and search."""
+        out = [self.title] + ([self.note] if self.note else []) + ([self.error] if self.error else [])
+        for s in self.sections:
+            out.append(s.title)
+            out.extend(line.text for line in s.lines)
+        return out

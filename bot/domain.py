@@ -1,0 +1,97 @@
+"""The dataclasses that flow between stages: articles in, extracted events, status changes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+EVENT_TYPES = ("summit", "meeting", "talks", "visit", "deadline", "agreement", "statement", "suspension")
+MEETING_TYPES = frozenset({"summit", "meeting", "talks", "visit"})
+# Types a `subscribe major` channel hears about.
+MAJOR_TYPES = frozenset({"summit", "deadline", "agreement", "suspension"})
+
+STATUSES: dict[str, tuple[str, ...]] = {
+    "summit": ("proposed", "scheduled", "held", "postponed", "cancelled"),
+    "meeting": ("proposed", "scheduled", "held", "postponed", "cancelled"),
+    "talks": ("proposed", "scheduled", "held", "postponed", "cancelled"),
+    "visit": ("proposed", "scheduled", "held", "postponed", "cancelled"),
+    "agreement": ("proposed", "agreed", "signed"),
+    "deadline": ("active", "met", "missed", "dropped"),
+    "statement": ("made",),
+    "suspension": ("in_effect", "lifted"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A resolved date in the TIMEX-style format of FORMAT.md."""
+
+    value: str | None
+    mod: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "text": self.text, "mod": self.mod}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ExtractedEvent:
+    """One event as one article tells it, with the status in force at publication."""
+
+    type: str
+    status: str
+    date: DateValue | None = None
+    location: str | None = None
+    participants: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    summary: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    attribution: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "status": self.status,
+            "date": self.date.to_json() if self.date else {"value": None, "text": None, "mod": None},
+            "location": self.location,
+            "participants": list(self.participants),
+            "parties": list(self.parties),
+            "summary": self.summary,
+            "evidence": [{"sentence": e.sentence, "start": e.start, "end": e.end} for e in self.evidence],
+            "attribution": list(self.attribution),
+            "confidence": round(self.confidence, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIn:
+    """An article as a source delivered it, before storage."""
+
+    title: str | None
+    text: str
+    published: datetime | None
+    url: str | None = None
+    guid: str | None = None
+
+    @property
+    def published_day(self) -> date | None:
+        return self.published.date() if self.published else None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an article changed about the tracker's picture of the negotiation."""
+
+    kind: str  # "new" | "status" | "date" | "location"
+    event_id: int
+    old: str | None
+    new: str | None

@@ -1,0 +1,278 @@
+"""From mentions to the article's events: coreference within the article, status after everything the
+article says, inherited places and dates, summaries. Pure apart from the spaCy pipeline it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from bot.domain import MEETING_TYPES, DateValue, Evidence, ExtractedEvent
+from bot.extract import status as st
+from bot.extract.mentions import Mention, attributions, find_mentions, paragraphs_of, trigger_matcher, when
+from bot.extract.timex import Timex, find_dates, interval
+from bot.tracker import Tracker
+
+# When mentions of one event carry different type words, the most specific one names the event.
+TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
+DISABLED = ("lemmatizer",)  # kept: tagger, parser, attribute_ruler, lemmatizer, ner; nothing to disable yet
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event being assembled from the mentions that refer to it."""
+
+    type: str
+    timex: Timex | None
+    location: str | None
+    participants: list[str]
+    parties: set[str]
+    mentions: list[Mention] = field(default_factory=list)
+    statuses: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, status)
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        return interval(self.timex.value) if self.timex else None
+
+
+def _compatible_types(a: str, b: str) -> bool:
+    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
+
+
+def _places_compatible(a: str | None, b: str | None, tracker: Tracker) -> bool:
+    if a is None or b is None or a == b:
+        return True
+    pa, pb = tracker.place_for(a), tracker.place_for(b)
+    return bool(pa and pb and (pa.country == pb.name or pb.country == pa.name))
+
+
+def _dates_relation(a: tuple[date, date] | None, b: tuple[date, date] | None) -> str:
+    if a is None or b is None:
+        return "open"
+    if a == b:
+        return "same"
+    if a[0] <= b[0] and b[1] <= a[1] or b[0] <= a[0] and a[1] <= b[1]:
+        return "nested"
+    return "apart"
+
+
+def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
+    """Whether mention `m` refers to the already drafted event `d` (rules in docs/extraction.md)."""
+    if not _compatible_types(d.type, m.type):
+        return False
+    if not _places_compatible(d.location, m.location, tracker):
+        return False
+    rel = _dates_relation(d.span, when(m))
+    if rel == "apart":
+        return False
+    same_sentence = any(x.sent_index == m.sent_index for x in d.mentions)
+    if d.timex is None and d.location is None and not d.participants and not same_sentence:
+        return False  # an empty mention ("the negotiations") names nothing to refer back to
+    shared = bool(set(d.participants) & set(m.participants))
+    if rel == "same":
+        return True
+    if same_sentence and m.type in MEETING_TYPES and d.type in MEETING_TYPES:
+        return True
+    if rel == "nested":
+        return m.definite or (d.type not in MEETING_TYPES)
+    # one side has no date
+    if m.location and d.location and m.location == d.location:
+        return True
+    if m.definite and (shared or not m.participants):
+        return True
+    return bool(shared and m.timex is None and m.location is None and m.type == d.type)
+
+
+def _merge(d: Draft, m: Mention) -> None:
+    d.mentions.append(m)
+    if TYPE_RANK.get(m.type, 9) < TYPE_RANK.get(d.type, 9):
+        d.type = m.type
+    mspan = when(m)
+    if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
+        d.timex = m.timex
+    if m.location and (d.location is None):
+        d.location = m.location
+    for p in m.participants:
+        if p not in d.participants:
+            d.participants.append(p)
+    d.parties |= m.parties
+
+
+def _new(m: Mention) -> Draft:
+    return Draft(m.type, m.timex, m.location, list(m.participants), set(m.parties), [m])
+
+
+def _apply_denials(doc: Doc, drafts: list[Draft]) -> None:
+    """A report that is then denied does not change the status ('the reports were ultimately denied')."""
+    denial_words = set(st.cues()["denial"])
+    for s_index, sent in enumerate(doc.sents):
+        if not any(t.lemma_ in denial_words for t in sent):
+            continue
+        for d in drafts:
+            recent = [(i, s) for i, s in d.statuses if s_index - 2 <= i < s_index and s in {"postponed", "cancelled"}]
+            for item in recent:
+                d.statuses.remove(item)
+
+
+def _status(d: Draft, published: date) -> str:
+    for m in d.mentions:
+        if m.type == "statement" and d.type != "statement":
+            continue
+        s = st.decide_status(d.type, m.cues, m.tense, d.span, published, m.trigger.lemma_.lower())
+        d.statuses.append((m.sent_index, s))
+    return d.statuses[-1][1] if d.statuses else st.decide_status(d.type, [], None, d.span, published)
+
+
+def _final_status(d: Draft, published: date) -> str:
+    """The last status the article leaves in force, strong cues beating plain restatements."""
+    if not d.statuses:
+        return st.decide_status(d.type, [], None, d.span, published)
+    strong = {"postponed", "cancelled", "held", "signed", "dropped", "missed", "met", "lifted"}
+    last_strong = [s for _, s in d.statuses if s in strong]
+    if d.type in MEETING_TYPES and d.span and d.span[1] < published:
+        return "postponed" if last_strong and last_strong[-1] in {"postponed", "cancelled"} and d.span[0] > published else "held"
+    if last_strong:
+        return last_strong[-1]
+    counts: dict[str, int] = {}
+    for _, s in d.statuses:
+        counts[s] = counts.get(s, 0) + 1
+    if d.type in MEETING_TYPES and "scheduled" in counts and "proposed" in counts:
+        return "scheduled"
+    return d.statuses[-1][1]
+
+
+def _summary(d: Draft, status: str) -> str:
+    who = " and ".join(p.split()[-1] for p in d.participants[:3]) or " and ".join(sorted(d.parties)) or "the sides"
+    where = f" in {d.location}" if d.location else ""
+    when_txt = f" ({d.timex.text})" if d.timex else ""
+    verbs = {
+        "held": "met" if d.type != "visit" else "visited",
+        "scheduled": "to meet" if d.type != "visit" else "to visit",
+        "proposed": "proposed meeting",
+        "postponed": "meeting postponed",
+        "cancelled": "meeting cancelled",
+    }
+    if d.type in MEETING_TYPES:
+        return f"{d.type.capitalize()}: {who} {verbs.get(status, status)}{where}{when_txt}"
+    if d.type == "deadline":
+        return f"Deadline{when_txt}: {status}"
+    if d.type == "statement":
+        return f"Statement by {who}"
+    return f"{d.type.capitalize()} ({status}): {who}{where}{when_txt}"
+
+
+def _inherit(drafts: list[Draft]) -> None:
+    """Meetings inside a visit take its place; agreements take the date of the meeting they came from."""
+    for d in drafts:
+        if d.type in MEETING_TYPES and d.location is None and d.span:
+            for host in drafts:
+                if host is d or host.location is None or host.span is None:
+                    continue
+                if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants):
+                    d.location = host.location
+                    break
+        if d.type in {"agreement", "statement"} and d.timex is None:
+            sents = {m.sent_index for m in d.mentions}
+            for other in drafts:
+                if other is not d and other.timex and any(m.sent_index in sents for m in other.mentions):
+                    d.timex = other.timex
+                    if d.location is None and d.type == "agreement":
+                        d.location = other.location
+                    break
+
+
+def _attribution_date(d: Draft, para_attr: dict[int, list[str]], published: date) -> Timex | None:
+    for m in d.mentions:
+        for attr in para_attr.get(m.paragraph, []):
+            found = find_dates(attr, anchor=published)
+            if found:
+                timex = found[0][2]
+                span = interval(timex.value)
+                if span and span[1] <= published:
+                    return timex
+    return None
+
+
+def _keep(d: Draft) -> bool:
+    if d.type in MEETING_TYPES:
+        return d.timex is not None or d.location is not None
+    if d.type == "statement":
+        return bool(d.participants)
+    return d.timex is not None
+
+
+def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[ExtractedEvent]:
+    """The article's events with the status in force at `published`."""
+    mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
+    drafts: list[Draft] = []
+    for m in mentions:
+        target = next((d for d in reversed(drafts) if _same_event(d, m, tracker)), None)
+        if target is None:
+            drafts.append(_new(m))
+        else:
+            _merge(target, m)
+    para_attr = {i: attributions(doc.text[a:b]) for i, (a, b) in enumerate(paragraphs_of(doc.text))}
+    for d in drafts:
+        if d.type == "statement" and d.timex is None:
+            d.timex = _attribution_date(d, para_attr, published)
+    _inherit(drafts)
+    for d in drafts:
+        _status(d, published)
+    _apply_denials(doc, drafts)
+
+    events = []
+    for d in drafts:
+        if not _keep(d):
+            continue
+        status = _final_status(d, published)
+        attribution: list[str] = []
+        for m in d.mentions:
+            for a in para_attr.get(m.paragraph, []):
+                if a not in attribution:
+                    attribution.append(a)
+        evidence, seen = [], set()
+        for m in d.mentions:
+            sent = m.sentence
+            if sent is not None and sent.start_char not in seen:
+                seen.add(sent.start_char)
+                evidence.append(Evidence(sent.text, sent.start_char, sent.end_char))
+        filled = sum(x is not None for x in (d.timex, d.location)) + bool(d.participants)
+        events.append(
+            ExtractedEvent(
+                type=d.type,
+                status=status,
+                date=DateValue(d.timex.value, d.timex.mod, d.timex.text) if d.timex else None,
+                location=d.location,
+                participants=d.participants,
+                parties=sorted(d.parties),
+                summary=_summary(d, status),
+                evidence=evidence,
+                attribution=attribution,
+                confidence=min(0.95, 0.4 + 0.15 * filled + 0.05 * min(len(d.mentions), 3)),
+            )
+        )
+    return events
+
+
+class Extractor:
+    """Extraction for one tracker: holds the pipeline and the matcher, runs articles in batches."""
+
+    def __init__(self, nlp: Language, tracker: Tracker) -> None:
+        self.nlp, self.tracker = nlp, tracker
+        self.matcher = trigger_matcher(nlp)
+
+    def extract(self, text: str, published: date) -> list[ExtractedEvent]:
+        return next(self.extract_many([(text, published)]))
+
+    def extract_many(
+        self, items: Iterable[tuple[str, date]], batch_size: int = 16
+    ) -> Iterator[list[ExtractedEvent]]:
+        """Events per article, in input order; texts go through nlp.pipe in batches."""
+        pairs = list(items)
+        docs = self.nlp.pipe((t for t, _ in pairs), batch_size=batch_size)
+        for doc, (_, published) in zip(docs, pairs, strict=True):
+            yield events_from_doc(doc, published=published, tracker=self.tracker, matcher=self.matcher)

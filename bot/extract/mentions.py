@@ -1,0 +1,319 @@
+"""Event mentions in one parsed article: triggers found by data patterns, and the dates, places and
+people the dependency parse attaches to each. Pure: a Doc and a publication date in, mentions out."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from bot.extract import status as st
+from bot.extract.timex import Timex, interval, normalize
+from bot.tracker import Tracker
+
+PATTERNS = Path(__file__).parent / "patterns"
+LOCATIVE = {"in", "at", "to", "near", "outside", "inside"}
+TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude", "sign", "resolve",
+                "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "pobj"}
+ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
+DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
+
+
+@dataclass(slots=True)
+class Mention:
+    """One trigger and what the sentence says about it."""
+
+    type: str
+    trigger: Token
+    sent_index: int
+    paragraph: int
+    timex: Timex | None = None
+    location: str | None = None
+    participants: list[str] = field(default_factory=list)
+    parties: set[str] = field(default_factory=set)
+    cues: list[str] = field(default_factory=list)
+    tense: str | None = None
+    definite: bool = False
+    sentence: Span | None = None
+
+
+@lru_cache(maxsize=4)
+def _trigger_rows() -> tuple[tuple[str, list[dict[str, object]]], ...]:
+    rows = []
+    for line in (PATTERNS / "triggers.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.append((row["label"], row["pattern"]))
+    return tuple(rows)
+
+
+def trigger_matcher(nlp: Language) -> Matcher:
+    matcher = Matcher(nlp.vocab)
+    for i, (label, pattern) in enumerate(_trigger_rows()):
+        matcher.add(f"{label}|{i}", [pattern])
+    return matcher
+
+
+def paragraphs_of(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs (blank-line or line separated)."""
+    spans, start = [], 0
+    for m in re.finditer(r"\n\s*\n|\n", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def attributions(text: str) -> list[str]:
+    """'(Reuters, November 3; Japan Times, November 5)' -> ['Reuters, November 3', 'Japan Times, November 5']."""
+    out: list[str] = []
+    for m in ATTRIBUTION.finditer(text):
+        inner = m.group(1)
+        if DAY_IN_ATTRIBUTION.search(inner) and not inner.lower().startswith("see "):
+            out.extend(part.strip() for part in inner.split(";") if part.strip())
+    return out
+
+
+class PersonResolver:
+    """Canonical full names for PERSON mentions, article-local first ('Putin' after 'Vladimir Putin')."""
+
+    def __init__(self, tracker: Tracker, year: int) -> None:
+        self.tracker, self.year = tracker, year
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str | None:
+        name = " ".join(text.replace("\u2019", "'").removesuffix("'s").split())
+        if not name or not name[0].isupper():
+            return None
+        known = self.tracker.person_for(name, self.year)
+        surname = name.split()[-1]
+        if len(name.split()) >= 2:
+            full = known.name if known and known.name.split()[-1] == surname else name
+            self.seen[surname] = full
+            return full
+        if surname in self.seen:
+            return self.seen[surname]
+        if known:
+            return known.name
+        return None  # a bare unknown surname: not enough to name a participant
+
+
+def _span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _anchor(tok: Token) -> Token:
+    """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held)."""
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}:
+        return tok.head
+    return tok
+
+
+def _is_definite(tok: Token) -> bool:
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    for child in tok.children:
+        if child.dep_ == "det" and child.lower_ in {"the", "this", "that", "these", "those"}:
+            return True
+        if child.dep_ == "poss":
+            return True
+    return False
+
+
+def _locative(ent: Span, tracker: Tracker) -> str | None:
+    """The place an entity names when the sentence uses it as a place ('in Tokyo', 'the Brunei summit')."""
+    root = ent.root
+    place = tracker.place_for(ent.text)
+    name = place.name if place else None
+    if name is None:
+        return None
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
+        return name
+    if root.dep_ in {"compound", "nmod", "amod"} and head.pos_ in {"NOUN", "PROPN"}:
+        return name if tracker.party_for(ent.text) is None else None
+    if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
+        return name
+    return None
+
+
+def _capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
+    """'the Japanese capital' -> (capital token, 'Tokyo')."""
+    out = []
+    for tok in sent:
+        if tok.lower_ == "capital" and tok.i > sent.start:
+            prev = tok.doc[tok.i - 1]
+            party = tracker.party_for(prev.text)
+            cap = tracker.capital_of(party) if party else None
+            if cap and (tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE or tok.head.lower_ in LOCATIVE):
+                out.append((tok, cap))
+    return out
+
+
+def _in_attribution(ent: Span) -> bool:
+    """'(Reuters, November 3)': a report date, not an event date."""
+    doc = ent.doc
+    left = doc.text.rfind("(", 0, ent.start_char)
+    if left < 0 or doc.text.rfind(")", 0, ent.start_char) > left:
+        return False
+    right = doc.text.find(")", ent.end_char)
+    return right >= 0 and right - left < 200 and bool(DAY_IN_ATTRIBUTION.search(doc.text[left:right]))
+
+
+def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
+    lemmas = {t.lemma_.lower() for t in sent}
+    if label == "meeting" and tok.lemma_ == "meet":
+        if any(c.dep_ == "dobj" and c.lemma_ in {"deadline", "target", "demand", "need", "expectation"} for c in tok.children):
+            return False
+    if label == "agreement":
+        if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
+            return False
+        if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
+            c.dep_ == "xcomp" for c in tok.children
+        ):
+            return False  # "agreed with the assessment" is not an agreement
+    if label == "visit" and tok.lower_ == "stay" and not any(
+        c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
+    ):
+        return False
+    if label == "deadline" and tok.lower_ == "by":
+        return bool(TREATY_WORDS & lemmas)
+    if label == "deadline" and tok.lower_ == "target":
+        return bool(TREATY_WORDS & lemmas)
+    if label == "statement":
+        return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
+    if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
+        return False
+    return True
+
+
+def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[Mention]:
+    """Every event mention of the article, in text order, with attached date, place and people."""
+    resolve = PersonResolver(tracker, published.year)
+    paras = paragraphs_of(doc.text)
+
+    def para_of(char: int) -> int:
+        return next((i for i, (a, b) in enumerate(paras) if a <= char < b), len(paras) - 1)
+
+    by_token: dict[int, str] = {}
+    for match_id, start, _end in matcher(doc):
+        label = doc.vocab.strings[match_id].split("|")[0]
+        # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000")
+        by_token.setdefault(start, label)
+
+    mentions: list[Mention] = []
+    for s_index, sent in enumerate(doc.sents):
+        triggers = [
+            (doc[i], label)
+            for i, label in sorted(by_token.items())
+            if sent.start <= i < sent.end and _keep_trigger(label, doc[i], sent)
+        ]
+        if not triggers:
+            continue
+        # The sentence's persons resolve in text order so that surnames learn full names first.
+        persons: list[tuple[Token, str]] = []
+        dates: list[tuple[Span, Token]] = []
+        places: list[tuple[Token, str]] = _capital_phrase(sent, tracker)
+        for ent in sent.ents:
+            if ent.label_ == "PERSON":
+                name = resolve(ent.text)
+                if name:
+                    persons.append((ent.root, name))
+            elif ent.label_ == "DATE":
+                dates.append((ent, ent.root))
+            elif ent.label_ in {"GPE", "LOC", "FAC"}:
+                loc = _locative(ent, tracker)
+                if loc:
+                    places.append((ent.root, loc))
+
+        own = {tok.i: _span(tok) for tok, _ in triggers}
+        ext = {tok.i: _span(_anchor(tok)) for tok, _ in triggers}
+
+        def owner(i: int, spans: dict[int, tuple[int, int]]) -> int | None:
+            inside = [(b - a, t) for t, (a, b) in spans.items() if a <= i <= b]
+            return min(inside)[1] if inside else None
+
+        def assign(i: int, own: dict[int, tuple[int, int]] = own, ext: dict[int, tuple[int, int]] = ext) -> int | None:
+            first = owner(i, own)
+            return first if first is not None else owner(i, ext)
+
+        made: dict[int, Mention] = {}
+        for tok, label in triggers:
+            ctx = st.context_tokens(tok)
+            made[tok.i] = Mention(
+                type=label,
+                trigger=tok,
+                sent_index=s_index,
+                paragraph=para_of(tok.idx),
+                cues=st.cue_statuses(ctx),
+                tense=st.tense_of(ctx),
+                definite=_is_definite(tok),
+                sentence=sent,
+            )
+        for ent, root in dates:
+            if _in_attribution(ent):
+                continue
+            t = assign(root.i)
+            if t is None or made[t].timex is not None:
+                continue
+            # deadlines keep only the date their "by" governs
+            timex = normalize(ent.text, anchor=published, tense=made[t].tense)  # type: ignore[arg-type]
+            if timex and timex.value:
+                made[t].timex = timex
+        for root, loc in places:
+            t = assign(root.i)
+            if t is not None and made[t].location is None:
+                made[t].location = loc
+        for tok, label in triggers:
+            m = made[tok.i]
+            if label == "statement":
+                subj = next(c for c in tok.children if c.dep_ == "nsubj")
+                m.participants = [name for r, name in persons if r.i == subj.i or r.head.i == subj.i][:1]
+                continue
+            a, b = ext[tok.i]
+            speakers = {
+                c.i for t2, l2 in triggers if l2 == "statement" and t2.i != tok.i for c in t2.children if c.dep_ == "nsubj"
+            }
+            for root, name in persons:
+                if a <= root.i <= b and root.i not in speakers and name not in m.participants:
+                    m.participants.append(name)
+            if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
+                # "his meeting with Kono": his = the subject of the governing verb
+                verb = next((h for h in tok.ancestors if h.pos_ in {"VERB", "AUX"}), None)
+                subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb else None
+                if subj is not None:
+                    name = next((n for r, n in persons if r.i == subj.i), None)
+                    if name and name not in m.participants:
+                        m.participants.append(name)
+            if tok.i in own:
+                x, y = own[tok.i]
+                for root, name in persons:
+                    if x <= root.i <= y and name not in m.participants:
+                        m.participants.append(name)
+        for m in made.values():
+            for ent in sent.ents:
+                party = tracker.party_for(ent.text) if ent.label_ in {"GPE", "NORP", "ORG"} else None
+                if party and (m.type != "statement"):
+                    m.parties.add(party)
+            for name in m.participants:
+                person = tracker.person_for(name, published.year)
+                if person and person.country:
+                    m.parties.add(person.country)
+            mentions.append(m)
+    return mentions
+
+
+def when(m: Mention) -> tuple[date, date] | None:
+    return interval(m.timex.value) if m.timex else None

@@ -1,0 +1,144 @@
+"""Status of an event mention from the words around its trigger: tense, modality and cue words."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Token
+
+PATTERNS = Path(__file__).parent / "patterns"
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    return json.loads((PATTERNS / "cues.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for status in cues()["precedence"]:
+        for lemma in cues()[status]:
+            index.setdefault(lemma, []).append(status)
+    return index
+
+
+def context_tokens(trigger: Token) -> list[Token]:
+    """The trigger, its modifiers and the verb chain it hangs from, up to the clause that governs it."""
+    out = [trigger]
+    out.extend(c for c in trigger.children if c.dep_ in {"amod", "aux", "auxpass", "neg", "advmod", "acl", "prt", "relcl"})
+    head = trigger
+    for _ in range(4):
+        if head.dep_ in {"ROOT"} or head.head is head:
+            break
+        if head.dep_ in {"pobj", "dobj", "nsubj", "nsubjpass", "attr", "xcomp", "ccomp", "conj", "prep", "appos", "compound", "acl", "relcl", "advcl", "pcomp", "agent", "oprd", "dative"}:
+            head = head.head
+            if head.pos_ in {"VERB", "AUX"}:
+                out.append(head)
+                out.extend(c for c in head.children if c.dep_ in {"aux", "auxpass", "neg", "prt", "advmod", "xcomp"})
+                if head.dep_ in {"xcomp", "ccomp", "advcl", "relcl", "acl"} and head.head.pos_ in {"VERB", "AUX"}:
+                    # "plans to visit", "was scheduled to meet": the governing verb carries the mood
+                    gov = head.head
+                    out.append(gov)
+                    out.extend(c for c in gov.children if c.dep_ in {"aux", "auxpass", "neg"})
+                break
+        else:
+            break
+    # "a visit ... tentatively scheduled for", "a meeting, to take place on"
+    for child in trigger.children:
+        if child.dep_ in {"acl", "relcl"}:
+            out.extend(c for c in child.children if c.dep_ in {"aux", "auxpass", "advmod"})
+    return out
+
+
+def cue_statuses(tokens: list[Token]) -> list[str]:
+    """Every status a cue among `tokens` points to, in the order of cues.json's precedence."""
+    index = _cue_index()
+    particles = cues()["particles"]
+    found: set[str] = set()
+    for tok in tokens:
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        for key in (lemma, low):
+            for status in index.get(key, []):
+                if key in particles:
+                    if not any(c.lower_ == particles[key] for c in tok.children):
+                        continue
+                found.add(status)
+    return [s for s in cues()["precedence"] if s in found]
+
+
+def tense_of(tokens: list[Token]) -> str | None:
+    """'future' | 'past' | 'present' | None from the verb chain of a trigger."""
+    for tok in tokens:
+        if tok.lower_ in FUTURE_AUX or tok.tag_ == "MD" and tok.lower_ in {"will", "shall"}:
+            return "future"
+    for tok in tokens:
+        if tok.lemma_ in FUTURE_VERBS and tok.pos_ in {"VERB", "ADJ"} and tok.tag_ not in {"VBD"}:
+            return "future"
+        if tok.tag_ == "VB" and any(c.tag_ == "TO" for c in tok.children) and (
+            tok.dep_ in {"acl", "relcl"} or tok.head.lemma_ in FUTURE_VERBS | {"be"}
+        ):
+            return "future"  # "a meeting to take place", "is to visit", "plans to travel"
+    for tok in tokens:
+        if tok.tag_ in {"VBD", "VBN"} and tok.pos_ in {"VERB", "AUX"}:
+            return "past"
+    for tok in tokens:
+        if tok.tag_ in {"VBZ", "VBP"}:
+            return "present"
+    return None
+
+
+MEETING_ORDER = ("cancelled", "postponed", "proposed", "scheduled", "held")
+
+
+def decide_status(
+    event_type: str,
+    statuses: list[str],
+    tense: str | None,
+    when: tuple[date, date] | None,
+    published: date,
+    trigger_lemma: str = "",
+) -> str:
+    """The status in force at `published`, from cues first, then the date, then the tense."""
+    if event_type in {"summit", "meeting", "talks", "visit"}:
+        for s in ("cancelled", "postponed"):
+            if s in statuses:
+                return s
+        if when and when[1] < published:
+            return "held"
+        if when and when[0] > published:
+            return "proposed" if "proposed" in statuses and "scheduled" not in statuses else "scheduled"
+        if "proposed" in statuses and "scheduled" not in statuses:
+            return "proposed"
+        if "scheduled" in statuses or tense == "future":
+            return "scheduled"
+        if tense == "past" or "held" in statuses:
+            return "held"
+        return "scheduled" if when and when[1] >= published else "held"
+    if event_type == "agreement":
+        if trigger_lemma in {"sign", "ink"} and tense != "future":
+            return "signed"
+        if trigger_lemma == "agree" and tense != "future":
+            return "agreed"
+        if when and when[1] < published and not ("proposed" in statuses and "agreed" not in statuses):
+            return "signed" if "signed" in statuses or trigger_lemma in {"declaration", "treaty", "accord"} else "agreed"
+        if "signed" in statuses:
+            return "signed"
+        if "proposed" in statuses or tense == "future":
+            return "proposed"
+        return "agreed"
+    if event_type == "deadline":
+        for s in ("met", "dropped", "missed"):
+            if s in statuses:
+                return s
+        return "active"
+    if event_type == "suspension":
+        return "lifted" if "lifted" in statuses else "in_effect"
+    return "made"

@@ -1,0 +1,155 @@
+"""Across articles: which stored event a new mention is, and what it changes. Pure functions.
+
+Mentions merge into one canonical event when type, parties, place and date are compatible (as ACLED
+does: same day, place, actors and type is one event). Restating a known fact is not a change; an older
+article arriving late does not overwrite what a newer one said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.domain import MEETING_TYPES, ExtractedEvent
+from bot.extract.timex import interval
+
+# An event that ended this long before the article reporting it is history, not news.
+HISTORY = timedelta(days=45)
+# Statuses an event does not return from: once held, a later "planned" is a stale restatement.
+FINAL = {"held": {"scheduled", "proposed"}, "signed": {"agreed", "proposed"}, "agreed": {"proposed"},
+         "missed": {"active"}, "dropped": {"active"}, "met": {"active"}}
+TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
+
+
+@dataclass(slots=True)
+class KnownEvent:
+    """What the database knows of a canonical event, as the resolver needs it."""
+
+    id: int
+    type: str
+    status: str
+    date_value: str | None
+    location: str | None
+    participants: set[str] = field(default_factory=set)
+    parties: set[str] = field(default_factory=set)
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """The outcome for one extracted event: the stored event it is (None: new) and its changes."""
+
+    event_id: int | None
+    changes: tuple[tuple[str, str | None, str | None], ...]  # (kind, old, new)
+    status: str | None = None
+    date_value: str | None = None
+    location: str | None = None
+    type: str | None = None
+    history: bool = False
+
+
+def _span(value: str | None) -> tuple[date, date] | None:
+    return interval(value)
+
+
+def _place_relation(a: str | None, b: str | None, countries: dict[str, str | None]) -> str:
+    if a is None or b is None:
+        return "open"
+    if a.lower() == b.lower():
+        return "same"
+    if countries.get(a) == b or countries.get(b) == a:
+        return "nested"
+    return "apart"
+
+
+def _date_relation(a: str | None, b: str | None) -> str:
+    sa, sb = _span(a), _span(b)
+    if sa is None or sb is None:
+        return "open"
+    if sa == sb:
+        return "same"
+    if sa[0] <= sb[0] and sb[1] <= sa[1]:
+        return "wider"  # stored is wider: the new one refines it
+    if sb[0] <= sa[0] and sa[1] <= sb[1]:
+        return "narrower"  # the new one is vaguer
+    return "apart"
+
+
+def _types_match(a: str, b: str) -> bool:
+    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
+
+
+def match_score(known: KnownEvent, new: ExtractedEvent, countries: dict[str, str | None]) -> float:
+    """How well `new` fits `known`; 0 when they cannot be the same event."""
+    if not _types_match(known.type, new.type):
+        return 0.0
+    if known.parties and new.parties and not (known.parties & set(new.parties)):
+        return 0.0
+    place = _place_relation(known.location, new.location, countries)
+    dates = _date_relation(known.date_value, new.date.value if new.date else None)
+    people = len(known.participants & set(new.participants))
+    if place == "apart":
+        return 0.0
+    if dates == "apart":
+        # a date moved: same kind of event, same place, same people, and it had not happened yet
+        movable = known.status in {"scheduled", "proposed", "postponed"} and known.type in MEETING_TYPES
+        if movable and place == "same" and people:
+            return 1.0 + people
+        return 0.0
+    score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "open": 0.5}[dates]
+    score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
+    score += 0.5 * people + (0.5 if known.type == new.type else 0.0)
+    if dates == "open" and place == "open" and not people:
+        return 0.0
+    if known.type not in MEETING_TYPES and dates == "open":
+        return 0.0
+    return score
+
+
+def best_match(
+    known: list[KnownEvent], new: ExtractedEvent, countries: dict[str, str | None]
+) -> KnownEvent | None:
+    scored = [(match_score(k, new, countries), -k.id, k) for k in known]
+    scored = [s for s in scored if s[0] > 0]
+    return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
+
+
+def resolve(
+    new: ExtractedEvent,
+    known: list[KnownEvent],
+    *,
+    published: datetime,
+    countries: dict[str, str | None],
+) -> Update:
+    """What storing `new` (from an article published at `published`) does to the tracker's events."""
+    new_date = new.date.value if new.date else None
+    target = best_match(known, new, countries)
+    if target is None:
+        span = _span(new_date)
+        history = bool(span and span[1] < published.date() - HISTORY)
+        return Update(None, () if history else (("new", None, new.status),), status=new.status,
+                      date_value=new_date, location=new.location, type=new.type, history=history)
+
+    stale = target.as_of is not None and published < target.as_of
+    changes: list[tuple[str, str | None, str | None]] = []
+    status = target.status
+    if new.status != target.status and not stale and new.status not in FINAL.get(target.status, set()):
+        if not (new.type == "statement"):
+            changes.append(("status", target.status, new.status))
+            status = new.status
+    date_value = target.date_value
+    rel = _date_relation(target.date_value, new_date)
+    if new_date and not stale and (rel in {"wider", "apart"} or target.date_value is None):
+        changes.append(("date", target.date_value, new_date))
+        date_value = new_date
+    location = target.location
+    prel = _place_relation(target.location, new.location, countries)
+    if new.location and not stale:
+        if prel == "apart":
+            changes.append(("location", target.location, new.location))
+            location = new.location
+        elif target.location is None or (prel == "nested" and countries.get(new.location) == target.location):
+            location = new.location  # a refinement (Russia -> Moscow) is not news
+    event_type = new.type if TYPE_RANK.get(new.type, 9) < TYPE_RANK.get(target.type, 9) else target.type
+    return Update(target.id, tuple(changes), status=status, date_value=date_value, location=location,
+                  type=event_type)

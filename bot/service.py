@@ -1,0 +1,50 @@
+"""Use cases the entry points share: answer a command, the status as JSON. One transaction each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import Runtime
+from bot.commands.core import CommandContext, run_command
+from bot.commands.reply import Reply
+from bot.serialize import change_json, event_json
+from bot.tracker import Tracker
+from db import repo
+
+
+def answer(
+    rt: Runtime, tracker: Tracker, text: str, *, channel: str | None = None, platform: str = "terminal",
+    team_id: str = "", user_is_admin: bool = False,
+) -> Reply:
+    """The reply to `<tracker command> text`, from the database as of `rt.now`."""
+    with rt.sessions.begin() as session:
+        tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
+        ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=rt.now, platform=platform,
+                             team_id=team_id, channel=channel, user_is_admin=user_is_admin)
+        return run_command(text, ctx)
+
+
+def status_json(rt: Runtime, tracker: Tracker) -> dict[str, Any]:
+    with rt.sessions.begin() as session:
+        tid = repo.sync_tracker(session=session, tracker=tracker).id
+        upcoming = repo.upcoming_events(session=session, tracker_id=tid, now=rt.now)
+        changes = repo.recent_changes(session=session, tracker_id=tid, until=rt.now, limit=10)
+        deadlines = repo.active_deadlines(session=session, tracker_id=tid)
+        return {
+            "tracker": tracker.slug,
+            "as_of": rt.now.isoformat(),
+            "upcoming": [_with_source(e) for e in upcoming],
+            "recent": [change_json(c, c.event, c.article, alert=c.alert) for c in changes],
+            "deadlines": [_with_source(e) for e in deadlines],
+        }
+
+
+def _with_source(ev: Any) -> dict[str, Any]:
+    data = event_json(ev)
+    evidence = repo.latest_evidence(ev)
+    data["source"] = (
+        {"title": evidence.article.title, "url": evidence.article.url,
+         "published": evidence.article.published.date().isoformat() if evidence.article.published else None}
+        if evidence else None
+    )
+    return data

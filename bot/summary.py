@@ -1,0 +1,61 @@
+"""The weekly summary: what changed this week, what is next, deadlines, the trend, quotes, sources."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.commands.format import change_line, event_line, human_date
+from bot.commands.reply import Line, Reply, Section
+from bot.tracker import Tracker
+from db import models as m
+from db import repo
+
+WEEK = timedelta(days=7)
+# How a change moves the negotiation, as CrisisWatch marks a month: +1 better, -1 worse.
+GOOD = {("status", "held"), ("status", "signed"), ("status", "agreed"), ("status", "lifted"), ("status", "met"),
+        ("new", "agreed"), ("new", "signed"), ("new", "scheduled")}
+BAD = {("status", "postponed"), ("status", "cancelled"), ("status", "dropped"), ("status", "missed"),
+       ("new", "in_effect"), ("status", "in_effect"), ("new", "postponed"), ("new", "cancelled")}
+QUOTE = re.compile(r"[\"\u201c]([^\"\u201d]{20,300})[\"\u201d]")
+
+
+def trend(changes: list[m.StatusChange]) -> str:
+    """'improved', 'deteriorated' or 'unchanged' from the week's changes."""
+    score = 0
+    for c in changes:
+        key = (c.kind, c.new or "")
+        if c.event.type == "suspension" and c.kind == "new":
+            score -= 2
+        elif key in GOOD:
+            score += 1
+        elif key in BAD:
+            score -= 1
+    return "improved" if score > 0 else "deteriorated" if score < 0 else "unchanged"
+
+
+def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: datetime) -> Reply:
+    since = now - WEEK
+    changes = repo.recent_changes(session=session, tracker_id=tracker_id, since=since, until=now, limit=50)
+    upcoming = repo.upcoming_events(session=session, tracker_id=tracker_id, now=now, limit=5)
+    deadlines = repo.active_deadlines(session=session, tracker_id=tracker_id, limit=5)
+    articles = repo.articles_between(session=session, tracker_id=tracker_id, since=since, until=now)
+    quotes: list[Line] = []
+    for art in articles:
+        for q in QUOTE.findall(art.text)[:2]:
+            quotes.append(Line(text=f"\u201c{q.strip()}\u201d", source_title=art.title, source_url=art.url))
+    direction = trend(changes)
+    return Reply(
+        title=f"{tracker.title}: week to {human_date(now.date().isoformat())}",
+        note=f"Trend: {direction} ({len(changes)} changes, {len(articles)} articles)",
+        sections=[
+            Section("What changed this week", [change_line(c) for c in reversed(changes)], "No changes this week."),
+            Section("What is next", [event_line(e) for e in upcoming], "Nothing scheduled."),
+            Section("Deadlines", [event_line(e) for e in deadlines], "No active deadlines."),
+            Section("Notable quotes", quotes[:5], "No quotes this week."),
+            Section("Sources", [Line(text=a.title or a.url or "article", source_title=a.title, source_url=a.url)
+                                for a in articles[:10]], "No articles this week."),
+        ],
+    )

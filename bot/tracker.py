@@ -1,0 +1,144 @@
+"""A tracker is a data file (bot/trackers/<slug>.toml): what a negotiation is, who is in it, where."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import UserError
+
+BUILTIN_DIR = Path(__file__).parent / "trackers"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    kind: str  # "country" | "person" | "org"
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None  # when the person held the office the roles name
+    capital: str | None = None  # "the Japanese capital" -> Tokyo
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tracker:
+    slug: str
+    title: str
+    command: str
+    keywords: tuple[str, ...]
+    actors: tuple[Actor, ...]
+    people: tuple[Actor, ...]
+    places: tuple[Place, ...]
+    feeds: tuple[str, ...] = ()
+    min_keyword_hits: int = 1
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.actors)
+
+    def party_for(self, text: str) -> str | None:
+        """'Moscow', 'the Kremlin', 'Russian' -> 'Russia'; None when the text names no party."""
+        key = _norm(text)
+        for actor in self.actors:
+            if key == _norm(actor.name) or key in {_norm(a) for a in actor.aliases}:
+                return actor.name
+        return None
+
+    def person_for(self, text: str, year: int | None = None) -> Actor | None:
+        """A full name, a surname or a role title -> the person, if the tracker knows them.
+
+        A surname or role two people share goes to the one in office in `year`.
+        """
+        key = _norm(text).removesuffix("'s")
+        found = [
+            p for p in self.people
+            if key == _norm(p.name) or key == _norm(p.name).split()[-1] or key in {_norm(r) for r in p.roles}
+        ]
+        if len(found) > 1 and year is not None:
+            in_office = [p for p in found if p.years and p.years[0] <= year <= p.years[1]]
+            found = in_office or found
+        return found[0] if found else None
+
+    def capital_of(self, party: str) -> str | None:
+        return next((a.capital for a in self.actors if a.name == party), None)
+
+    def place_for(self, text: str) -> Place | None:
+        key = _norm(text)
+        for place in self.places:
+            if key == _norm(place.name) or key in {_norm(a) for a in place.aliases}:
+                return place
+        return None
+
+    def is_relevant(self, text: str) -> bool:
+        """True when the text names enough of the tracker's keywords."""
+        low = text.lower()
+        return sum(1 for k in self.keywords if k.lower() in low) >= self.min_keyword_hits
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").lower().split())
+
+
+def _actor(raw: dict[str, object], kind: str) -> Actor:
+    return Actor(
+        name=str(raw["name"]),
+        kind=str(raw.get("kind", kind)),
+        country=_opt(raw.get("country")),
+        aliases=tuple(str(a) for a in raw.get("aliases", ()) or ()),  # type: ignore[union-attr]
+        roles=tuple(str(r) for r in raw.get("roles", ()) or ()),  # type: ignore[union-attr]
+        years=tuple(raw["years"]) if raw.get("years") else None,  # type: ignore[arg-type]
+        capital=_opt(raw.get("capital")),
+    )
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def parse_tracker(data: dict[str, object], *, origin: str) -> Tracker:
+    """A tracker from the parsed TOML; a UserError naming the file when a field is missing."""
+    try:
+        return Tracker(
+            slug=str(data["slug"]),
+            title=str(data["title"]),
+            command=str(data["command"]),
+            keywords=tuple(str(k) for k in data.get("keywords", ())),  # type: ignore[attr-defined]
+            actors=tuple(_actor(a, "country") for a in data.get("actors", ())),  # type: ignore[attr-defined]
+            people=tuple(_actor(p, "person") for p in data.get("people", ())),  # type: ignore[attr-defined]
+            places=tuple(
+                Place(str(p["name"]), _opt(p.get("country")), tuple(p.get("aliases", ())))
+                for p in data.get("places", ())  # type: ignore[attr-defined]
+            ),
+            feeds=tuple(str(f) for f in data.get("feeds", ())),  # type: ignore[attr-defined]
+            min_keyword_hits=int(data.get("min_keyword_hits", 1)),  # type: ignore[call-overload]
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UserError(f"tracker file {origin} is invalid: {exc}") from None
+
+
+def available(extra_dir: str | None = None) -> list[str]:
+    dirs = [BUILTIN_DIR] + ([Path(extra_dir)] if extra_dir else [])
+    return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.toml")})
+
+
+def load_tracker(slug: str, extra_dir: str | None = None) -> Tracker:
+    """The tracker named `slug`, from NTRACK_TRACKERS_DIR first, then the built-in ones."""
+    for directory in ([Path(extra_dir)] if extra_dir else []) + [BUILTIN_DIR]:
+        path = directory / f"{slug}.toml"
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise UserError(f"tracker file {path} is not valid TOML: {exc}") from None
+            return parse_tracker(data, origin=str(path))
+    known = ", ".join(available(extra_dir)) or "none"
+    raise UserError(f"unknown tracker {slug!r} (known: {known})")

@@ -1,0 +1,31 @@
+"""The web process (ASGI): answers from the database; never imports spaCy."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot import clock
+from bot.app import Runtime
+from db import models as m
+
+
+def create_app(rt: Runtime) -> Starlette:
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            with rt.sessions.begin() as session:
+                last_poll = session.scalar(select(func.max(m.Source.last_success_at)))
+                backlog = session.scalar(
+                    select(func.count()).select_from(m.Delivery).where(m.Delivery.state == "pending")
+                )
+        except Exception as exc:  # the health check reports, it does not crash
+            return JSONResponse({"ok": False, "error": f"database: {type(exc).__name__}"}, status_code=503)
+        return JSONResponse(
+            {"ok": True, "now": clock.now(rt.settings.now).isoformat(),
+             "last_successful_poll": last_poll.isoformat() if last_poll else None, "outbox_backlog": backlog}
+        )
+
+    return Starlette(routes=[Route("/healthz", healthz)])

@@ -1,0 +1,212 @@
+"""The schema, as SQLAlchemy 2.0 typed models. Migrations (migrations/) are the only way it is made."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Tracker(Base):
+    __tablename__ = "trackers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    command: Mapped[str] = mapped_column(String(64))
+
+
+class Source(Base):
+    """A feed or page, with what the fetcher remembers about it."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("tracker_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    polls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("tracker_id", "guid"),
+        Index("ix_articles_tracker_published", "tracker_id", "published"),
+        Index("ix_articles_content_hash", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    guid: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(1000))
+    published: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    relevant: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Actor(Base):
+    """A party (country) or a person, as the tracker file names them, or as articles introduce them."""
+
+    __tablename__ = "actors"
+    __table_args__ = (UniqueConstraint("tracker_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list[ActorAlias]] = relationship(cascade="all, delete-orphan")
+
+
+class ActorAlias(Base):
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+
+
+class Event(Base):
+    """A canonical event: every article's mention of it merged into one row."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_tracker_start", "tracker_id", "date_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    date_value: Mapped[str | None] = mapped_column(String(50))
+    date_mod: Mapped[str | None] = mapped_column(String(10))
+    date_text: Mapped[str | None] = mapped_column(String(200))
+    granularity: Mapped[str | None] = mapped_column(String(10))
+    date_start: Mapped[date | None] = mapped_column(Date)
+    date_end: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    # The publication time of the newest article that set the status/date/place (late arrivals lose).
+    as_of: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actors: Mapped[list[EventActor]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class EventActor(Base):
+    __tablename__ = "event_actors"
+    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # "participant" | "party"
+    actor: Mapped[Actor] = relationship(lazy="joined")
+
+
+class EvidenceRow(Base):
+    """The sentence of an article that supports an event, with what it said then."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("event_id", "article_id", "start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    date_value: Mapped[str | None] = mapped_column(String(50))
+    attribution: Mapped[list[str]] = mapped_column(JSON, default=list)
+    article: Mapped[Article] = relationship(lazy="joined")
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+    __table_args__ = (Index("ix_status_changes_tracker_created", "tracker_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # new | status | date | location
+    old: Mapped[str | None] = mapped_column(String(200))
+    new: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # False for changes found on a source's first poll: recorded, never alerted (no flood).
+    alert: Mapped[bool] = mapped_column(Boolean, default=True)
+    event: Mapped[Event] = relationship(lazy="joined")
+    article: Mapped[Article | None] = relationship(lazy="joined")
+
+
+class Subscription(Base):
+    """A channel that hears a tracker's alerts and weekly summary."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("tracker_id", "platform", "team_id", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))  # slack | discord | terminal
+    team_id: Mapped[str] = mapped_column(String(50), default="")
+    channel: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10), default="all")  # all | major
+    weekly_day: Mapped[int] = mapped_column(Integer, default=0)  # Monday
+    weekly_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_summary_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Delivery(Base):
+    """The outbox: one row per channel and change, written in the change's transaction."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "change_id"),
+        Index("ix_deliveries_state_next", "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    change_id: Mapped[int] = mapped_column(ForeignKey("status_changes.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | parked
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    subscription: Mapped[Subscription] = relationship(lazy="joined")
+    change: Mapped[StatusChange] = relationship(lazy="joined")
