@@ -81,6 +81,8 @@ class ArticleIn:
     published: datetime | None
     url: str | None = None
     guid: str | None = None
+    # The feed gave only a summary: the linked page may have the full text (bot/pages.py).
+    summary_only: bool = False
 
     @property
     def published_day(self) -> date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.app import Runtime
@@ -14,12 +15,16 @@ from db import repo
 
 def answer(
     rt: Runtime, tracker: Tracker, text: str, *, channel: str | None = None, platform: str = "terminal",
-    team_id: str = "", user_is_admin: bool = False,
+    team_id: str = "", user_is_admin: bool = False, now: datetime | None = None, tracker_id: int | None = None,
 ) -> Reply:
-    """The reply to `<tracker command> text`, from the database as of `rt.now`."""
+    """The reply to `<tracker command> text`, from the database as of `now` (default `rt.now`).
+
+    A long-running process passes `now` per request and the `tracker_id` it synced at start.
+    """
     with rt.sessions.begin() as session:
-        tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
-        ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=rt.now, platform=platform,
+        if tracker_id is None:
+            tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
+        ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=now or rt.now, platform=platform,
                              team_id=team_id, channel=channel, user_is_admin=user_is_admin)
         return run_command(text, ctx)
 

@@ -20,6 +20,7 @@ class Actor:
     roles: tuple[str, ...] = ()
     years: tuple[int, int] | None = None  # when the person held the office the roles name
     capital: str | None = None  # "the Japanese capital" -> Tokyo
+    leader: bool = False  # a head of state or government: two leaders meeting is a summit
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,9 @@ class Tracker:
             found = in_office or found
         return found[0] if found else None
 
+    def is_leader(self, name: str) -> bool:
+        return any(p.leader for p in self.people if p.name == name)
+
     def capital_of(self, party: str) -> str | None:
         return next((a.capital for a in self.actors if a.name == party), None)
 
@@ -97,6 +101,7 @@ def _actor(raw: dict[str, object], kind: str) -> Actor:
         roles=tuple(str(r) for r in raw.get("roles", ()) or ()),  # type: ignore[union-attr]
         years=tuple(raw["years"]) if raw.get("years") else None,  # type: ignore[arg-type]
         capital=_opt(raw.get("capital")),
+        leader=bool(raw.get("leader", False)),
     )
 
 

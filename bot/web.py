@@ -28,4 +28,10 @@ def create_app(rt: Runtime) -> Starlette:
              "last_successful_poll": last_poll.isoformat() if last_poll else None, "outbox_backlog": backlog}
         )
 
-    return Starlette(routes=[Route("/healthz", healthz)])
+    routes = [Route("/healthz", healthz)]
+    if rt.settings.slack_enabled:
+        from bot.slack.app import create_bolt_app
+        from bot.slack.web import slack_routes
+
+        routes += slack_routes(create_bolt_app(rt))
+    return Starlette(routes=routes)

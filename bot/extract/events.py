@@ -13,7 +13,15 @@ from spacy.tokens import Doc
 
 from bot.domain import MEETING_TYPES, DateValue, Evidence, ExtractedEvent
 from bot.extract import status as st
-from bot.extract.mentions import Mention, attributions, find_mentions, paragraphs_of, trigger_matcher, when
+from bot.extract.mentions import (
+    Mention,
+    attributions,
+    find_mentions,
+    linked,
+    paragraphs_of,
+    trigger_matcher,
+    when,
+)
 from bot.extract.timex import Timex, find_dates, interval
 from bot.tracker import Tracker
 
@@ -61,7 +69,7 @@ def _dates_relation(a: tuple[date, date] | None, b: tuple[date, date] | None) ->
 
 
 def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
-    """Whether mention `m` refers to the already drafted event `d` (rules in docs/extraction.md)."""
+    """Whether mention `m` (standing for a sentence's group of linked triggers) refers to draft `d`."""
     if not _compatible_types(d.type, m.type):
         return False
     if not _places_compatible(d.location, m.location, tracker):
@@ -69,13 +77,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     rel = _dates_relation(d.span, when(m))
     if rel == "apart":
         return False
-    same_sentence = any(x.sent_index == m.sent_index for x in d.mentions)
-    if d.timex is None and d.location is None and not d.participants and not same_sentence:
+    if d.timex is None and d.location is None and not d.participants:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
     shared = bool(set(d.participants) & set(m.participants))
     if rel == "same":
-        return True
-    if same_sentence and m.type in MEETING_TYPES and d.type in MEETING_TYPES:
         return True
     if rel == "nested":
         return m.definite or (d.type not in MEETING_TYPES)
@@ -84,26 +89,76 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return True
     if m.definite and (shared or not m.participants):
         return True
-    return bool(shared and m.timex is None and m.location is None and m.type == d.type)
+    return bool(shared and m.timex is None and m.type == d.type)
 
 
-def _merge(d: Draft, m: Mention) -> None:
-    d.mentions.append(m)
-    if TYPE_RANK.get(m.type, 9) < TYPE_RANK.get(d.type, 9):
-        d.type = m.type
-    mspan = when(m)
-    if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
-        d.timex = m.timex
-    if m.location and (d.location is None):
-        d.location = m.location
-    for p in m.participants:
-        if p not in d.participants:
-            d.participants.append(p)
-    d.parties |= m.parties
+def _merge(d: Draft, group: list[Mention]) -> None:
+    """Add a sentence's group of mentions to a draft; an informative group may name the type
+    ('the talks' restating an event does not make a summit 'talks')."""
+    informative = any(m.timex is not None or m.location is not None or m.participants for m in group)
+    for m in group:
+        d.mentions.append(m)
+        if informative and TYPE_RANK.get(m.type, 9) < TYPE_RANK.get(d.type, 9):
+            d.type = m.type
+        mspan = when(m)
+        if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
+            d.timex = m.timex
+        if m.location and d.location is None:
+            d.location = m.location
+        for p in m.participants:
+            if p not in d.participants:
+                d.participants.append(p)
+        d.parties |= m.parties
 
 
-def _new(m: Mention) -> Draft:
-    return Draft(m.type, m.timex, m.location, list(m.participants), set(m.parties), [m])
+def _groups(mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions of one sentence whose triggers are linked ('summit meeting', 'met ... during his stay')
+    form one group: one event as that sentence tells it."""
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        home = next(
+            (g for g in groups if g[0].sent_index == m.sent_index
+             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)),
+            None,
+        )
+        if home is None:
+            groups.append([m])
+        else:
+            home.append(m)
+    return groups
+
+
+def _width(m: Mention) -> int:
+    span = when(m)
+    return (span[1] - span[0]).days if span else 10**6
+
+
+def _probe(group: list[Mention]) -> Mention:
+    """One mention standing for a group when looking for the event it refers to."""
+    best = min(group, key=lambda m: TYPE_RANK.get(m.type, 9))
+    timed = sorted((m for m in group if m.timex is not None), key=_width)
+    participants: list[str] = []
+    for m in group:
+        participants.extend(p for p in m.participants if p not in participants)
+    return Mention(
+        type=best.type,
+        trigger=group[0].trigger,
+        sent_index=group[0].sent_index,
+        paragraph=group[0].paragraph,
+        timex=timed[0].timex if timed else None,
+        location=next((m.location for m in group if m.location), None),
+        participants=participants,
+        parties=set().union(*(m.parties for m in group)),
+        definite=any(m.definite for m in group),
+        sentence=group[0].sentence,
+    )
+
+
+def _new(group: list[Mention]) -> Draft:
+    d = Draft(_probe(group).type, None, None, [], set(), [])
+    _merge(d, group)
+    d.type = _probe(group).type
+    return d
 
 
 def _apply_denials(doc: Doc, drafts: list[Draft]) -> None:
@@ -178,7 +233,9 @@ def _inherit(drafts: list[Draft]) -> None:
         if d.type in {"agreement", "statement"} and d.timex is None:
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:
-                if other is not d and other.timex and any(m.sent_index in sents for m in other.mentions):
+                if other is not d and other.type in MEETING_TYPES and other.timex and any(
+                    m.sent_index in sents for m in other.mentions
+                ):
                     d.timex = other.timex
                     if d.location is None and d.type == "agreement":
                         d.location = other.location
@@ -209,16 +266,27 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     """The article's events with the status in force at `published`."""
     mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
     drafts: list[Draft] = []
-    for m in mentions:
-        target = next((d for d in reversed(drafts) if _same_event(d, m, tracker)), None)
+    for group in _groups(mentions):
+        probe = _probe(group)
+        target = next((d for d in reversed(drafts) if _same_event(d, probe, tracker)), None)
         if target is None:
-            drafts.append(_new(m))
+            drafts.append(_new(group))
         else:
-            _merge(target, m)
+            _merge(target, group)
     para_attr = {i: attributions(doc.text[a:b]) for i, (a, b) in enumerate(paragraphs_of(doc.text))}
     for d in drafts:
         if d.type == "statement" and d.timex is None:
-            d.timex = _attribution_date(d, para_attr, published)
+            # undated remarks: the report's date (the attribution), else the day of publication
+            d.timex = _attribution_date(d, para_attr, published) or Timex(
+                published.isoformat(), None, "publication date", "day"
+            )
+        if d.type == "pledge":
+            # "the goal set in 1997": a pledge made in the past is an agreement; one ahead is a deadline
+            d.type = "agreement" if d.span and d.span[1] < published else "deadline"
+        if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
+            countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
+            if len(countries) >= 2:
+                d.type = "summit"  # leaders of two countries meeting is a summit
     _inherit(drafts)
     for d in drafts:
         _status(d, published)

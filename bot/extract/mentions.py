@@ -22,9 +22,21 @@ PATTERNS = Path(__file__).parent / "patterns"
 LOCATIVE = {"in", "at", "to", "near", "outside", "inside"}
 TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude", "sign", "resolve",
                 "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
+EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
+SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "visit", "activity", "program", "programme"}
+CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
+GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
+PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
+               "republic", "province", "islet", "islets"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "pobj"}
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+# "TOKYO, November 1 -", "IRKUTSK, Russia, March 25 (Wire) -": the report's place and date, not an event's.
+DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'\-]{2,40}(?:, [A-Z][A-Za-z .]{2,30})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+    r"(?: \([^)\n]{1,40}\))? *[\u2014\u2013-]+ ",
+    re.MULTILINE,
+)
 ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
 DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
 
@@ -45,6 +57,7 @@ class Mention:
     tense: str | None = None
     definite: bool = False
     sentence: Span | None = None
+    anchor: Token | None = None
 
 
 @lru_cache(maxsize=4)
@@ -114,10 +127,39 @@ def _span(tok: Token) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i
 
 
+def linked(a: Mention, b: Mention) -> bool:
+    """Whether two triggers of one sentence describe one event: 'summit meeting', 'talks ... during
+    a visit', 'Kono met with Putin during his stay'; not two events a copula compares."""
+    ta, tb = a.trigger, b.trigger
+    if tb.head.i == ta.i or ta.head.i == tb.i:
+        return True
+    for x, y in ((a, b), (b, a)):
+        anchor = x.anchor if x.anchor is not None else x.trigger
+        if anchor.lemma_ == "be":
+            continue
+        t, steps = y.trigger, 0
+        while t.i != anchor.i and t.head.i != t.i and steps < 4:
+            if t.dep_ in CLAUSE_DEPS:
+                break  # "agreed ... when the leaders met": another clause, another event
+            t, steps = t.head, steps + 1
+        if t.i == anchor.i:
+            return True
+    return False
+
+
 def _anchor(tok: Token) -> Token:
-    """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held)."""
-    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}:
+    """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held;
+    'travel to Moscow for talks' -> travel)."""
+    if (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}
+        and tok.head.lemma_ != "be"
+    ):
         return tok.head
+    if (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
+        and tok.head.head.pos_ in {"VERB", "AUX"}
+    ):
+        return tok.head.head
     return tok
 
 
@@ -142,8 +184,14 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
-    if root.dep_ in {"compound", "nmod", "amod"} and head.pos_ in {"NOUN", "PROPN"}:
-        return name if tracker.party_for(ent.text) is None else None
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
+        return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
+    if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:
+        return name
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE:
+        return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
+    if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
+        return name if tracker.party_for(ent.text) is None else None  # "the Brunei summit"
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
@@ -174,9 +222,8 @@ def _in_attribution(ent: Span) -> bool:
 
 def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     lemmas = {t.lemma_.lower() for t in sent}
-    if label == "meeting" and tok.lemma_ == "meet":
-        if any(c.dep_ == "dobj" and c.lemma_ in {"deadline", "target", "demand", "need", "expectation"} for c in tok.children):
-            return False
+    if label in {"meeting", "deadline"} and any(c.dep_ == "dobj" and c.lemma_ in GOAL_WORDS for c in tok.children):
+        return False  # "meeting the goal", "met the deadline": not a meeting
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
             return False
@@ -190,8 +237,11 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         return False
     if label == "deadline" and tok.lower_ == "by":
         return bool(TREATY_WORDS & lemmas)
-    if label == "deadline" and tok.lower_ == "target":
+    if label == "pledge":
         return bool(TREATY_WORDS & lemmas)
+    if label == "suspension" and tok.lemma_ in {"withdraw", "pull", "end", "withdrawal", "halt"}:
+        # "pulled out of the talks", "an end to visa-free exchanges" - not "the end of this year"
+        return any(t.lemma_ in SUSPENDABLE for t in tok.subtree if t.i != tok.i)
     if label == "statement":
         return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
@@ -206,6 +256,11 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
 
     def para_of(char: int) -> int:
         return next((i for i, (a, b) in enumerate(paras) if a <= char < b), len(paras) - 1)
+
+    masked = [(m.start(), m.end()) for m in DATELINE.finditer(doc.text)]
+
+    def in_dateline(ent: Span) -> bool:
+        return any(a <= ent.start_char < b for a, b in masked)
 
     by_token: dict[int, str] = {}
     for match_id, start, _end in matcher(doc):
@@ -227,6 +282,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         dates: list[tuple[Span, Token]] = []
         places: list[tuple[Token, str]] = _capital_phrase(sent, tracker)
         for ent in sent.ents:
+            if in_dateline(ent):
+                continue
             if ent.label_ == "PERSON":
                 name = resolve(ent.text)
                 if name:
@@ -261,17 +318,29 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 tense=st.tense_of(ctx),
                 definite=_is_definite(tok),
                 sentence=sent,
+                anchor=_anchor(tok),
             )
+        unassigned: list[Span] = []
         for ent, root in dates:
             if _in_attribution(ent):
                 continue
             t = assign(root.i)
+            if t is None:
+                unassigned.append(ent)
             if t is None or made[t].timex is not None:
                 continue
             # deadlines keep only the date their "by" governs
             timex = normalize(ent.text, anchor=published, tense=made[t].tense)  # type: ignore[arg-type]
             if timex and timex.value:
                 made[t].timex = timex
+        for tok, label in triggers:
+            # a statement is dated by its sentence ("Kan said on Tuesday ..."), whatever the clause
+            if label == "statement" and made[tok.i].timex is None:
+                for ent in unassigned:
+                    timex = normalize(ent.text, anchor=published, tense="past")
+                    if timex and timex.value:
+                        made[tok.i].timex = timex
+                        break
         for root, loc in places:
             t = assign(root.i)
             if t is not None and made[t].location is None:
@@ -297,6 +366,13 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                     name = next((n for r, n in persons if r.i == subj.i), None)
                     if name and name not in m.participants:
                         m.participants.append(name)
+            if tok.pos_ in {"VERB", "AUX"} and tok.dep_ in {"xcomp", "advcl", "ccomp"} and not any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children
+            ):
+                subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                name = next((n for r, n in persons if subj is not None and r.i == subj.i), None)
+                if name and name not in m.participants:
+                    m.participants.append(name)
             if tok.i in own:
                 x, y = own[tok.i]
                 for root, name in persons:

@@ -134,10 +134,12 @@ def decide_status(
         if "proposed" in statuses or tense == "future":
             return "proposed"
         return "agreed"
-    if event_type == "deadline":
+    if event_type in {"deadline", "pledge"}:
         for s in ("met", "dropped", "missed"):
             if s in statuses:
                 return s
+        if when and when[1] < published:
+            return "missed"  # the date passed with nothing to say it was met
         return "active"
     if event_type == "suspension":
         return "lifted" if "lifted" in statuses else "in_effect"

@@ -1,0 +1,53 @@
+"""Which workspaces ntrack serves: one (SLACK_BOT_TOKEN) or many (OAuth, installations in the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+
+from bot.errors import UserError
+from bot.settings import Settings
+
+DEFAULT_API_URL = "https://slack.com/api/"
+STATE_EXPIRATION_SECONDS = 600
+# What the bot needs: its slash commands, posting (also to public channels it was not invited to),
+# and reading its own channels' history to find an alert an interrupted worker had already posted.
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+
+
+def api_url(settings: Settings) -> str:
+    """The Web API base URL, with the trailing slash slack_sdk needs (SLACK_API_URL overrides it)."""
+    url = settings.slack_api_url or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def require_slack(settings: Settings) -> None:
+    if not settings.slack_enabled:
+        raise UserError("Slack is not configured: set SLACK_BOT_TOKEN (one workspace) "
+                        "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth)")
+
+
+def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
+    """slack_sdk's store on ntrack's database; its tables come from migration 0002."""
+    return SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=engine)
+
+
+def state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
+    return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+
+
+def token_lookup(settings: Settings, engine: Engine) -> Callable[[str], str | None]:
+    """team id -> the bot token to post there with."""
+    if settings.slack_oauth:
+        store = installation_store(settings, engine)
+
+        def from_installation(team_id: str) -> str | None:
+            bot = store.find_bot(enterprise_id=None, team_id=team_id or None)
+            return bot.bot_token if bot else None
+
+        return from_installation
+    token = settings.slack_bot_token
+    return lambda team_id: token
