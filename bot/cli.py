@@ -149,13 +149,22 @@ def ask(text: str, tracker_slug: str | None, channel: str | None) -> None:
 @cli.command()
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int, show_default="$PORT or 8000")
 @click.option("--host", default="0.0.0.0")
-def serve(port: int, host: str) -> None:
+@click.option("--socket-mode", is_flag=True, help="Take Slack's commands over Socket Mode (SLACK_APP_TOKEN), not HTTP.")
+def serve(port: int, host: str, socket_mode: bool) -> None:
     """The web process: answers from the database, never loads spaCy."""
+    rt = _runtime()
+    if socket_mode:
+        import logging
+
+        from bot.slack.socket_mode import socket_mode_handler
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        socket_mode_handler(rt).start()
+        return
     import uvicorn
 
     from bot.web import create_app
 
-    rt = _runtime()
     uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
 
 

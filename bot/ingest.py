@@ -11,22 +11,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import ArticleIn, ExtractedEvent
+from bot import dedup, pages
+from bot import sources as src_state
+from bot.domain import ExtractedEvent
 from bot.errors import SourceError
-from bot.feeds import entry_guid, parse_feed
-from bot.fetch import FetchResult, fetch
+from bot.feeds import parse_feed
+from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
 from bot.resolve import resolve
 from bot.serialize import change_json
+from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
-from db import models as m
 from db import repo
 
 # Entries dated this far ahead of `now` are not published yet (replaying history with NTRACK_NOW).
 FUTURE_SLACK = timedelta(days=1)
-BACKOFF_BASE = timedelta(minutes=15)
-BACKOFF_MAX = timedelta(hours=24)
 
 
 class Extracts(Protocol):
@@ -42,23 +43,11 @@ class IngestReport:
     not_modified: bool = False
     first_poll: bool = False
     changes: list[dict[str, Any]] = field(default_factory=list)
+    articles_duplicate: int = 0  # known entries and near-duplicate copies (their URLs are kept)
+    pages_fetched: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"articles_new": self.articles_new, "changes": self.changes}
-
-
-def backoff(error_count: int) -> timedelta:
-    """Exponential backoff after `error_count` consecutive failures, capped at a day."""
-    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** max(0, error_count - 1)))
-
-
-def record_failure(*, sessions: sessionmaker[Session], source_id: int, error: str, now: datetime) -> None:
-    with sessions.begin() as session:
-        src = session.get_one(m.Source, source_id)
-        src.error_count += 1
-        src.last_error = error
-        src.last_polled_at = now
-        src.next_poll_at = now + backoff(src.error_count)
 
 
 def ingest_source(
@@ -71,37 +60,65 @@ def ingest_source(
     fetcher: Callable[..., FetchResult] = fetch,
     user_agent: str = "ntrack",
     max_bytes: int = 10 * 1024 * 1024,
+    config: PollConfig | None = None,
+    origin: str = "cli",
+    alert: bool = True,
+    tracker_id: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> IngestReport:
-    """Poll one source once; raise SourceError (recorded on the source) when it cannot be read."""
+    """Poll one source once; raise SourceError (recorded on the source) when it cannot be read.
+
+    `config` carries the fetch limits (default: `user_agent`, `max_bytes` and stock limits); `origin`
+    is recorded for a new source (chat sources are held to public addresses); `alert=False` records
+    without alerting (a backfill); `progress(kind, n)` hears "articles" (n found) and "stored" (1).
+    """
+    cfg = config or PollConfig(user_agent=user_agent, max_bytes=max_bytes)
     with sessions.begin() as session:
-        tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
-        src = repo.get_or_create_source(session=session, tracker_id=tracker_id, url=location)
-        source_id, etag, last_modified, first_poll = src.id, src.etag, src.last_modified, src.polls == 0
+        if tracker_id is None:
+            tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
+        state = src_state.open_source(session=session, tracker_id=tracker_id, url=location, origin=origin)
+    source_id, first_poll = state.id, state.first_poll
     report = IngestReport(source=location, first_poll=first_poll)
+    options = cfg.fetch_options(restricted=state.restricted)
 
     try:
-        result = fetcher(location, etag=etag, last_modified=last_modified, user_agent=user_agent, max_bytes=max_bytes)
+        result = fetcher(location, etag=state.etag, last_modified=state.last_modified, **options)
         if result.not_modified or result.body is None:
             report.not_modified = True
-            _record_success(sessions, source_id, result, None, now)
+            src_state.record_not_modified(sessions=sessions, source_id=source_id, result=result, now=now, config=cfg)
             return report
-        title, entries = parse_feed(result.body, where=location)
+        title, entries = parse_feed(result.body, where=location, content_type=result.content_type)
     except SourceError as exc:
-        record_failure(sessions=sessions, source_id=source_id, error=str(exc), now=now)
+        record_failure(sessions=sessions, source_id=source_id, error=str(exc), now=now,
+                       retry_after=getattr(exc, "retry_after", None), max_failures=cfg.max_failures)
         raise
 
+    candidates = dedup.identify(entries)
     with sessions.begin() as session:
-        guids = [entry_guid(a.guid, a.url, a.title, a.text) for a in entries]
-        seen = repo.known_guids(session=session, tracker_id=tracker_id, guids=guids)
-    fresh: list[tuple[str, ArticleIn]] = []
-    for guid, art in zip(guids, entries, strict=True):
-        if guid in seen or guid in {g for g, _ in fresh}:
-            continue
+        unseen = dedup.match_known(session=session, tracker_id=tracker_id, entries=candidates)
+        report.articles_duplicate += dedup.record_copies(session=session, tracker_id=tracker_id, entries=candidates,
+                                                         source_id=source_id, now=now)
+    waiting = []
+    for entry in unseen:
+        art = entry.article
         if art.published and art.published > now + FUTURE_SLACK:
             report.articles_deferred += 1
             continue
-        fresh.append((guid, art))
-    fresh.sort(key=lambda ga: ga[1].published or now)
+        waiting.append(entry)
+    if is_url(location) and waiting:  # a local file is the operator's whole text; web feeds may link to more
+        page_options = {**options, "accept": PAGE_ACCEPT}
+        report.pages_fetched = pages.fill_full_text(
+            waiting, fetch_page=lambda url: fetcher(url, **page_options), limit=cfg.max_page_fetches
+        ).fetched
+    with sessions.begin() as session:
+        unique = dedup.match_near(session=session, tracker_id=tracker_id, entries=waiting)
+        report.articles_duplicate += dedup.record_copies(session=session, tracker_id=tracker_id, entries=waiting,
+                                                         source_id=source_id, now=now)
+    unique.sort(key=lambda e: e.article.published or now)
+    fresh = [(e.identity, e.article) for e in unique]
+    by_identity = {e.identity: e for e in unique}
+    if progress is not None:
+        progress("articles", len(fresh))
 
     relevant = [(g, a) for g, a in fresh if tracker.is_relevant(f"{a.title or ''}\n{a.text}")]
     extracted: dict[str, list[ExtractedEvent]] = {}
@@ -110,18 +127,25 @@ def ingest_source(
         extracted = {g: events for (g, _), events in zip(relevant, results, strict=True)}
 
     for guid, art in fresh:
-        with sessions.begin() as session:
-            is_relevant = guid in extracted
-            row = repo.add_article(session=session, tracker_id=tracker_id, source_id=source_id, article=art,
-                                   guid=guid, relevant=is_relevant, now=now)
-            report.articles_new += 1
-            if not is_relevant:
-                report.articles_irrelevant += 1
-                continue
-            report.changes.extend(
-                _store_events(session, tracker, tracker_id, row, extracted[guid], now=now, alert=not first_poll)
-            )
-    _record_success(sessions, source_id, result, title, now)
+        try:
+            with sessions.begin() as session:
+                is_relevant = guid in extracted
+                row = repo.add_article(session=session, tracker_id=tracker_id, source_id=source_id, article=art,
+                                       guid=guid, relevant=is_relevant, now=now)
+                row.simhash = by_identity[guid].simhash
+                dedup.add_keys(session=session, tracker_id=tracker_id, article_id=row.id,
+                               keys=by_identity[guid].keys, source_id=source_id, now=now)
+                report.articles_new += 1
+                if is_relevant:
+                    report.changes.extend(_store_events(session, tracker, tracker_id, row, extracted[guid], now=now,
+                                                        alert=alert and not first_poll))
+                else:
+                    report.articles_irrelevant += 1
+        except IntegrityError:  # another worker stored the same article a moment ago
+            report.articles_duplicate += 1
+        if progress is not None:
+            progress("stored", 1)
+    src_state.record_success(sessions=sessions, source_id=source_id, result=result, title=title, now=now, config=cfg)
     return report
 
 
@@ -150,23 +174,4 @@ def _store_events(
             repo.queue_deliveries(session=session, tracker_id=tracker_id, change=change, now=now)
             out.append(change_json(change, row, article, alert=alert))
     return out
-
-
-def _record_success(
-    sessions: sessionmaker[Session], source_id: int, result: FetchResult, title: str | None, now: datetime
-) -> None:
-    with sessions.begin() as session:
-        src = session.get_one(m.Source, source_id)
-        src.polls += 1
-        src.error_count = 0
-        src.last_error = None
-        src.last_polled_at = now
-        src.last_success_at = now
-        src.next_poll_at = None
-        if result.etag:
-            src.etag = result.etag
-        if result.last_modified:
-            src.last_modified = result.last_modified
-        if title:
-            src.title = title[:500]
 

@@ -65,8 +65,8 @@ def _utc(value: Any) -> Any:
     return as_utc(value)
 
 
-def run_once(rt: Runtime, tracker: Tracker) -> Iterator[str]:
-    """Every due job once: poll due sources, then report the outbox (delivery needs a transport)."""
+def run_once(rt: Runtime, tracker: Tracker, *, deliver: bool = True) -> Iterator[str]:
+    """Every due job once: poll due sources, then (with `deliver`) post due alerts and weekly summaries."""
     locations = due_sources(rt, tracker)
     reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
     for r in reports:
@@ -75,6 +75,10 @@ def run_once(rt: Runtime, tracker: Tracker) -> Iterator[str]:
         yield f"failed: {f}"
     if not locations:
         yield "no sources due"
+    if deliver:
+        from bot.slack.jobs import run_due
+
+        yield from run_due(rt)
 
 
 def run_forever(rt: Runtime, tracker: Tracker) -> None:
@@ -87,11 +91,15 @@ def run_forever(rt: Runtime, tracker: Tracker) -> None:
 
     def poll() -> None:
         rt.now = clock.now(rt.settings.now)
-        for line in run_once(rt, tracker):
+        for line in run_once(rt, tracker, deliver=False):  # the Slack jobs below deliver
             log.info(line)
 
     scheduler.add_job(poll, "interval", minutes=rt.settings.poll_minutes, id="poll", max_instances=1,
                       coalesce=True, next_run_time=clock.now(None), jitter=30)
+    if rt.settings.slack_enabled:
+        from bot.slack.jobs import schedule
+
+        schedule(scheduler, rt)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     log.info("worker started: tracker %s, polling every %s min", tracker.slug, rt.settings.poll_minutes)
     scheduler.start()

@@ -14,6 +14,7 @@ from bot.commands.reply import Line, Reply, Section
 from bot.domain import EVENT_TYPES
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
+from bot.weekly import describe, parse_schedule
 from db import repo
 
 RECENT = timedelta(days=30)
@@ -42,6 +43,7 @@ HELP = [
     ("search WORDS", "events and articles that mention WORDS"),
     ("sources", "the feeds this tracker reads, and their health"),
     ("subscribe [all|major]", "alerts in this channel (major: summits, deadlines, agreements, suspensions)"),
+    ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 UTC)"),
     ("unsubscribe", "stop alerts in this channel"),
     ("summary", "the weekly summary, now"),
     ("help", "this list"),
@@ -152,12 +154,21 @@ def sources(ctx: CommandContext, args: list[str]) -> Reply:
         else:
             health = "not read yet"
         lines.append(Line(text=f"{src.title or src.url}: {health}", source_url=src.url if src.url.startswith("http") else None))
-    return Reply(title="Sources", sections=[Section("Feeds", lines, "No sources yet.")])
+    parked = [
+        Line(text=f"{change_line(d.change).text}, to {d.subscription.channel}: gave up after {d.attempts} tries "
+                  f"({d.last_error or 'no reason recorded'})")
+        for d in repo.parked_deliveries(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                                        team_id=ctx.team_id)
+    ]
+    return Reply(title="Sources", sections=[Section("Feeds", lines, "No sources yet."),
+                                            Section("Alerts not delivered", parked, "None: every alert went out.")])
 
 
 def subscribe(ctx: CommandContext, args: list[str]) -> Reply:
     if not ctx.channel:
         raise CommandError("subscribe works in a channel")
+    if args and args[0].lower() == "weekly":
+        return subscribe_weekly(ctx, args[1:])
     level = (args[0].lower() if args else "all")
     if level not in {"all", "major"}:
         raise CommandError(f"subscribe takes `all` or `major`, not {args[0]!r}")
@@ -165,6 +176,21 @@ def subscribe(ctx: CommandContext, args: list[str]) -> Reply:
                    channel=ctx.channel, level=level, now=ctx.now)
     what = "every change" if level == "all" else "major changes (summits, deadlines, agreements, suspensions)"
     return Reply(title=f"Subscribed: this channel will get {what} and a weekly summary.", in_channel=True)
+
+
+def subscribe_weekly(ctx: CommandContext, args: list[str]) -> Reply:
+    """`subscribe weekly mon 09:00 Asia/Tokyo`: the weekly summary's slot (subscribing the channel if need be)."""
+    try:
+        plan = parse_schedule(args)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    sub = repo.subscription(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                            team_id=ctx.team_id, channel=ctx.channel or "")
+    if sub is None or not sub.active:
+        sub = repo.subscribe(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                             team_id=ctx.team_id, channel=ctx.channel or "", level=sub.level if sub else "all", now=ctx.now)
+    sub.weekly_day, sub.weekly_time, sub.timezone = plan.day, plan.time, plan.timezone
+    return Reply(title=f"Weekly summary: this channel gets it every {describe(sub)}.", in_channel=True)
 
 
 def unsubscribe(ctx: CommandContext, args: list[str]) -> Reply:

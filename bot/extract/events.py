@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from bot.domain import MEETING_TYPES, DateValue, Evidence, ExtractedEvent
 from bot.extract import status as st
 from bot.extract.mentions import (
+    DATELINE,
     Mention,
     attributions,
     find_mentions,
@@ -242,15 +243,36 @@ def _inherit(drafts: list[Draft]) -> None:
                     break
 
 
+def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker) -> None:
+    """'IRKUTSK, Russia, March 25 (Wire) - ... signed a statement on Sunday': what happened in the
+    last days without a place named happened where the dateline says."""
+    m = DATELINE.search(text)
+    place = tracker.place_for(m.group(0).strip().split(",")[0].title()) if m else None
+    if place is None:
+        return
+    for d in drafts:
+        if d.location is None and d.span and d.type in MEETING_TYPES | {"agreement"}:
+            if published - timedelta(days=3) <= d.span[0] and d.span[1] <= published:
+                d.location = place.name
+
+
 def _attribution_date(d: Draft, para_attr: dict[int, list[str]], published: date) -> Timex | None:
-    for m in d.mentions:
-        for attr in para_attr.get(m.paragraph, []):
-            found = find_dates(attr, anchor=published)
-            if found:
-                timex = found[0][2]
-                span = interval(timex.value)
-                if span and span[1] <= published:
-                    return timex
+    """The date of the report nearest the mention: its paragraph's attribution, else the previous
+    paragraphs', else the next one's ('(TASS, March 21)')."""
+    first = d.mentions[0].paragraph
+    for p in (first, first - 1, first - 2, first + 1):
+        found = _attribution_in(para_attr.get(p, []), published)
+        if found:
+            return found
+    return None
+
+
+def _attribution_in(attrs: list[str], published: date) -> Timex | None:
+    for attr in attrs:
+        for _, _, timex in find_dates(attr, anchor=published)[:1]:
+            span = interval(timex.value)
+            if span and span[1] <= published:
+                return timex
     return None
 
 
@@ -275,6 +297,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             _merge(target, group)
     para_attr = {i: attributions(doc.text[a:b]) for i, (a, b) in enumerate(paragraphs_of(doc.text))}
     for d in drafts:
+        if d.type == "suspension" and d.timex is None:
+            d.timex = _attribution_date(d, para_attr, published)
         if d.type == "statement" and d.timex is None:
             # undated remarks: the report's date (the attribution), else the day of publication
             d.timex = _attribution_date(d, para_attr, published) or Timex(
@@ -288,6 +312,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             if len(countries) >= 2:
                 d.type = "summit"  # leaders of two countries meeting is a summit
     _inherit(drafts)
+    _dateline_place(doc.text, drafts, published, tracker)
     for d in drafts:
         _status(d, published)
     _apply_denials(doc, drafts)

@@ -23,7 +23,8 @@ LOCATIVE = {"in", "at", "to", "near", "outside", "inside"}
 TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude", "sign", "resolve",
                 "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
 EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
-SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "visit", "activity", "program", "programme"}
+SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity", "program", "programme",
+               "consultation", "cooperation", "process"}
 CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
@@ -131,6 +132,9 @@ def linked(a: Mention, b: Mention) -> bool:
     """Whether two triggers of one sentence describe one event: 'summit meeting', 'talks ... during
     a visit', 'Kono met with Putin during his stay'; not two events a copula compares."""
     ta, tb = a.trigger, b.trigger
+    if a.type == "suspension" or b.type == "suspension":
+        # "pulling out of talks ... and ending visa-free trips": two suspensions
+        return (tb.head.i == ta.i or ta.head.i == tb.i) and "conj" not in {ta.dep_, tb.dep_}
     if tb.head.i == ta.i or ta.head.i == tb.i:
         return True
     for x, y in ((a, b), (b, a)):
@@ -239,8 +243,9 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         return bool(TREATY_WORDS & lemmas)
     if label == "pledge":
         return bool(TREATY_WORDS & lemmas)
-    if label == "suspension" and tok.lemma_ in {"withdraw", "pull", "end", "withdrawal", "halt"}:
-        # "pulled out of the talks", "an end to visa-free exchanges" - not "the end of this year"
+    if label == "suspension":
+        # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended";
+        # not "the end of this year" or "freezing assets"
         return any(t.lemma_ in SUSPENDABLE for t in tok.subtree if t.i != tok.i)
     if label == "statement":
         return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
@@ -265,8 +270,12 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
     by_token: dict[int, str] = {}
     for match_id, start, _end in matcher(doc):
         label = doc.vocab.strings[match_id].split("|")[0]
-        # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000")
-        by_token.setdefault(start, label)
+        # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000");
+        # "will not continue negotiations": the negated verb is
+        tok = doc[start]
+        if tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
+            tok = tok.head if tok.head.pos_ == "VERB" else tok.head.head
+        by_token.setdefault(tok.i, label)
 
     mentions: list[Mention] = []
     for s_index, sent in enumerate(doc.sents):
@@ -295,16 +304,20 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 if loc:
                     places.append((ent.root, loc))
 
+        # "halts talks", "pulling out of talks": the talks are what is suspended, not an event of their own
+        suspended = {
+            t.i for tok, label in triggers if label == "suspension"
+            for t in tok.subtree if t.i != tok.i and t.lemma_ in SUSPENDABLE
+        }
+        triggers = [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)]
         own = {tok.i: _span(tok) for tok, _ in triggers}
         ext = {tok.i: _span(_anchor(tok)) for tok, _ in triggers}
 
-        def owner(i: int, spans: dict[int, tuple[int, int]]) -> int | None:
-            inside = [(b - a, t) for t, (a, b) in spans.items() if a <= i <= b]
-            return min(inside)[1] if inside else None
-
         def assign(i: int, own: dict[int, tuple[int, int]] = own, ext: dict[int, tuple[int, int]] = ext) -> int | None:
-            first = owner(i, own)
-            return first if first is not None else owner(i, ext)
+            """The trigger whose phrase (or the clause it is an argument of) most closely holds token i."""
+            inside = [(b - a, 0, t) for t, (a, b) in own.items() if a <= i <= b]
+            inside += [(b - a, 1, t) for t, (a, b) in ext.items() if a <= i <= b]
+            return min(inside)[2] if inside else None
 
         made: dict[int, Mention] = {}
         for tok, label in triggers:

@@ -11,7 +11,7 @@ from typing import Any
 from spacy.tokens import Token
 
 PATTERNS = Path(__file__).parent / "patterns"
-FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
 
 
@@ -33,6 +33,7 @@ def context_tokens(trigger: Token) -> list[Token]:
     """The trigger, its modifiers and the verb chain it hangs from, up to the clause that governs it."""
     out = [trigger]
     out.extend(c for c in trigger.children if c.dep_ in {"amod", "aux", "auxpass", "neg", "advmod", "acl", "prt", "relcl"})
+    out.extend(c for c in trigger.ancestors if c.dep_ == "prep" and c.lower_ == "since")
     head = trigger
     for _ in range(4):
         if head.dep_ in {"ROOT"} or head.head is head:
@@ -58,11 +59,12 @@ def context_tokens(trigger: Token) -> list[Token]:
 
 
 def cue_statuses(tokens: list[Token]) -> list[str]:
-    """Every status a cue among `tokens` points to, in the order of cues.json's precedence."""
+    """Every status a cue among `tokens` points to, in the order of cues.json's precedence.
+    The trigger itself (tokens[0]) is not a cue: 'a visit' says nothing about whether it happened."""
     index = _cue_index()
     particles = cues()["particles"]
     found: set[str] = set()
-    for tok in tokens:
+    for tok in tokens[1:]:
         lemma = tok.lemma_.lower()
         low = tok.lower_
         for key in (lemma, low):
@@ -76,6 +78,8 @@ def cue_statuses(tokens: list[Token]) -> list[str]:
 
 def tense_of(tokens: list[Token]) -> str | None:
     """'future' | 'past' | 'present' | None from the verb chain of a trigger."""
+    if any(t.lower_ == "since" and t.dep_ == "prep" for t in tokens):
+        return "past"  # "their first meeting since the visit in September"
     for tok in tokens:
         if tok.lower_ in FUTURE_AUX or tok.tag_ == "MD" and tok.lower_ in {"will", "shall"}:
             return "future"

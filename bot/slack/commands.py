@@ -26,11 +26,12 @@ UNAVAILABLE = "Sorry, ntrack cannot read its database just now. Try again in a m
 log = logging.getLogger("ntrack.slack")
 
 
-def register(app: App, rt: Runtime, trackers: list[tuple[Tracker, int]], *, answer_within: float = ANSWER_WITHIN) -> None:
+def register(app: App, rt: Runtime, trackers: list[tuple[Tracker, int]], *, answer_within: float | None = None) -> None:
     """One listener per tracker command; `trackers` holds each tracker with its database id."""
     pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ntrack-command")
+    within = ANSWER_WITHIN if answer_within is None else answer_within
     for tracker, tracker_id in trackers:
-        app.command(tracker.command)(_listener(rt, tracker, tracker_id, pool, answer_within))
+        app.command(tracker.command)(_listener(rt, tracker, tracker_id, pool, within))
 
 
 def _listener(
