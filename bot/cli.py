@@ -61,7 +61,8 @@ def db_upgrade() -> None:
 @click.option("--source", "sources", multiple=True, help="RSS/Atom/JSON feed: a file path or an http(s) URL (repeatable). Default: the tracker's feeds.")
 @click.option("--tracker", "tracker_slug", default=None, help="Tracker slug (default: kuril).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"articles_new": N, "changes": [...]}.')
-def ingest(sources: tuple[str, ...], tracker_slug: str | None, as_json: bool) -> None:
+@click.option("--backfill", is_flag=True, help="Read the sources' history: record without alerting, with a progress bar.")
+def ingest(sources: tuple[str, ...], tracker_slug: str | None, as_json: bool, backfill: bool) -> None:
     """Fetch sources once: store new articles, extract events, record changes, queue alerts."""
     from bot.worker import extractor_for, ingest_all
 
@@ -70,7 +71,14 @@ def ingest(sources: tuple[str, ...], tracker_slug: str | None, as_json: bool) ->
     locations = list(sources) or list(tracker.feeds)
     if not locations:
         raise UserError(f"tracker {tracker.slug!r} has no feeds: pass --source PATH_OR_URL")
-    reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
+    if backfill:
+        from bot.progress import backfill_progress
+
+        with backfill_progress(len(set(locations))) as progress:
+            reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker), alert=False,
+                                           progress=progress)
+    else:
+        reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
     total_new = sum(r.articles_new for r in reports)
     changes = [c for r in reports for c in r.changes]
     if as_json:

@@ -35,9 +35,10 @@ TRACKING = frozenset({
 })
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "piwik_", "hsa_", "oly_", "vero_", "__hs", "_hs", "mkt_", "trk_")
 SIMHASH_BITS = 64
-# Texts this close (differing bits of 64) are one story. 3-word shingles: a different byline,
-# headline or closing line moves a few bits; a different article about the same event moves ~30.
-NEAR = 6
+# Texts this close (differing bits of 64) are one story. On 3-word shingles, copies of one article
+# (another byline, layout, a fixed typo) differ by 0-8 bits in our samples; different articles about
+# the same talks by 21 or more; unrelated texts by about 32.
+NEAR = 8
 MIN_SHINGLES = 24
 RECENT = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)

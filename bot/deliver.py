@@ -122,7 +122,8 @@ def deliver_pending(
             if wait > 0:
                 sleep(wait)
             outcome = _deliver_one(sessions=sessions, transport=transport, claim=claim, now=now)
-            last_post[where] = monotonic()
+            if outcome != "found":  # finding an earlier post posted nothing
+                last_post[where] = monotonic()
             if outcome == "posted":
                 posted += 1
             elif outcome == "rate_limited":

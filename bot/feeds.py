@@ -140,6 +140,9 @@ def parse_feed(body: bytes, *, where: str, content_type: str | None = None) -> t
                 summary_only=summary_only,
             )
         )
+    if not articles and parsed.bozo:  # malformed, and nothing in it could be read
+        reason = str(parsed.get("bozo_exception") or "malformed").splitlines()[0]
+        raise SourceError(f"{where}: not a feed ({reason})")
     return (parsed.feed.get("title") or None), articles
 
 

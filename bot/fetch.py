@@ -216,6 +216,8 @@ def _capped(location: str, resp: httpx.Response, max_bytes: int, deadline: float
         if produced > max_bytes:
             raise SourceError(f"{location}: body decompresses to more than {max_bytes} bytes, aborted")
         yield chunk
+    if inflate is not None and wire and not inflate.complete:
+        raise SourceError(f"{location}: corrupt or truncated {encodings[0]} body")
 
 
 class _Inflater:
@@ -231,6 +233,10 @@ class _Inflater:
             self._d = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
         # Output beyond `room` stays in unconsumed_tail; the caller aborts before asking for it.
         return bytes(self._d.decompress(data, max(1, room)))
+
+    @property
+    def complete(self) -> bool:
+        return self._d is not None and bool(self._d.eof)
 
 
 def max_age(cache_control: str | None) -> int | None:

@@ -70,7 +70,8 @@ def ingest_source(
 
     `config` carries the fetch limits (default: `user_agent`, `max_bytes` and stock limits); `origin`
     is recorded for a new source (chat sources are held to public addresses); `alert=False` records
-    without alerting (a backfill); `progress(kind, n)` hears "articles" (n found) and "stored" (1).
+    without alerting (a backfill); `progress(kind, n)` hears "articles" (n new ones found), then
+"done" (1) as each is extracted or, when irrelevant, stored.
     """
     cfg = config or PollConfig(user_agent=user_agent, max_bytes=max_bytes)
     with sessions.begin() as session:
@@ -124,7 +125,10 @@ def ingest_source(
     extracted: dict[str, list[ExtractedEvent]] = {}
     if relevant:
         results = extractor().extract_many(((a.text, (a.published or now).date()) for _, a in relevant))
-        extracted = {g: events for (g, _), events in zip(relevant, results, strict=True)}
+        for (g, _), events in zip(relevant, results, strict=True):
+            extracted[g] = events
+            if progress is not None:
+                progress("done", 1)
 
     for guid, art in fresh:
         try:
@@ -143,8 +147,8 @@ def ingest_source(
                     report.articles_irrelevant += 1
         except IntegrityError:  # another worker stored the same article a moment ago
             report.articles_duplicate += 1
-        if progress is not None:
-            progress("stored", 1)
+        if progress is not None and guid not in extracted:
+            progress("done", 1)
     src_state.record_success(sessions=sessions, source_id=source_id, result=result, title=title, now=now, config=cfg)
     return report
 
@@ -153,15 +157,21 @@ def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
     now: datetime, alert: bool,
 ) -> list[dict[str, Any]]:
-    countries = {p.name: p.country for p in tracker.places}
+    within = tracker.place_ancestors()
     known = repo.known_events(session=session, tracker_id=tracker_id)
     # Events this article creates are not matched by its own later events: the extractor already
     # decided they are different.
     published = article.published or now
     out: list[dict[str, Any]] = []
     cache: dict[str, Any] = {}
+    matched: set[int] = set()
     for ev in events:
-        update = resolve(ev, known, published=repo.as_utc(published), countries=countries)  # type: ignore[arg-type]
+        # one article's events are distinct (the extractor merged what was one): each stored event
+        # is matched at most once per article
+        candidates = [k for k in known if k.id not in matched]
+        update = resolve(ev, candidates, published=repo.as_utc(published), within=within)  # type: ignore[arg-type]
+        if update.event_id is not None:
+            matched.add(update.event_id)
         row, changes = repo.apply_update(session=session, tracker_id=tracker_id, article=article, extracted=ev,
                                          update=update, now=now, alert=alert, actor_cache=cache)
         if update.event_id is not None:

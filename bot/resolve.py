@@ -52,12 +52,12 @@ def _span(value: str | None) -> tuple[date, date] | None:
     return interval(value)
 
 
-def _place_relation(a: str | None, b: str | None, countries: dict[str, str | None]) -> str:
+def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, ...]]) -> str:
     if a is None or b is None:
         return "open"
     if a.lower() == b.lower():
         return "same"
-    if countries.get(a) == b or countries.get(b) == a:
+    if b in within.get(a, ()) or a in within.get(b, ()):
         return "nested"
     return "apart"
 
@@ -79,13 +79,13 @@ def _types_match(a: str, b: str) -> bool:
     return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
 
 
-def match_score(known: KnownEvent, new: ExtractedEvent, countries: dict[str, str | None]) -> float:
+def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not _types_match(known.type, new.type):
         return 0.0
     if known.parties and new.parties and not (known.parties & set(new.parties)):
         return 0.0
-    place = _place_relation(known.location, new.location, countries)
+    place = _place_relation(known.location, new.location, within)
     dates = _date_relation(known.date_value, new.date.value if new.date else None)
     people = len(known.participants & set(new.participants))
     if place == "apart":
@@ -93,23 +93,22 @@ def match_score(known: KnownEvent, new: ExtractedEvent, countries: dict[str, str
     if dates == "apart":
         # a date moved: same kind of event, same place, same people, and it had not happened yet
         movable = known.status in {"scheduled", "proposed", "postponed"} and known.type in MEETING_TYPES
-        if movable and place == "same" and people:
+        if movable and place in {"same", "open"} and people and new.status in {"scheduled", "postponed", "proposed"}:
             return 1.0 + people
+        return 0.0
+    if dates != "same" and place == "open" and not people:
+        return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
+    if known.type not in MEETING_TYPES and dates == "open":
         return 0.0
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "open": 0.5}[dates]
     score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
-    score += 0.5 * people + (0.5 if known.type == new.type else 0.0)
-    if dates == "open" and place == "open" and not people:
-        return 0.0
-    if known.type not in MEETING_TYPES and dates == "open":
-        return 0.0
-    return score
+    return score + 0.5 * people + (0.5 if known.type == new.type else 0.0)
 
 
 def best_match(
-    known: list[KnownEvent], new: ExtractedEvent, countries: dict[str, str | None]
+    known: list[KnownEvent], new: ExtractedEvent, within: dict[str, tuple[str, ...]]
 ) -> KnownEvent | None:
-    scored = [(match_score(k, new, countries), -k.id, k) for k in known]
+    scored = [(match_score(k, new, within), -k.id, k) for k in known]
     scored = [s for s in scored if s[0] > 0]
     return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
 
@@ -119,11 +118,11 @@ def resolve(
     known: list[KnownEvent],
     *,
     published: datetime,
-    countries: dict[str, str | None],
+    within: dict[str, tuple[str, ...]],
 ) -> Update:
     """What storing `new` (from an article published at `published`) does to the tracker's events."""
     new_date = new.date.value if new.date else None
-    target = best_match(known, new, countries)
+    target = best_match(known, new, within)
     if target is None:
         span = _span(new_date)
         history = bool(span and span[1] < published.date() - HISTORY)
@@ -131,6 +130,9 @@ def resolve(
                       date_value=new_date, location=new.location, type=new.type, history=history)
 
     stale = target.as_of is not None and published < target.as_of
+    past = _span(new_date or target.date_value)
+    if past and past[1] < published.date() - HISTORY:
+        stale = True  # history being retold: details may be kept, but nothing here is news
     changes: list[tuple[str, str | None, str | None]] = []
     status = target.status
     if new.status != target.status and not stale and new.status not in FINAL.get(target.status, set()):
@@ -143,12 +145,12 @@ def resolve(
         changes.append(("date", target.date_value, new_date))
         date_value = new_date
     location = target.location
-    prel = _place_relation(target.location, new.location, countries)
+    prel = _place_relation(target.location, new.location, within)
     if new.location and not stale:
         if prel == "apart":
             changes.append(("location", target.location, new.location))
             location = new.location
-        elif target.location is None or (prel == "nested" and countries.get(new.location) == target.location):
+        elif target.location is None or (prel == "nested" and target.location in within.get(new.location, ())):
             location = new.location  # a refinement (Russia -> Moscow) is not news
     event_type = new.type if TYPE_RANK.get(new.type, 9) < TYPE_RANK.get(target.type, 9) else target.type
     return Update(target.id, tuple(changes), status=status, date_value=date_value, location=location,

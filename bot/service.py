@@ -8,6 +8,7 @@ from typing import Any
 from bot.app import Runtime
 from bot.commands.core import CommandContext, run_command
 from bot.commands.reply import Reply
+from bot.netguard import AddressPolicy, parse_networks
 from bot.serialize import change_json, event_json
 from bot.tracker import Tracker
 from db import repo
@@ -25,7 +26,8 @@ def answer(
         if tracker_id is None:
             tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
         ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=now or rt.now, platform=platform,
-                             team_id=team_id, channel=channel, user_is_admin=user_is_admin)
+                             team_id=team_id, channel=channel, user_is_admin=user_is_admin,
+                             source_policy=AddressPolicy(parse_networks(rt.settings.allow_networks)))
         return run_command(text, ctx)
 
 

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.fetch import FetchResult, HostPacer
 from bot.netguard import AddressPolicy, Resolver, check_url, parse_networks
 from db import models as m
-from db.repo import as_utc
 
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
@@ -196,11 +196,14 @@ def _due(now: datetime) -> Any:
 
 def ensure_sources(*, session: Session, tracker_id: int, urls: Sequence[str], origin: str) -> None:
     """Rows for the tracker file's feeds, so the worker can lease and schedule them like any other."""
+    if not urls:
+        return
     have = set(session.scalars(select(m.Source.url).where(m.Source.tracker_id == tracker_id, m.Source.url.in_(urls))))
-    for url in urls:
-        if url not in have:
-            session.add(m.Source(tracker_id=tracker_id, url=url, error_count=0, disabled=False, polls=0, origin=origin))
-    session.flush()
+    rows = [{"tracker_id": tracker_id, "url": url, "error_count": 0, "disabled": False, "polls": 0, "origin": origin}
+            for url in dict.fromkeys(urls) if url not in have]
+    if rows:  # two workers starting together may both add a feed: the second insert is a no-op
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(m.Source).values(rows).on_conflict_do_nothing(index_elements=["tracker_id", "url"]))
 
 
 def claim(
@@ -249,8 +252,12 @@ def release(*, sessions: sessionmaker[Session], tracker_id: int, owner: str, url
         )
 
 
-def due_ids(*, session: Session, now: datetime) -> list[int]:
-    return list(session.scalars(select(m.Source.id).where(m.Source.disabled.is_(False), _due(now))))
+def due_urls(*, session: Session, tracker_id: int, now: datetime) -> list[str]:
+    """Enabled sources whose next poll is due and that no worker holds."""
+    q = (select(m.Source.url)
+         .where(m.Source.tracker_id == tracker_id, m.Source.disabled.is_(False), _due(now), _free(now))
+         .order_by(m.Source.id))
+    return list(session.scalars(q))
 
 
 # ------------------------------------------------------------------------------------ from chat
@@ -292,9 +299,3 @@ def remove(*, session: Session, tracker_id: int, url: str, tracker_feeds: Sequen
     session.delete(row)
     session.flush()
     return "removed"
-
-
-def last_success(*, session: Session) -> datetime | None:
-    from sqlalchemy import func
-
-    return as_utc(session.scalar(select(func.max(m.Source.last_success_at))))

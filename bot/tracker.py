@@ -28,6 +28,7 @@ class Place:
     name: str
     country: str | None
     aliases: tuple[str, ...] = ()
+    within: str | None = None  # the larger place it lies in: Nagato -> Yamaguchi
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,29 @@ class Tracker:
 
     def is_leader(self, name: str) -> bool:
         return any(p.leader for p in self.people if p.name == name)
+
+    def place_ancestors(self) -> dict[str, tuple[str, ...]]:
+        """Each place's enclosing places, innermost first, ending with its country."""
+        by_name = {p.name: p for p in self.places}
+        out: dict[str, tuple[str, ...]] = {}
+        for place in self.places:
+            chain: list[str] = []
+            cur = place
+            while cur.within and cur.within not in chain and len(chain) < 8:
+                chain.append(cur.within)
+                nxt = by_name.get(cur.within)
+                if nxt is None:
+                    break
+                cur = nxt
+            if place.country and place.country not in chain and place.country != place.name:
+                chain.append(place.country)
+            out[place.name] = tuple(chain)
+        return out
+
+    def places_nested(self, a: str, b: str) -> bool:
+        """Whether one place lies inside the other (Nagato and Japan, Moscow and Russia)."""
+        ancestors = self.place_ancestors()
+        return b in ancestors.get(a, ()) or a in ancestors.get(b, ())
 
     def capital_of(self, party: str) -> str | None:
         return next((a.capital for a in self.actors if a.name == party), None)
@@ -120,7 +144,7 @@ def parse_tracker(data: dict[str, object], *, origin: str) -> Tracker:
             actors=tuple(_actor(a, "country") for a in data.get("actors", ())),  # type: ignore[attr-defined]
             people=tuple(_actor(p, "person") for p in data.get("people", ())),  # type: ignore[attr-defined]
             places=tuple(
-                Place(str(p["name"]), _opt(p.get("country")), tuple(p.get("aliases", ())))
+                Place(str(p["name"]), _opt(p.get("country")), tuple(p.get("aliases", ())), _opt(p.get("within")))
                 for p in data.get("places", ())  # type: ignore[attr-defined]
             ),
             feeds=tuple(str(f) for f in data.get("feeds", ())),  # type: ignore[attr-defined]

@@ -4,76 +4,179 @@ that `worker --once`, the demo and tests call directly; APScheduler only decides
 from __future__ import annotations
 
 import logging
+import os
+import random
+import socket
+import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from bot import sources
 from bot.app import Runtime
 from bot.errors import SourceError
+from bot.fetch import HostPacer
 from bot.ingest import IngestReport, ingest_source
+from bot.sources import PollConfig
 from bot.tracker import Tracker
 from db import models as m
+from db.repo import as_utc
 
 log = logging.getLogger("ntrack.worker")
 
 
 def extractor_for(tracker: Tracker) -> Callable[[], Any]:
-    """A factory that loads spaCy on first use only: a poll with nothing new never pays for the model."""
+    """A factory that loads spaCy on first use only: a poll with nothing new never pays for the model.
+
+    The extractor it hands out runs one article batch at a time: the worker polls sources in
+    several threads, and a spaCy pipeline is not meant to be shared between them.
+    """
     loaded: list[Any] = []
+    lock = threading.Lock()
 
     def factory() -> Any:
-        if not loaded:
-            from bot.extract.events import Extractor
-            from bot.extract.nlp import load_nlp
+        with lock:
+            if not loaded:
+                from bot.extract.events import Extractor
+                from bot.extract.nlp import load_nlp
 
-            loaded.append(Extractor(load_nlp(tracker), tracker))
+                loaded.append(_OneAtATime(Extractor(load_nlp(tracker), tracker)))
         return loaded[0]
 
     return factory
 
 
+class _OneAtATime:
+    def __init__(self, inner: Any) -> None:
+        self._inner, self._lock = inner, threading.Lock()
+
+    def extract_many(self, items: Any, batch_size: int = 16) -> Iterator[Any]:
+        with self._lock:
+            yield from self._inner.extract_many(items, batch_size=batch_size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+_pacers: dict[float, HostPacer] = {}
+
+
+def poll_config(rt: Runtime) -> PollConfig:
+    """The fetch limits from settings, with one host pacer per process (shared by its threads)."""
+    interval = rt.settings.host_interval
+    pacer = _pacers.setdefault(interval, HostPacer(interval))
+    return PollConfig.from_settings(rt.settings, pacer=pacer)
+
+
+def worker_id() -> str:
+    """Who holds a lease: host, process and thread, so two workers (or two jobs) never share one."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{threading.get_ident()}"
+
+
 def ingest_all(
-    rt: Runtime, tracker: Tracker, locations: list[str], *, extractor: Callable[[], Any]
+    rt: Runtime, tracker: Tracker, locations: list[str], *, extractor: Callable[[], Any], origin: str = "cli",
+    alert: bool = True, progress: Callable[[str, int], None] | None = None, config: PollConfig | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[IngestReport], list[str]]:
-    """Poll each location; one bad source never stops the others. Returns (reports, one-line failures)."""
+    """Poll each location; one bad source never stops the others. Returns (reports, one-line failures).
+
+    Each source is leased while it is polled: one that another worker is polling right now is
+    skipped with a line. New sources are recorded with `origin` (the tracker file's keep "tracker").
+    """
+    cfg = config or poll_config(rt)
+    now = now or rt.now
+    owner = worker_id()
+    tracker_id = rt.tracker_id(tracker)
+    locations = list(dict.fromkeys(locations))
+    feeds = set(tracker.feeds)
+    with rt.sessions.begin() as session:
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u in feeds],
+                               origin="tracker")
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u not in feeds],
+                               origin=origin)
+    leased = set(sources.claim(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, now=now, lease=cfg.lease,
+                               urls=locations, due_only=False))
     reports, failures = [], []
     for location in locations:
-        try:
-            reports.append(
-                ingest_source(sessions=rt.sessions, tracker=tracker, location=location, now=rt.now,
-                              extractor=extractor, user_agent=rt.settings.user_agent,
-                              max_bytes=rt.settings.max_body_bytes)
-            )
-        except SourceError as exc:
-            failures.append(str(exc))
+        if location not in leased:
+            failures.append(f"{location}: another worker is polling it right now; skipped")
+            continue
+        if progress is not None:
+            progress("source", 1)
+        outcome = poll_leased(rt, tracker, location, tracker_id=tracker_id, owner=owner, now=now, config=cfg,
+                              extractor=extractor, alert=alert, progress=progress)
+        (reports if isinstance(outcome, IngestReport) else failures).append(outcome)
+    return reports, failures
+
+
+def poll_leased(
+    rt: Runtime, tracker: Tracker, location: str, *, tracker_id: int, owner: str, now: datetime, config: PollConfig,
+    extractor: Callable[[], Any], alert: bool = True, progress: Callable[[str, int], None] | None = None,
+) -> IngestReport | str:
+    """Poll one source this worker holds: its report, or the one-line reason it failed."""
+    try:
+        return ingest_source(sessions=rt.sessions, tracker=tracker, location=location, now=now, extractor=extractor,
+                             config=config, tracker_id=tracker_id, alert=alert, progress=progress)
+    except SourceError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug or a database hiccup with one source must not stop the others
+        log.info("polling %s failed", location, exc_info=True)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        reason = f"{location}: internal error: {type(exc).__name__}: {detail}".rstrip(": ")
+        try:  # counted like any failure (backoff, then disabled), which also gives the lease back
+            with rt.sessions.begin() as session:
+                source_id = session.scalar(select(m.Source.id).where(m.Source.tracker_id == tracker_id,
+                                                                     m.Source.url == location))
+            if source_id is not None:
+                sources.record_failure(sessions=rt.sessions, source_id=source_id, error=reason, now=now,
+                                       max_failures=config.max_failures)
+        except Exception:
+            log.info("could not record the failure of %s", location, exc_info=True)
+            sources.release(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, urls=[location])
+        return reason
+
+
+def poll_due(
+    rt: Runtime, tracker: Tracker, *, extractor: Callable[[], Any], now: datetime | None = None,
+    limit: int | None = None, config: PollConfig | None = None, urls: list[str] | None = None,
+    tracker_id: int | None = None,
+) -> tuple[list[IngestReport], list[str]]:
+    """Lease the due sources (or those of `urls` that are due) no other worker holds, and poll them."""
+    cfg = config or poll_config(rt)
+    now = now or rt.now
+    owner = worker_id()
+    if tracker_id is None:
+        tracker_id = rt.tracker_id(tracker)
+        with rt.sessions.begin() as session:
+            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
+    leased = sources.claim(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, now=now, lease=cfg.lease,
+                           urls=urls, limit=limit)
+    reports, failures = [], []
+    for location in leased:
+        outcome = poll_leased(rt, tracker, location, tracker_id=tracker_id, owner=owner, now=now, config=cfg,
+                              extractor=extractor)
+        (reports if isinstance(outcome, IngestReport) else failures).append(outcome)
     return reports, failures
 
 
 def due_sources(rt: Runtime, tracker: Tracker) -> list[str]:
-    """The tracker's feeds plus every enabled source whose backoff has passed."""
-    from sqlalchemy import select
-
+    """The enabled sources (the tracker's feeds among them) whose next poll is due and that no one holds."""
+    tracker_id = rt.tracker_id(tracker)
     with rt.sessions.begin() as session:
-        tracker_id = rt.tracker_id(tracker)
-        rows = session.scalars(select(m.Source).where(m.Source.tracker_id == tracker_id, m.Source.disabled.is_(False)))
-        due = [s.url for s in rows if s.next_poll_at is None or _utc(s.next_poll_at) <= rt.now]
-    return list(dict.fromkeys([*tracker.feeds, *due]))
-
-
-def _utc(value: Any) -> Any:
-    from db.repo import as_utc
-
-    return as_utc(value)
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
+        return sources.due_urls(session=session, tracker_id=tracker_id, now=rt.now)
 
 
 def run_once(rt: Runtime, tracker: Tracker, *, deliver: bool = True) -> Iterator[str]:
     """Every due job once: poll due sources, then (with `deliver`) post due alerts and weekly summaries."""
-    locations = due_sources(rt, tracker)
-    reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
+    reports, failures = poll_due(rt, tracker, extractor=extractor_for(tracker))
     for r in reports:
-        yield f"{r.source}: {'not modified' if r.not_modified else f'{r.articles_new} new, {len(r.changes)} changes'}"
+        yield report_line(r)
     for f in failures:
         yield f"failed: {f}"
-    if not locations:
+    if not reports and not failures:
         yield "no sources due"
     if deliver:
         from bot.slack.jobs import run_due
@@ -81,21 +184,89 @@ def run_once(rt: Runtime, tracker: Tracker, *, deliver: bool = True) -> Iterator
         yield from run_due(rt)
 
 
+def report_line(r: IngestReport) -> str:
+    if r.not_modified:
+        return f"{r.source}: not modified"
+    dup = f", {r.articles_duplicate} already known" if r.articles_duplicate else ""
+    return f"{r.source}: {r.articles_new} new, {len(r.changes)} changes{dup}"
+
+
+POLL_JOB = "poll:"
+
+
+def sync_poll_jobs(
+    scheduler: Any, rt: Runtime, tracker: Tracker, *, tracker_id: int, job: Callable[[int], None], now: datetime,
+    rng: random.Random | None = None,
+) -> tuple[int, int]:
+    """One interval job per enabled source (max_instances=1, coalesced, jittered), first runs spread
+    over the interval so a restart does not poll everything at once; jobs of sources removed or
+    disabled since go. Returns (added, removed)."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    rng = rng or random.Random()
+    interval = timedelta(minutes=rt.settings.poll_minutes)
+    jitter = int(min(60.0, interval.total_seconds() * 0.05))
+    with rt.sessions.begin() as session:
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
+        rows = session.execute(
+            select(m.Source.id, m.Source.next_poll_at)
+            .where(m.Source.tracker_id == tracker_id, m.Source.disabled.is_(False))
+        ).all()
+    wanted = {f"{POLL_JOB}{sid}": as_utc(next_at) for sid, next_at in rows}
+    have = {j.id for j in scheduler.get_jobs(jobstore="default") if j.id.startswith(POLL_JOB)}
+    for job_id in have - wanted.keys():
+        scheduler.remove_job(job_id, jobstore="default")
+    added = 0
+    for job_id, next_at in wanted.items():
+        if job_id in have:
+            continue
+        if next_at is None or next_at <= now:  # new or overdue: somewhere in the coming interval
+            first = now + interval * rng.random() if next_at is not None else now + timedelta(seconds=rng.uniform(0, 30))
+        else:
+            first = next_at + timedelta(seconds=rng.uniform(0, max(1, jitter)))
+        scheduler.add_job(
+            job, IntervalTrigger(minutes=rt.settings.poll_minutes, start_date=first, jitter=jitter, timezone="UTC"),
+            args=[int(job_id.removeprefix(POLL_JOB))], id=job_id, jobstore="default", max_instances=1, coalesce=True,
+            misfire_grace_time=int(interval.total_seconds() / 2), replace_existing=True,
+        )
+        added += 1
+    return added, len(have - wanted.keys())
+
+
 def run_forever(rt: Runtime, tracker: Tracker) -> None:
-    """APScheduler 3: one poll job per interval, coalesced, never two at once."""
+    """APScheduler 3: a job per source, every NTRACK_POLL_MINUTES with jitter, leased so that no two
+    workers poll one source at once; a job every minute keeps the per-source jobs in step with the
+    sources table (added or removed from chat, disabled)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from bot import clock
 
     scheduler = BlockingScheduler(timezone="UTC")
+    extractor = extractor_for(tracker)
+    tracker_id = rt.tracker_id(tracker)
+    config = poll_config(rt)
 
-    def poll() -> None:
-        rt.now = clock.now(rt.settings.now)
-        for line in run_once(rt, tracker, deliver=False):  # the Slack jobs below deliver
-            log.info(line)
+    def poll_source(source_id: int) -> None:
+        now = clock.now(rt.settings.now)
+        with rt.sessions.begin() as session:
+            url = session.scalar(select(m.Source.url).where(m.Source.id == source_id))
+        if url is None:
+            return
+        reports, failures = poll_due(rt, tracker, extractor=extractor, now=now, urls=[url], config=config,
+                                     tracker_id=tracker_id)
+        for r in reports:
+            log.info(report_line(r))
+        for f in failures:
+            log.warning("failed: %s", f)
 
-    scheduler.add_job(poll, "interval", minutes=rt.settings.poll_minutes, id="poll", max_instances=1,
-                      coalesce=True, next_run_time=clock.now(None), jitter=30)
+    def sync() -> None:
+        added, removed = sync_poll_jobs(scheduler, rt, tracker, tracker_id=tracker_id, job=poll_source,
+                                        now=clock.now(None))
+        if added or removed:
+            log.info("sources: %d poll jobs added, %d removed", added, removed)
+
+    scheduler.add_job(sync, "interval", minutes=1, id="sources", jobstore="default", max_instances=1, coalesce=True,
+                      next_run_time=clock.now(None))
     if rt.settings.slack_enabled:
         from bot.slack.jobs import schedule
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -30,6 +31,13 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# Tables that libraries own (slack_sdk's installation and OAuth state stores, APScheduler's job store).
+# Migration 0002 makes them; autogenerate leaves them alone (migrations/env.py).
+EXTERNAL_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states", "apscheduler_jobs"})
+# PostgreSQL-only expression indexes (trigram search, migration 0002), also left alone by autogenerate.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_text_trgm"})
 
 
 class Tracker(Base):
@@ -58,6 +66,12 @@ class Source(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     polls: Mapped[int] = mapped_column(Integer, default=0)
+    # tracker (its data file) | cli | chat: only sources added from chat are held to public addresses.
+    origin: Mapped[str] = mapped_column(String(10), default="cli")
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A worker polling the source holds it until lease_until (bot/sources.py: claim, release).
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Article(Base):
@@ -78,6 +92,8 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     relevant: Mapped[bool] = mapped_column(Boolean, default=True)
+    # SimHash of the text (bot/dedup.py): near-duplicate copies are stored once.
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Actor(Base):
@@ -210,3 +226,39 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     subscription: Mapped[Subscription] = relationship(lazy="joined")
     change: Mapped[StatusChange] = relationship(lazy="joined")
+
+
+class ArticleKey(Base):
+    """Every identity an article was found under: guids, canonical URLs (syndicated copies too), text hash."""
+
+    __tablename__ = "article_keys"
+    __table_args__ = (UniqueConstraint("tracker_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))  # sha256 of the value
+    kind: Mapped[str] = mapped_column(String(8))  # guid | url | text
+    value: Mapped[str] = mapped_column(String(2000))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Notice(Base):
+    """An outbox row that is no status change: e.g. a source disabled after repeated failures."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_state_next", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))  # source_disabled
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | parked
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    subscription: Mapped[Subscription] = relationship(lazy="joined")

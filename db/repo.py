@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import MAJOR_TYPES, ArticleIn, ExtractedEvent
@@ -240,6 +240,67 @@ def pending_deliveries(*, session: Session, now: datetime, platform: str | None 
     )
     if platform:
         q = q.where(m.Subscription.platform == platform)
+    return list(session.scalars(q))
+
+
+def undelivered(*, session: Session, platform: str, limit: int = 500) -> list[tuple[int, str, str]]:
+    """(delivery id, team id, channel) of every pending or sending row, by channel, oldest change first."""
+    q = (
+        select(m.Delivery.id, m.Subscription.team_id, m.Subscription.channel)
+        .join(m.Subscription)
+        .where(m.Subscription.platform == platform, m.Delivery.state.in_(("pending", "sending")))
+        .order_by(m.Subscription.team_id, m.Subscription.channel, m.Delivery.change_id, m.Delivery.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(q)]
+
+
+def claim_delivery(*, session: Session, delivery_id: int, now: datetime, lease_until: datetime) -> bool | None:
+    """Mark the delivery "sending" until `lease_until` if it is due: pending and its time has come, or
+    sending under a lease that ran out (its worker died). One conditional UPDATE, so two workers never
+    both take it. None when not taken; else whether an earlier try may have reached the platform.
+    """
+    tried = session.scalar(select(m.Delivery.attempts).where(m.Delivery.id == delivery_id))
+    taken = session.execute(
+        update(m.Delivery)
+        .where(
+            m.Delivery.id == delivery_id, m.Delivery.state.in_(("pending", "sending")),
+            or_(m.Delivery.next_attempt_at.is_(None), m.Delivery.next_attempt_at <= now),
+        )
+        .values(state="sending", attempts=m.Delivery.attempts + 1, next_attempt_at=lease_until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(tried) if taken == 1 else None
+
+
+def claim_summary_slot(*, session: Session, subscription_id: int, slot: datetime) -> bool:
+    """Record the weekly summary for `slot` as taken, unless it (or a later one) already is."""
+    return session.execute(
+        update(m.Subscription)
+        .where(m.Subscription.id == subscription_id,
+               or_(m.Subscription.last_summary_at.is_(None), m.Subscription.last_summary_at < slot))
+        .values(last_summary_at=slot)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def active_subscriptions(*, session: Session, platform: str, subscription_id: int | None = None) -> list[m.Subscription]:
+    q = select(m.Subscription).where(m.Subscription.platform == platform, m.Subscription.active.is_(True))
+    if subscription_id is not None:
+        q = q.where(m.Subscription.id == subscription_id)
+    return list(session.scalars(q.order_by(m.Subscription.id)))
+
+
+def parked_deliveries(*, session: Session, tracker_id: int, platform: str, team_id: str, limit: int = 10) -> list[m.Delivery]:
+    """Alerts given up on, newest first, for one workspace's channels."""
+    q = (
+        select(m.Delivery)
+        .join(m.Subscription)
+        .where(m.Subscription.tracker_id == tracker_id, m.Subscription.platform == platform,
+               m.Subscription.team_id == team_id, m.Delivery.state == "parked")
+        .order_by(m.Delivery.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(q))
 
 

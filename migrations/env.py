@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from bot.settings import get_settings
+from db.migrate import include_object
 from db.models import Base
 from db.session import make_engine
 
@@ -18,6 +19,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.commands.format import change_line, event_line, human_date
+from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import EVENT_TYPES
+from bot.netguard import AddressPolicy
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
 from bot.weekly import describe, parse_schedule
@@ -31,6 +33,8 @@ class CommandContext:
     team_id: str = ""
     channel: str | None = None
     user_is_admin: bool = False
+    # Where `sources add URL` may point (bot/netguard.py); None: public addresses only.
+    source_policy: AddressPolicy | None = None
 
 
 HELP = [
@@ -42,6 +46,7 @@ HELP = [
     ("who NAME", "an actor's recent events and stated positions"),
     ("search WORDS", "events and articles that mention WORDS"),
     ("sources", "the feeds this tracker reads, and their health"),
+    ("sources add|remove URL", "read a feed, or stop reading it (workspace admins)"),
     ("subscribe [all|major]", "alerts in this channel (major: summits, deadlines, agreements, suspensions)"),
     ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 UTC)"),
     ("unsubscribe", "stop alerts in this channel"),
@@ -142,6 +147,8 @@ def search(ctx: CommandContext, args: list[str]) -> Reply:
 
 
 def sources(ctx: CommandContext, args: list[str]) -> Reply:
+    if args and args[0].lower() in {"add", "remove"}:
+        return change_sources(ctx, args)
     rows = repo.sources(session=ctx.session, tracker_id=ctx.tracker_id)
     lines = []
     for src in rows:

@@ -55,8 +55,7 @@ def _compatible_types(a: str, b: str) -> bool:
 def _places_compatible(a: str | None, b: str | None, tracker: Tracker) -> bool:
     if a is None or b is None or a == b:
         return True
-    pa, pb = tracker.place_for(a), tracker.place_for(b)
-    return bool(pa and pb and (pa.country == pb.name or pb.country == pa.name))
+    return tracker.places_nested(a, b)
 
 
 def _dates_relation(a: tuple[date, date] | None, b: tuple[date, date] | None) -> str:
@@ -67,6 +66,10 @@ def _dates_relation(a: tuple[date, date] | None, b: tuple[date, date] | None) ->
     if a[0] <= b[0] and b[1] <= a[1] or b[0] <= a[0] and a[1] <= b[1]:
         return "nested"
     return "apart"
+
+
+def _narrower(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    return bool(a and b and (a[1] - a[0]) < (b[1] - b[0]))
 
 
 def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
@@ -84,13 +87,24 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if rel == "same":
         return True
     if rel == "nested":
-        return m.definite or (d.type not in MEETING_TYPES)
+        if m.location and d.location and m.location == d.location:
+            return True
+        if m.participants and d.participants and not shared:
+            return False  # "Mori's trip" is not Kono's visit
+        if d.type not in MEETING_TYPES:
+            return True
+        # "the October talks" refers back to "October 23-24"; a day inside a week-long visit is a
+        # meeting of its own
+        return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
         return True
+    if m.timex is not None:
+        # a dated mention is a specific event: it joins an undated draft only on shared people
+        return shared and m.type == d.type
     if m.definite and (shared or not m.participants):
-        return True
-    return bool(shared and m.timex is None and m.type == d.type)
+        return True  # "the visit", "his meeting with Kono": a reference back
+    return bool(shared and m.type == d.type)
 
 
 def _merge(d: Draft, group: list[Mention]) -> None:
@@ -305,8 +319,9 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
                 published.isoformat(), None, "publication date", "day"
             )
         if d.type == "pledge":
-            # "the goal set in 1997": a pledge made in the past is an agreement; one ahead is a deadline
-            d.type = "agreement" if d.span and d.span[1] < published else "deadline"
+            # "the goal of a treaty by 2000", "the year-2000 target": a target date (when it was set
+            # is the agreement's, and never attached here)
+            d.type = "deadline"
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
             if len(countries) >= 2:

@@ -26,6 +26,7 @@ EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "ro
 SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity", "program", "programme",
                "consultation", "cooperation", "process"}
 CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
+YEAR_IN_TOKEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
@@ -143,8 +144,8 @@ def linked(a: Mention, b: Mention) -> bool:
             continue
         t, steps = y.trigger, 0
         while t.i != anchor.i and t.head.i != t.i and steps < 4:
-            if t.dep_ in CLAUSE_DEPS:
-                break  # "agreed ... when the leaders met": another clause, another event
+            if t.dep_ in CLAUSE_DEPS or (t.dep_ == "conj" and t.pos_ in {"VERB", "AUX"}):
+                break  # "agreed ... when the leaders met", "..., and hopes to arrange a trip": another event
             t, steps = t.head, steps + 1
         if t.i == anchor.i:
             return True
@@ -214,6 +215,31 @@ def _capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
     return out
 
 
+def _through_clause(root: Token, trigger: Token) -> bool:
+    """Whether the date reaches the trigger through a clause of its own (a relative clause's verb)."""
+    tok = root
+    while tok.i != trigger.i and tok.head.i != tok.i:
+        if tok.pos_ == "VERB" and tok.dep_ in {"relcl", "acl"}:
+            return True
+        tok = tok.head
+    return False
+
+
+def _date_tense(root: Token) -> str | None:
+    """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
+    sentence around it is past ('... has been postponed')."""
+    tok = root
+    for _ in range(3):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            if any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
+                return "any"  # "had been planned for April 16": the nearest April 16, either side
+            return st.tense_of(st.context_tokens(tok))
+    return None
+
+
 def _in_attribution(ent: Span) -> bool:
     """'(Reuters, November 3)': a report date, not an event date."""
     doc = ent.doc
@@ -224,10 +250,25 @@ def _in_attribution(ent: Span) -> bool:
     return right >= 0 and right - left < 200 and bool(DAY_IN_ATTRIBUTION.search(doc.text[left:right]))
 
 
+def _suspended_objects(tok: Token) -> set[int]:
+    """What a suspension trigger suspends: talks in its object or passive subject, never in its
+    active subject ('the talks ended on Tuesday' is a round that finished)."""
+    return {
+        t.i for child in tok.children if child.dep_ not in {"nsubj", "csubj", "aux", "neg"}
+        for t in child.subtree if t.lemma_ in SUSPENDABLE
+    }
+
+
 def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     lemmas = {t.lemma_.lower() for t in sent}
     if label in {"meeting", "deadline"} and any(c.dep_ == "dobj" and c.lemma_ in GOAL_WORDS for c in tok.children):
         return False  # "meeting the goal", "met the deadline": not a meeting
+    if label == "agreement" and tok.lemma_ in {"set", "make", "adopt", "give"}:
+        # "the goal set in 1997", "the commitment made at Krasnoyarsk": setting a target is agreeing
+        pledged = {"goal", "target", "pledge", "commitment", "deadline", "promise", "timetable"}
+        return (tok.dep_ in {"acl", "relcl"} and tok.head.lemma_ in pledged) or any(
+            c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in pledged for c in tok.children
+        )
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
             return False
@@ -242,11 +283,11 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "deadline" and tok.lower_ == "by":
         return bool(TREATY_WORDS & lemmas)
     if label == "pledge":
-        return bool(TREATY_WORDS & lemmas)
+        return bool((TREATY_WORDS | {"deadline"}) & lemmas)
     if label == "suspension":
         # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended";
         # not "the end of this year" or "freezing assets"
-        return any(t.lemma_ in SUSPENDABLE for t in tok.subtree if t.i != tok.i)
+        return bool(_suspended_objects(tok))
     if label == "statement":
         return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
@@ -305,13 +346,11 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                     places.append((ent.root, loc))
 
         # "halts talks", "pulling out of talks": the talks are what is suspended, not an event of their own
-        suspended = {
-            t.i for tok, label in triggers if label == "suspension"
-            for t in tok.subtree if t.i != tok.i and t.lemma_ in SUSPENDABLE
-        }
+        suspended = {i for tok, label in triggers if label == "suspension" for i in _suspended_objects(tok)}
         triggers = [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)]
         own = {tok.i: _span(tok) for tok, _ in triggers}
         ext = {tok.i: _span(_anchor(tok)) for tok, _ in triggers}
+        by_label = {tok.i: label for tok, label in triggers}
 
         def assign(i: int, own: dict[int, tuple[int, int]] = own, ext: dict[int, tuple[int, int]] = ext) -> int | None:
             """The trigger whose phrase (or the clause it is an argument of) most closely holds token i."""
@@ -338,14 +377,22 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if _in_attribution(ent):
                 continue
             t = assign(root.i)
+            if t is not None and by_label[t] in {"deadline", "pledge"} and _through_clause(root, doc[t]):
+                t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
             if t is None:
                 unassigned.append(ent)
             if t is None or made[t].timex is not None:
                 continue
-            # deadlines keep only the date their "by" governs
-            timex = normalize(ent.text, anchor=published, tense=made[t].tense)  # type: ignore[arg-type]
+            tense = _date_tense(root) or made[t].tense
+            timex = normalize(ent.text, anchor=published, tense=None if tense == "any" else tense)  # type: ignore[arg-type]
             if timex and timex.value:
                 made[t].timex = timex
+        for tok, label in triggers:
+            if label in {"deadline", "pledge"} and made[tok.i].timex is None:
+                # "the year-2000 target", "the 2000 deadline": a year written into the phrase
+                year = next((m.group(0) for t in tok.subtree if (m := YEAR_IN_TOKEN.search(t.text))), None)
+                if year is not None:
+                    made[tok.i].timex = normalize(year, anchor=published)
         for tok, label in triggers:
             # a statement is dated by its sentence ("Kan said on Tuesday ..."), whatever the clause
             if label == "statement" and made[tok.i].timex is None:

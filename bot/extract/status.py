@@ -58,6 +58,18 @@ def context_tokens(trigger: Token) -> list[Token]:
     return out
 
 
+def _negated(tok: Token) -> bool:
+    for child in tok.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ in {"nsubj", "nsubjpass"} and (
+            child.lower_ in {"neither", "none", "nobody"}
+            or any(g.dep_ in {"det", "preconj"} and g.lower_ in {"no", "neither"} for g in child.children)
+        ):
+            return True  # "no date has been set", "neither government has abandoned it"
+    return False
+
+
 def cue_statuses(tokens: list[Token]) -> list[str]:
     """Every status a cue among `tokens` points to, in the order of cues.json's precedence.
     The trigger itself (tokens[0]) is not a cue: 'a visit' says nothing about whether it happened."""
@@ -65,10 +77,14 @@ def cue_statuses(tokens: list[Token]) -> list[str]:
     particles = cues()["particles"]
     found: set[str] = set()
     for tok in tokens[1:]:
+        if _negated(tok):
+            continue  # "no date has been set", "did not hold"
         lemma = tok.lemma_.lower()
         low = tok.lower_
         for key in (lemma, low):
             for status in index.get(key, []):
+                if status == "held" and tok.tag_ not in {"VBD", "VBN"}:
+                    continue  # "hopes to hold the summit" is not a summit held
                 if key in particles:
                     if not any(c.lower_ == particles[key] for c in tok.children):
                         continue
@@ -83,6 +99,9 @@ def tense_of(tokens: list[Token]) -> str | None:
     for tok in tokens:
         if tok.lower_ in FUTURE_AUX or tok.tag_ == "MD" and tok.lower_ in {"will", "shall"}:
             return "future"
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if tok.lemma_ == "be" and nxt is not None and nxt.lower_ == "to" and tok.tag_ in {"VBZ", "VBP"}:
+            return "future"  # "the summit is to be held", "Mori is to travel"
     for tok in tokens:
         if tok.lemma_ in FUTURE_VERBS and tok.pos_ in {"VERB", "ADJ"} and tok.tag_ not in {"VBD"}:
             return "future"
@@ -117,15 +136,19 @@ def decide_status(
                 return s
         if when and when[1] < published:
             return "held"
+        proposed_only = "proposed" in statuses and "scheduled" not in statuses
         if when and when[0] > published:
-            return "proposed" if "proposed" in statuses and "scheduled" not in statuses else "scheduled"
-        if "proposed" in statuses and "scheduled" not in statuses:
-            return "proposed"
-        if "scheduled" in statuses or tense == "future":
-            return "scheduled"
+            return "proposed" if proposed_only else "scheduled"
+        if proposed_only and "held" not in statuses:
+            return "proposed"  # "has invited Putin to visit": the past tense is the inviting
         if tense == "past" or "held" in statuses:
             return "held"
-        return "scheduled" if when and when[1] >= published else "held"
+        if "scheduled" in statuses:
+            return "scheduled"
+        if tense == "future":
+            # "Putin will visit Japan": announced; without a date it is not yet scheduled
+            return "scheduled" if when else "proposed"
+        return "proposed" if when is None else "held"
     if event_type == "agreement":
         if trigger_lemma in {"sign", "ink"} and tense != "future":
             return "signed"

@@ -521,6 +521,7 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
     s = _clean(text)
     if s is None:
         return None
+    s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     ctx = _Ctx(anchor, tense)
 
     def unresolved() -> Timex:
