@@ -176,16 +176,19 @@ def _new(group: list[Mention]) -> Draft:
     return d
 
 
-def _apply_denials(doc: Doc, drafts: list[Draft]) -> None:
-    """A report that is then denied does not change the status ('the reports were ultimately denied')."""
+def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
+    """A report that is then denied does not change the status ('the reports were ultimately denied'):
+    the sentence's status is decided again without its postponement or cancellation cue."""
     denial_words = set(st.cues()["denial"])
     for s_index, sent in enumerate(doc.sents):
         if not any(t.lemma_ in denial_words for t in sent):
             continue
         for d in drafts:
-            recent = [(i, s) for i, s in d.statuses if s_index - 2 <= i < s_index and s in {"postponed", "cancelled"}]
-            for item in recent:
-                d.statuses.remove(item)
+            for k, (i, status) in enumerate(d.statuses):
+                if s_index - 2 <= i < s_index and status in {"postponed", "cancelled"}:
+                    m = next(x for x in d.mentions if x.sent_index == i)
+                    cues = [c for c in m.cues if c not in {"postponed", "cancelled"}]
+                    d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
 
 
 def _status(d: Draft, published: date) -> str:
@@ -204,7 +207,8 @@ def _final_status(d: Draft, published: date) -> str:
     strong = {"postponed", "cancelled", "held", "signed", "dropped", "missed", "met", "lifted"}
     last_strong = [s for _, s in d.statuses if s in strong]
     if d.type in MEETING_TYPES and d.span and d.span[1] < published:
-        return "postponed" if last_strong and last_strong[-1] in {"postponed", "cancelled"} and d.span[0] > published else "held"
+        # a date in the past: it happened, unless the article says it was put off or called off
+        return last_strong[-1] if last_strong and last_strong[-1] in {"postponed", "cancelled"} else "held"
     if last_strong:
         return last_strong[-1]
     counts: dict[str, int] = {}
@@ -330,7 +334,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(doc.text, drafts, published, tracker)
     for d in drafts:
         _status(d, published)
-    _apply_denials(doc, drafts)
+    _apply_denials(doc, drafts, published)
 
     events = []
     for d in drafts:

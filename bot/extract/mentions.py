@@ -234,9 +234,10 @@ def _date_tense(root: Token) -> str | None:
             return None
         tok = tok.head
         if tok.pos_ == "VERB":
-            if any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
-                return "any"  # "had been planned for April 16": the nearest April 16, either side
-            return st.tense_of(st.context_tokens(tok))
+            tense = st.tense_of(st.context_tokens(tok))
+            if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or any(c.lower_ == "had" for c in tok.children)):
+                return "any"  # "(had been) planned for April 16": the nearest April 16, either side
+            return tense
     return None
 
 
