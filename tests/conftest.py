@@ -39,12 +39,31 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+# Each test process works in a schema of its own, so two runs on one server never collide.
+PG_SCHEMA = f"ntrack_test_{os.getpid()}"
+
+
+def _schema_url(url: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{PG_SCHEMA}%2Cpublic"
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schema() -> Iterator[None]:
+    yield
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 @pytest.fixture
@@ -52,7 +71,7 @@ def db_url(tmp_path: Path) -> str:
     """A fresh, empty database for one test."""
     if PG_URL:
         _reset_postgres(PG_URL)
-        return PG_URL
+        return _schema_url(PG_URL)
     return f"sqlite:///{tmp_path / 'ntrack.db'}"
 
 
