@@ -239,7 +239,7 @@ def _summary(d: Draft, status: str) -> str:
     return f"{d.type.capitalize()} ({status}): {who}{where}{when_txt}"
 
 
-def _inherit(drafts: list[Draft]) -> None:
+def _inherit(drafts: list[Draft], published: date) -> None:
     """Meetings inside a visit take its place; agreements take the date of the meeting they came from."""
     for d in drafts:
         if d.type in MEETING_TYPES and d.location is None and d.span:
@@ -249,7 +249,16 @@ def _inherit(drafts: list[Draft]) -> None:
                 if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants):
                     d.location = host.location
                     break
-        if d.type in {"agreement", "statement"} and d.timex is None:
+        if d.type in MEETING_TYPES and d.timex is None:
+            # "Putin said on Tuesday ... after talks with Abe": the talks are of that news day
+            sents = {m.sent_index for m in d.mentions}
+            for other in drafts:
+                span = other.span
+                if other is not d and other.timex and span and any(m.sent_index in sents for m in other.mentions) \
+                        and published - timedelta(days=3) <= span[0] and span[1] <= published:
+                    d.timex = other.timex
+                    break
+        if d.type in {"statement"} and d.timex is None:
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:
                 if other is not d and other.type in MEETING_TYPES and other.timex and any(
@@ -259,6 +268,25 @@ def _inherit(drafts: list[Draft]) -> None:
                     if d.location is None and d.type == "agreement":
                         d.location = other.location
                     break
+
+
+def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
+    """Drafts that inherited the same day and place are one event told twice ('talks in the Kremlin
+    on Tuesday' and 'the summit')."""
+    kept: list[Draft] = []
+    for d in drafts:
+        twin = next(
+            (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value
+             and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
+             and (k.location or d.location)
+             and not (k.participants and d.participants and not set(k.participants) & set(d.participants))),
+            None,
+        )
+        if twin is None:
+            kept.append(d)
+        else:
+            _merge(twin, d.mentions)
+    return kept
 
 
 def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker) -> None:
@@ -323,15 +351,18 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
                 published.isoformat(), None, "publication date", "day"
             )
         if d.type == "pledge":
-            # "the goal of a treaty by 2000", "the year-2000 target": a target date (when it was set
-            # is the agreement's, and never attached here)
-            d.type = "deadline"
+            # "the year-2000 target" is a date to meet; "the 1997 pledge" one made in 1997
+            made_then = d.timex is not None and "year" not in (d.timex.text or "").lower() and bool(
+                d.span and d.span[1].year < published.year
+            )
+            d.type = "agreement" if made_then else "deadline"
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
             if len(countries) >= 2:
                 d.type = "summit"  # leaders of two countries meeting is a summit
-    _inherit(drafts)
+    _inherit(drafts, published)
     _dateline_place(doc.text, drafts, published, tracker)
+    drafts = _consolidate(drafts, tracker)
     for d in drafts:
         _status(d, published)
     _apply_denials(doc, drafts, published)

@@ -27,6 +27,14 @@ SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "
                "consultation", "cooperation", "process"}
 CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
 YEAR_IN_TOKEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Verbs that tell an event happening, so their time and place are the event's.
+ANCHOR_VERBS = {
+    "hold", "resume", "open", "begin", "start", "end", "conclude", "wrap", "take", "make", "pay", "attend",
+    "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
+    "set", "expect", "arrange", "put", "call", "agree", "produce", "follow", "close", "reach", "launch",
+    "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
+    "remain", "come", "bring", "mark",
+}
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
@@ -157,9 +165,9 @@ def _anchor(tok: Token) -> Token:
     'travel to Moscow for talks' -> travel)."""
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}
-        and tok.head.lemma_ != "be"
+        and tok.head.lemma_ in ANCHOR_VERBS
     ):
-        return tok.head
+        return tok.head  # "the talks resumed in Moscow", "held talks on Friday"; not "called the visit regrettable"
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
         and tok.head.head.pos_ in {"VERB", "AUX"}
@@ -419,6 +427,14 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             for root, name in persons:
                 if a <= root.i <= b and root.i not in speakers and name not in m.participants:
                     m.participants.append(name)
+            with_people = [
+                name for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
+                for r, name in persons if r.head.i == c.i or (r.head.head.i == c.i and r.dep_ == "conj")
+            ]
+            if label in {"talks", "meeting"} and with_people and len(m.participants) == len(with_people):
+                # "Putin said ... after talks with Abe": the other side is the clause's subject
+                subj_names = [name for r, name in persons if r.dep_ == "nsubj" and name not in m.participants]
+                m.participants.extend(subj_names[:1])
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
                 # "his meeting with Kono": his = the subject of the governing verb
                 verb = next((h for h in tok.ancestors if h.pos_ in {"VERB", "AUX"}), None)

@@ -12,6 +12,7 @@ from spacy.tokens import Token
 
 PATTERNS = Path(__file__).parent / "patterns"
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
+REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
 
 
@@ -39,11 +40,16 @@ def context_tokens(trigger: Token) -> list[Token]:
         if head.dep_ in {"ROOT"} or head.head is head:
             break
         if head.dep_ in {"pobj", "dobj", "nsubj", "nsubjpass", "attr", "xcomp", "ccomp", "conj", "prep", "appos", "compound", "acl", "relcl", "advcl", "pcomp", "agent", "oprd", "dative"}:
+            if head.dep_ in {"ccomp", "parataxis"} and head.head.lemma_ in REPORTING:
+                break  # "..., officials said": the reporting verb's tense is not the event's
             head = head.head
             if head.pos_ in {"VERB", "AUX"}:
                 out.append(head)
                 out.extend(c for c in head.children if c.dep_ in {"aux", "auxpass", "neg", "prt", "advmod", "xcomp"})
-                if head.dep_ in {"xcomp", "ccomp", "advcl", "relcl", "acl"} and head.head.pos_ in {"VERB", "AUX"}:
+                if (
+                    head.dep_ in {"xcomp", "ccomp", "advcl", "relcl", "acl"} and head.head.pos_ in {"VERB", "AUX"}
+                    and head.head.lemma_ not in REPORTING
+                ):
                     # "plans to visit", "was scheduled to meet": the governing verb carries the mood
                     gov = head.head
                     out.append(gov)
