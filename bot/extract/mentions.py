@@ -223,6 +223,16 @@ def _capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
     return out
 
 
+def _same_clause(tok: Token, anchor: Token) -> bool:
+    """Whether tok belongs to the anchor's own clause, not to a clause conjoined or subordinated to it
+    ('Kono is expected in Moscow ..., and Putin and Mori are due to meet in Brunei')."""
+    while tok.i != anchor.i and tok.head.i != tok.i:
+        if tok.dep_ in CLAUSE_DEPS or (tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"}):
+            return False
+        tok = tok.head
+    return True
+
+
 def _through_clause(root: Token, trigger: Token) -> bool:
     """Whether the date reaches the trigger through a clause of its own (a relative clause's verb)."""
     tok = root
@@ -424,8 +434,10 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             speakers = {
                 c.i for t2, l2 in triggers if l2 == "statement" and t2.i != tok.i for c in t2.children if c.dep_ == "nsubj"
             }
+            anchor = _anchor(tok)
             for root, name in persons:
-                if a <= root.i <= b and root.i not in speakers and name not in m.participants:
+                if a <= root.i <= b and root.i not in speakers and name not in m.participants \
+                        and _same_clause(root, anchor):
                     m.participants.append(name)
             with_people = [
                 name for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
