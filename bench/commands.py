@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import httpx
 import uvicorn
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import create_engine, inspect, insert, select, text
+from sqlalchemy import create_engine, insert, inspect, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,7 +69,7 @@ def fill(url: str) -> None:
             conn.execute(insert(m.Article), articles[chunk:chunk + 10_000])
         first_article = conn.scalar(select(m.Article.id).order_by(m.Article.id).limit(1)) or 1
         events, evidence, participants, changes = [], [], [], []
-        for i in range(EVENTS):
+        for _ in range(EVENTS):
             kind = rng.choice(list(STATUSES))
             day = date(1992, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
             place = rng.choice(PLACES)

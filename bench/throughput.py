@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -49,15 +48,18 @@ def words(texts: list[str]) -> int:
 
 def peak_memory_mb(n: int) -> float:
     """Max RSS of a fresh worker-like process: load the model, extract n articles."""
-    code = (
-        "import sys, resource; sys.path.insert(0, %r)\n"
-        "from bench.throughput import corpus\n"
-        "from bot.tracker import load_tracker\nfrom bot.extract.nlp import load_nlp\nfrom bot.extract.events import Extractor\n"
-        "t = load_tracker('kuril'); ex = Extractor(load_nlp(t), t)\n"
-        "items = (corpus() * 50)[:%d]\n"
-        "for _ in ex.extract_many(items): pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    ) % (str(ROOT), n)
+    code = "\n".join([
+        "import sys, resource",
+        f"sys.path.insert(0, {str(ROOT)!r})",
+        "from bench.throughput import corpus",
+        "from bot.tracker import load_tracker",
+        "from bot.extract.nlp import load_nlp",
+        "from bot.extract.events import Extractor",
+        "t = load_tracker('kuril'); ex = Extractor(load_nlp(t), t)",
+        f"items = (corpus() * 50)[:{n}]",
+        "for _ in ex.extract_many(items): pass",
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+    ])
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return int(proc.stdout.strip().splitlines()[-1]) / 1024
 

@@ -71,7 +71,15 @@ def db_url(tmp_path: Path) -> str:
     """A fresh, empty database for one test."""
     if PG_URL:
         _reset_postgres(PG_URL)
-        return _schema_url(PG_URL)
+        url = _schema_url(PG_URL)
+        # as the release phase would: on PostgreSQL only `ntrack db upgrade` migrates
+        from db.migrate import upgrade
+        from db.session import make_engine
+
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
     return f"sqlite:///{tmp_path / 'ntrack.db'}"
 
 

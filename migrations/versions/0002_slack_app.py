@@ -105,14 +105,19 @@ def _trigram_indexes() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
+    # One pg_trgm per database, kept in `public` so that dropping another schema never takes it along.
     op.execute("SAVEPOINT trigram")
     try:
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except sa.exc.DBAPIError:  # not allowed to create extensions here: search works without the indexes
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    except sa.exc.DBAPIError:  # not allowed here (or created at this moment by another session)
         op.execute("ROLLBACK TO SAVEPOINT trigram")
+    schema = bind.execute(sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+    )).scalar()
+    if schema is None:  # search works without the indexes, only slower
         return
     for name, column in TRIGRAM_INDEXES.items():
-        op.execute(f"CREATE INDEX {name} ON articles USING gin (lower({column}) gin_trgm_ops)")
+        op.execute(f'CREATE INDEX {name} ON articles USING gin (lower({column}) "{schema}".gin_trgm_ops)')
 
 
 def downgrade() -> None:
