@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands.format import change_line
-from bot.commands.reply import Reply, Section
+from bot.commands.reply import Line, Reply, Section
 from db import models as m
 from db import repo
 
@@ -76,7 +76,8 @@ class TerminalTransport:
 
 def alert_reply(change: m.StatusChange, tracker_title: str) -> Reply:
     line = change_line(change)
-    return Reply(title=f"{tracker_title} alert", sections=[Section("Change", [line])], in_channel=True)
+    source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url)
+    return Reply(title=f"{tracker_title}: {line.text}", sections=[Section("Source", [source])], in_channel=True)
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.app import open_runtime
 from bot.deliver import TerminalTransport, deliver_pending
 from bot.feeds import parse_feed
-from bot.render.text import render_text
+from bot.render.text import render_alert, render_text
 from bot.service import answer
 from bot.settings import Settings
 from bot.worker import extractor_for, ingest_all
@@ -43,7 +43,7 @@ def run_demo(*, database_url: str | None, write: Callable[[str], None]) -> None:
     rt = open_runtime(settings, migrate=True)
     tracker = rt.tracker("kuril")
     extractor = extractor_for(tracker)
-    transport = TerminalTransport(write=lambda s: write(_indent(s)), render=lambda r: render_text(r))
+    transport = TerminalTransport(write=lambda s: write(_indent(s)), render=render_alert)
     times = poll_times(SAMPLE_FEED)
 
     write(f"ntrack demo: tracker {tracker.command} ({tracker.title})")

@@ -17,7 +17,7 @@ from bot.extract.timex import interval
 HISTORY = timedelta(days=45)
 # Statuses an event does not return from: once held, a later "planned" is a stale restatement.
 FINAL = {"held": {"scheduled", "proposed"}, "signed": {"agreed", "proposed"}, "agreed": {"proposed"},
-         "missed": {"active"}, "dropped": {"active"}, "met": {"active"}}
+         "missed": {"active", "dropped"}, "dropped": {"active", "missed"}, "met": {"active"}}
 TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
 
 
@@ -72,6 +72,8 @@ def _date_relation(a: str | None, b: str | None) -> str:
         return "wider"  # stored is wider: the new one refines it
     if sb[0] <= sa[0] and sa[1] <= sb[1]:
         return "narrower"  # the new one is vaguer
+    if sa[0] <= sb[1] and sb[0] <= sa[1]:
+        return "overlap"  # "early next month" and "late this week" can be one trip
     return "apart"
 
 
@@ -100,7 +102,7 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
     if known.type not in MEETING_TYPES and dates == "open":
         return 0.0
-    score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "open": 0.5}[dates]
+    score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]
     score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
     return score + 0.5 * people + (0.5 if known.type == new.type else 0.0)
 
@@ -141,7 +143,7 @@ def resolve(
             status = new.status
     date_value = target.date_value
     rel = _date_relation(target.date_value, new_date)
-    if new_date and not stale and (rel in {"wider", "apart"} or target.date_value is None):
+    if new_date and not stale and (rel in {"wider", "apart", "overlap"} or target.date_value is None):
         changes.append(("date", target.date_value, new_date))
         date_value = new_date
     location = target.location

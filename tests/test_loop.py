@@ -71,7 +71,8 @@ def test_demo_prints_alerts_status_and_summary(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "first poll: recorded, no alerts" in out
-    assert "[#kuril-demo] /kuril alert" in out
+    assert "[#kuril-demo] /kuril: Summit · Brunei · 15 Nov 2000 · Vladimir Putin, Yoshiro Mori: scheduled -> held" in out
+    assert "    source: Putin and Mori agree in Brunei" in out
     assert "=== /kuril status  (as of 2000-11-06) ===" in out
     status_part = out.split("=== /kuril status  (as of 2000-11-06) ===")[1].split("---")[0]
     assert "Summit · Brunei · 15 Nov 2000 · scheduled" in status_part

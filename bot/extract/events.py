@@ -49,7 +49,7 @@ class Draft:
 
 
 def _compatible_types(a: str, b: str) -> bool:
-    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
+    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES) or {a, b} == {"pledge", "deadline"}
 
 
 def _places_compatible(a: str | None, b: str | None, tracker: Tracker) -> bool:
@@ -95,6 +95,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
             return True
         # "the October talks" refers back to "October 23-24"; a day inside a week-long visit is a
         # meeting of its own
+        if m.location and d.location is None and m.type != d.type:
+            return False  # "the prime minister's trip to Russia" brings a place the talks never had
         return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
@@ -278,7 +280,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
         twin = next(
             (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
-             and (k.location or d.location)
+             and (k.location or d.location or k.type not in MEETING_TYPES)
              and not (k.participants and d.participants and not set(k.participants) & set(d.participants))),
             None,
         )
@@ -352,8 +354,10 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             )
         if d.type == "pledge":
             # "the year-2000 target" is a date to meet; "the 1997 pledge" one made in 1997
-            made_then = d.timex is not None and "year" not in (d.timex.text or "").lower() and bool(
-                d.span and d.span[1].year < published.year
+            made_then = (
+                d.timex is not None and "year" not in (d.timex.text or "").lower()
+                and bool(d.span and d.span[1].year < published.year)
+                and not any(m.type == "deadline" for m in d.mentions)  # "target ... by 2000" is due then
             )
             d.type = "agreement" if made_then else "deadline"
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:

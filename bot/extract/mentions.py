@@ -302,7 +302,8 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "deadline" and tok.lower_ == "by":
         return bool(TREATY_WORDS & lemmas)
     if label == "pledge":
-        return bool((TREATY_WORDS | {"deadline"}) & lemmas)
+        # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
+        return bool((TREATY_WORDS | {"deadline"}) & lemmas) or _is_definite(tok)
     if label == "suspension":
         # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended";
         # not "the end of this year" or "freezing assets"

@@ -24,3 +24,13 @@ def render_text(reply: Reply, *, sources: bool = True) -> str:
                     src = f"{src} <{line.source_url}>" if src else line.source_url
                 out.append(f"      source: {src}")
     return "\n".join(out)
+
+
+def render_alert(reply: Reply) -> str:
+    """An alert in two lines: what changed, and the article that said so."""
+    out = [reply.title]
+    for section in reply.sections:
+        for line in section.lines:
+            src = line.text + (f" <{line.source_url}>" if line.source_url else "")
+            out.append(f"    source: {src}")
+    return "\n".join(out)
