@@ -19,7 +19,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,8 @@ SIMHASH_BITS = 64
 # the same talks by 21 or more; unrelated texts by about 32.
 NEAR = 8
 MIN_SHINGLES = 24
+# A near copy more than this much longer than the stored text is an update, not a copy.
+LONGER = 1.15
 RECENT = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -176,28 +178,35 @@ def distance(a: int, b: int) -> int:
 
 
 def match_near(*, session: Session, tracker_id: int, entries: Sequence[Entry]) -> list[Entry]:
-    """Mark entries whose text is nearly a stored article's or an earlier entry's; return the rest."""
+    """Mark entries whose text is nearly a stored article's or an earlier entry's; return the rest.
+
+    A near text that is clearly longer is kept as new: an update that adds a paragraph may add the
+    news ("... the visit has been postponed"), and extracting it again costs less than losing it.
+    """
     for entry in entries:
         entry.simhash = simhash(entry.article.text)
     if not any(e.simhash is not None for e in entries):
         return list(entries)
     rows = session.execute(
-        select(m.Article.id, m.Article.simhash)
+        select(m.Article.id, m.Article.simhash, func.length(m.Article.text))
         .where(m.Article.tracker_id == tracker_id, m.Article.simhash.is_not(None))
         .order_by(m.Article.id.desc()).limit(RECENT)
     ).all()
-    ids = np.array([sid for sid, _ in rows], dtype=np.int64)
-    hashes = np.array([h for _, h in rows], dtype=np.int64).view(np.uint64)
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    hashes = np.array([r[1] for r in rows], dtype=np.int64).view(np.uint64)
+    lengths = np.array([r[2] or 0 for r in rows], dtype=np.int64)
     fresh: list[Entry] = []
     for entry in entries:
-        h = entry.simhash
+        h, size = entry.simhash, len(entry.article.text)
         if h is not None:
             if len(hashes):
-                near = np.flatnonzero(np.bitwise_count(hashes ^ np.int64(h).view(np.uint64)) <= NEAR)
-                if len(near):
-                    entry.copy_of = int(ids[near[0]])
+                near = (np.bitwise_count(hashes ^ np.int64(h).view(np.uint64)) <= NEAR) & (size <= lengths * LONGER)
+                hits = np.flatnonzero(near)
+                if len(hits):
+                    entry.copy_of = int(ids[hits[0]])
                     continue
-            twin = next((f for f in fresh if f.simhash is not None and distance(h, f.simhash) <= NEAR), None)
+            twin = next((f for f in fresh if f.simhash is not None and distance(h, f.simhash) <= NEAR
+                         and size <= len(f.article.text) * LONGER), None)
             if twin is not None:
                 twin.keys.update(entry.keys)
                 continue

@@ -55,7 +55,7 @@ def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: 
             Section("What is next", [event_line(e) for e in upcoming], "Nothing scheduled."),
             Section("Deadlines", [event_line(e) for e in deadlines], "No active deadlines."),
             Section("Notable quotes", quotes[:5], "No quotes this week."),
-            Section("Sources", [Line(text=a.title or a.url or "article", source_title=a.title, source_url=a.url)
+            Section("Sources", [Line(text=a.title or a.url or "article", source_url=a.url)
                                 for a in articles[:10]], "No articles this week."),
         ],
     )

@@ -32,6 +32,18 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Office:
+    """A post whose title stands for whoever held it then: 'the Russian president' in 1997 is Yeltsin."""
+
+    titles: tuple[str, ...]
+    holders: tuple[tuple[str, int, int], ...]  # (name, first year, last year)
+
+    def holder(self, year: int) -> str | None:
+        found = [name for name, first, last in self.holders if first <= year <= last]
+        return found[-1] if found else None
+
+
+@dataclass(frozen=True, slots=True)
 class Tracker:
     slug: str
     title: str
@@ -42,6 +54,7 @@ class Tracker:
     places: tuple[Place, ...]
     feeds: tuple[str, ...] = ()
     min_keyword_hits: int = 1
+    offices: tuple[Office, ...] = ()
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -69,6 +82,14 @@ class Tracker:
             in_office = [p for p in found if p.years and p.years[0] <= year <= p.years[1]]
             found = in_office or found
         return found[0] if found else None
+
+    def office_holder(self, text: str, year: int) -> str | None:
+        """'the Russian president', "Japan's prime minister" in `year` -> the holder's name."""
+        key = _norm(text).removeprefix("the ")
+        for office in self.offices:
+            if key in {_norm(t).removeprefix("the ") for t in office.titles}:
+                return office.holder(year)
+        return None
 
     def is_leader(self, name: str) -> bool:
         return any(p.leader for p in self.people if p.name == name)
@@ -149,6 +170,13 @@ def parse_tracker(data: dict[str, object], *, origin: str) -> Tracker:
             ),
             feeds=tuple(str(f) for f in data.get("feeds", ())),  # type: ignore[attr-defined]
             min_keyword_hits=int(data.get("min_keyword_hits", 1)),  # type: ignore[call-overload]
+            offices=tuple(
+                Office(
+                    titles=tuple(str(t) for t in o["titles"]),
+                    holders=tuple((str(h["name"]), int(h["from"]), int(h["to"])) for h in o["holders"]),
+                )
+                for o in data.get("offices", ())  # type: ignore[attr-defined]
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"tracker file {origin} is invalid: {exc}") from None

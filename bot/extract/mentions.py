@@ -118,6 +118,9 @@ class PersonResolver:
 
     def __call__(self, text: str) -> str | None:
         name = " ".join(text.replace("\u2019", "'").removesuffix("'s").split())
+        holder = self.tracker.office_holder(name, self.year)
+        if holder:
+            return holder
         if not name or not name[0].isupper():
             return None
         known = self.tracker.person_for(name, self.year)
@@ -309,6 +312,8 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         # not "the end of this year" or "freezing assets"
         return bool(_suspended_objects(tok))
     if label == "statement":
+        if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
+            return False  # "called the visit regrettable" is a statement; "called off the trip" is not
         return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False

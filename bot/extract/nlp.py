@@ -51,6 +51,11 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
         add("PERSON", person.name, person.name)
         # A bare surname may stand for two people (Yohei and Taro Kono): the extractor resolves it.
         patterns.append({"label": "PERSON", "pattern": person.name.split()[-1]})
+    for office in tracker.offices:
+        # "the Russian president", "Japan's prime minister": resolved to a holder by year later
+        for title in office.titles:
+            words = title.replace("'s", " 's").split()
+            patterns.append({"label": "PERSON", "pattern": [{"LOWER": w.lower()} for w in words]})
     for actor in tracker.actors:
         for name in (actor.name, *actor.aliases):
             if name[:1].isupper() and name not in place_names and name.lower() not in {"the kremlin", "kremlin"}:
