@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Autogenerate skips the tables libraries own and PostgreSQL-only indexes (migrated by hand, in 0002)."""
-    if type_ == "index" and name in POSTGRES_ONLY_INDEXES:
+    if type_ == "index" and (name in POSTGRES_ONLY_INDEXES or name == "ix_articles_text_trgm"):
         return False
     table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
     return table not in EXTERNAL_TABLES

@@ -36,8 +36,9 @@ class Base(DeclarativeBase):
 # Tables that libraries own (slack_sdk's installation and OAuth state stores, APScheduler's job store).
 # Migration 0002 makes them; autogenerate leaves them alone (migrations/env.py).
 EXTERNAL_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states", "apscheduler_jobs"})
-# PostgreSQL-only expression indexes (trigram search, migration 0002), also left alone by autogenerate.
-POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_text_trgm"})
+# PostgreSQL-only expression indexes for search (trigram titles, 0002; full text, 0004), also left
+# alone by autogenerate.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_fts"})
 
 
 class Tracker(Base):

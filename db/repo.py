@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.domain import MAJOR_TYPES, ArticleIn, ExtractedEvent
@@ -374,14 +374,26 @@ def events_of_actor(*, session: Session, tracker_id: int, name: str, limit: int 
     return actor, list(session.scalars(q).unique())
 
 
+ARTICLE_TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || text)"  # as in migration 0004
+
+
 def search(*, session: Session, tracker_id: int, words: str, limit: int = 10) -> tuple[list[m.Event], list[m.Article]]:
+    """Events whose summary or place, and articles whose title or text, contain every word."""
     terms = [w.lower() for w in words.split() if w.strip()]
     ev_q = select(m.Event).where(m.Event.tracker_id == tracker_id)
     art_q = select(m.Article).where(m.Article.tracker_id == tracker_id, m.Article.relevant.is_(True))
+    full_text = session.get_bind().dialect.name == "postgresql"
+    if full_text and terms:
+        # PostgreSQL: the GIN index of migration 0004 (English stemming: "summits" finds "summit")
+        art_q = art_q.where(
+            text(f"{ARTICLE_TSVECTOR} @@ plainto_tsquery('english', :words)").bindparams(words=" ".join(terms))
+        )
     for t in terms:
-        like = f"%{t}%"
+        # a plain plural still finds the singular ("summits" -> "summit"); PostgreSQL stems properly
+        like = f"%{t[:-1] if len(t) > 4 and t.endswith('s') and not t.endswith('ss') else t}%"
         ev_q = ev_q.where(or_(func.lower(m.Event.summary).like(like), func.lower(m.Event.location).like(like)))
-        art_q = art_q.where(or_(func.lower(m.Article.title).like(like), func.lower(m.Article.text).like(like)))
+        if not full_text:
+            art_q = art_q.where(or_(func.lower(m.Article.title).like(like), func.lower(m.Article.text).like(like)))
     events = list(session.scalars(ev_q.order_by(m.Event.date_start.desc().nulls_last()).limit(limit)))
     articles = list(session.scalars(art_q.order_by(m.Article.published.desc().nulls_last()).limit(limit)))
     return events, articles

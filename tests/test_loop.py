@@ -78,3 +78,14 @@ def test_demo_prints_alerts_status_and_summary(tmp_path: Path) -> None:
     assert "Summit · Brunei · 15 Nov 2000 · scheduled" in status_part
     assert "=== Weekly summary" in out and "Trend:" in out and "What changed this week:" in out
     assert "alerts delivered to #kuril-demo" in out
+
+
+def test_search_finds_events_and_articles(db_url: str) -> None:
+    env = {"DATABASE_URL": db_url, "NTRACK_NOW": "2000-11-06T12:00:00Z"}
+    _ingest(db_url, "2000-11-06T12:00:00Z")
+    out = run_cli("ask", "search Brunei summits", env=env).stdout
+    articles = out.split("Articles:")[1]
+    # on PostgreSQL "summits" finds "summit" (full text, English); on SQLite it is a substring match
+    assert "Brunei meeting upgraded to summit" in articles or "Brunei" in articles
+    assert "No articles match." not in articles
+    assert "No articles match." in run_cli("ask", "search Reykjavik", env=env).stdout
