@@ -360,13 +360,15 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
                 and not any(m.type == "deadline" for m in d.mentions)  # "target ... by 2000" is due then
             )
             d.type = "agreement" if made_then else "deadline"
+
+    _inherit(drafts, published)
+    _dateline_place(doc.text, drafts, published, tracker)
+    drafts = _consolidate(drafts, tracker)
+    for d in drafts:
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
             if len(countries) >= 2:
                 d.type = "summit"  # leaders of two countries meeting is a summit
-    _inherit(drafts, published)
-    _dateline_place(doc.text, drafts, published, tracker)
-    drafts = _consolidate(drafts, tracker)
     for d in drafts:
         _status(d, published)
     _apply_denials(doc, drafts, published)

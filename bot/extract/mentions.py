@@ -226,6 +226,11 @@ def _capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
     return out
 
 
+def _country(tracker: Tracker, name: str, year: int) -> str | None:
+    person = tracker.person_for(name, year)
+    return person.country if person else None
+
+
 def _same_clause(tok: Token, anchor: Token) -> bool:
     """Whether tok belongs to the anchor's own clause, not to a clause conjoined or subordinated to it
     ('Kono is expected in Moscow ..., and Putin and Mori are due to meet in Brunei')."""
@@ -445,13 +450,14 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 if a <= root.i <= b and root.i not in speakers and name not in m.participants \
                         and _same_clause(root, anchor):
                     m.participants.append(name)
-            with_people = [
-                name for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
-                for r, name in persons if r.head.i == c.i or (r.head.head.i == c.i and r.dep_ == "conj")
-            ]
-            if label in {"talks", "meeting"} and with_people and len(m.participants) == len(with_people):
-                # "Putin said ... after talks with Abe": the other side is the clause's subject
-                subj_names = [name for r, name in persons if r.dep_ == "nsubj" and name not in m.participants]
+            one_side = {_country(tracker, p, published.year) for p in m.participants} - {None}
+            if label in {"talks", "meeting"} and m.participants and len(one_side) == 1:
+                # "Putin said ... after talks with Abe", "Abe told reporters after talks at Putin's
+                # residence": the other side is the sentence's subject
+                subj_names = [
+                    name for r, name in persons if r.dep_ == "nsubj" and name not in m.participants
+                    and _country(tracker, name, published.year) not in one_side | {None}
+                ]
                 m.participants.extend(subj_names[:1])
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
                 # "his meeting with Kono": his = the subject of the governing verb
