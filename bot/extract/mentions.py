@@ -144,6 +144,8 @@ def linked(a: Mention, b: Mention) -> bool:
     """Whether two triggers of one sentence describe one event: 'summit meeting', 'talks ... during
     a visit', 'Kono met with Putin during his stay'; not two events a copula compares."""
     ta, tb = a.trigger, b.trigger
+    if a.timex and b.timex and a.timex.value != b.timex.value:
+        return False  # "agreed in Singapore ... on the basis of the 1956 declaration": two dates, two events
     if a.type == "suspension" or b.type == "suspension":
         # "pulling out of talks ... and ending visa-free trips": two suspensions
         return (tb.head.i == ta.i or ta.head.i == tb.i) and "conj" not in {ta.dep_, tb.dep_}
@@ -319,7 +321,9 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "statement":
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
-        return any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in tok.children)
+        return any(
+            c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.lower_ in {"he", "she"}) for c in tok.children
+        )
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
     return True
@@ -349,6 +353,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         by_token.setdefault(tok.i, label)
 
     mentions: list[Mention] = []
+    last_person: list[str] = []
     for s_index, sent in enumerate(doc.sents):
         triggers = [
             (doc[i], label)
@@ -356,6 +361,10 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if sent.start <= i < sent.end and _keep_trigger(label, doc[i], sent)
         ]
         if not triggers:
+            named = [resolve(e.text) for e in sent.ents if e.label_ == "PERSON" and not in_dateline(e)]
+            named = [n for n in named if n]
+            if named:
+                last_person[:] = [named[-1]]
             continue
         # The sentence's persons resolve in text order so that surnames learn full names first.
         persons: list[tuple[Token, str]] = []
@@ -381,6 +390,11 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         own = {tok.i: _span(tok) for tok, _ in triggers}
         ext = {tok.i: _span(_anchor(tok)) for tok, _ in triggers}
         by_label = {tok.i: label for tok, label in triggers}
+        # who "he" is in this sentence: the last person named before it (this sentence, else earlier)
+        first_pronoun = next((t.i for t in sent if t.lower_ in {"he", "she"}), sent.end)
+        before = [name for r, name in persons if r.i < first_pronoun]
+        if before:
+            last_person[:] = [before[-1]]
 
         def assign(i: int, own: dict[int, tuple[int, int]] = own, ext: dict[int, tuple[int, int]] = ext) -> int | None:
             """The trigger whose phrase (or the clause it is an argument of) most closely holds token i."""
@@ -439,7 +453,11 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             m = made[tok.i]
             if label == "statement":
                 subj = next(c for c in tok.children if c.dep_ == "nsubj")
-                m.participants = [name for r, name in persons if r.i == subj.i or r.head.i == subj.i][:1]
+                if subj.lower_ in {"he", "she"}:
+                    # "Japan, he told reporters, must ...": the last person named before him
+                    m.participants = [last_person[0]] if last_person else []
+                else:
+                    m.participants = [name for r, name in persons if r.i == subj.i or r.head.i == subj.i][:1]
                 continue
             a, b = ext[tok.i]
             speakers = {
