@@ -338,7 +338,16 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     drafts: list[Draft] = []
     for group in _groups(mentions):
         probe = _probe(group)
-        target = next((d for d in reversed(drafts) if _same_event(d, probe, tracker)), None)
+        candidates = [d for d in reversed(drafts) if _same_event(d, probe, tracker)]
+        target = candidates[0] if candidates else None
+        if len(candidates) > 1 and probe.timex is None and probe.location is None and not probe.participants:
+            # a bare "the visit" in the past tense is the last visit that happened, not the one planned
+            tense = group[0].tense
+            fitting = [
+                d for d in candidates if d.span is None
+                or (tense == "past" and d.span[1] < published) or (tense == "future" and d.span[1] >= published)
+            ]
+            target = fitting[0] if fitting and tense in {"past", "future"} else target
         if target is None:
             drafts.append(_new(group))
         else:

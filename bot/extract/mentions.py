@@ -19,7 +19,7 @@ from bot.extract.timex import Timex, interval, normalize
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
-LOCATIVE = {"in", "at", "to", "near", "outside", "inside"}
+LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
 TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude", "sign", "resolve",
                 "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
 EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
@@ -196,10 +196,13 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     """The place an entity names when the sentence uses it as a place ('in Tokyo', 'the Brunei summit')."""
     root = ent.root
     place = tracker.place_for(ent.text)
-    name = place.name if place else None
+    # a place the tracker does not know (Denver, Lima) is still a place when used as one
+    name = place.name if place else _plain_place(ent)
     if name is None:
         return None
     head = root.head
+    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
+        return name  # "Putin visited Tokyo in September"
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
@@ -213,6 +216,13 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
+
+
+def _plain_place(ent: Span) -> str | None:
+    if ent.label_ not in {"GPE", "LOC"}:
+        return None
+    text = " ".join(ent.text.replace("\u2019", "'").removesuffix("'s").split()).removeprefix("the ")
+    return text if text[:1].isupper() else None
 
 
 def _capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:

@@ -13,6 +13,7 @@ from spacy.tokens import Token
 PATTERNS = Path(__file__).parent / "patterns"
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
+DOCUMENTS = {"declaration", "treaty", "accord", "communique", "memorandum", "statement"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
 
 
@@ -160,6 +161,8 @@ def decide_status(
             return "signed"
         if trigger_lemma == "agree" and tense != "future":
             return "agreed"
+        if trigger_lemma in DOCUMENTS and when and when[1] < published:
+            return "signed"  # "the 1956 declaration, under which Moscow offered ...": a document of record
         if when and when[1] < published and not ("proposed" in statuses and "agreed" not in statuses):
             return "signed" if "signed" in statuses or trigger_lemma in {"declaration", "treaty", "accord"} else "agreed"
         if "signed" in statuses:
