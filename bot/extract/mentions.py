@@ -272,7 +272,9 @@ def _date_tense(root: Token) -> str | None:
             return None
         tok = tok.head
         if tok.pos_ == "VERB":
-            tense = st.tense_of(st.context_tokens(tok))
+            # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
+            own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
+            tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
             if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or any(c.lower_ == "had" for c in tok.children)):
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side
             return tense
