@@ -128,6 +128,13 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         d.parties |= m.parties
 
 
+_ANCESTORS: dict[str, tuple[str, ...]] = {}
+
+
+def _inside(inner: str, outer: str) -> bool:
+    return outer in _ANCESTORS.get(inner, ())
+
+
 def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one sentence whose triggers are linked ('summit meeting', 'met ... during his stay')
     form one group: one event as that sentence tells it."""
@@ -150,6 +157,13 @@ def _width(m: Mention) -> int:
     return (span[1] - span[0]).days if span else 10**6
 
 
+def _sharpest(places: list[str]) -> str | None:
+    for place in places:
+        if not any(_inside(other, place) for other in places if other != place):
+            return place
+    return None
+
+
 def _probe(group: list[Mention]) -> Mention:
     """One mention standing for a group when looking for the event it refers to."""
     best = min(group, key=lambda m: TYPE_RANK.get(m.type, 9))
@@ -163,7 +177,7 @@ def _probe(group: list[Mention]) -> Mention:
         sent_index=group[0].sent_index,
         paragraph=group[0].paragraph,
         timex=timed[0].timex if timed else None,
-        location=next((m.location for m in group if m.location), None),
+        location=_sharpest([m.location for m in group if m.location]),
         participants=participants,
         parties=set().union(*(m.parties for m in group)),
         definite=any(m.definite for m in group),
@@ -172,9 +186,11 @@ def _probe(group: list[Mention]) -> Mention:
 
 
 def _new(group: list[Mention]) -> Draft:
-    d = Draft(_probe(group).type, None, None, [], set(), [])
+    probe = _probe(group)
+    d = Draft(probe.type, None, None, [], set(), [])
     _merge(d, group)
-    d.type = _probe(group).type
+    d.type = probe.type
+    d.location = probe.location  # within one sentence the sharper place wins: Yamaguchi over Japan
     return d
 
 
@@ -335,6 +351,8 @@ def _keep(d: Draft) -> bool:
 def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[ExtractedEvent]:
     """The article's events with the status in force at `published`."""
     mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
+    _ANCESTORS.clear()
+    _ANCESTORS.update(tracker.place_ancestors())
     drafts: list[Draft] = []
     for group in _groups(mentions):
         probe = _probe(group)
@@ -343,10 +361,11 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
         if len(candidates) > 1 and probe.timex is None and probe.location is None and not probe.participants:
             # a bare "the visit" in the past tense is the last visit that happened, not the one planned
             tense = group[0].tense
-            fitting = [
-                d for d in candidates if d.span is None
-                or (tense == "past" and d.span[1] < published) or (tense == "future" and d.span[1] >= published)
+            dated = [
+                d for d in candidates if d.span is not None
+                and ((tense == "past" and d.span[1] < published) or (tense == "future" and d.span[1] >= published))
             ]
+            fitting = dated or [d for d in candidates if d.span is None]
             target = fitting[0] if fitting and tense in {"past", "future"} else target
         if target is None:
             drafts.append(_new(group))

@@ -151,6 +151,8 @@ def linked(a: Mention, b: Mention) -> bool:
         return (tb.head.i == ta.i or ta.head.i == tb.i) and "conj" not in {ta.dep_, tb.dep_}
     if tb.head.i == ta.i or ta.head.i == tb.i:
         return True
+    if ta.head.i == tb.head.i and {ta.dep_, tb.dep_} in ({"nsubj", "xcomp"}, {"nsubjpass", "xcomp"}):
+        return True  # "the summit is to be held in Nagato"
     for x, y in ((a, b), (b, a)):
         anchor = x.anchor if x.anchor is not None else x.trigger
         if anchor.lemma_ == "be":
@@ -201,8 +203,8 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     if name is None:
         return None
     head = root.head
-    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
-        return name  # "Putin visited Tokyo in September"
+    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"} and head.tag_ in {"VBD", "VBN"}:
+        return name  # "Putin visited Tokyo in September" (an invitation "to visit Japan" names no venue)
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
