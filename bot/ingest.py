@@ -20,7 +20,7 @@ from bot.domain import ExtractedEvent
 from bot.errors import SourceError
 from bot.feeds import parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
-from bot.resolve import resolve
+from bot.resolve import KnownEvent, resolve
 from bot.serialize import change_json
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
@@ -130,9 +130,14 @@ def ingest_source(
             if progress is not None:
                 progress("done", 1)
 
+    # What the tracker knows, loaded once per poll and kept current as articles add to it (reloading
+    # it per article made a backfill quadratic in the number of events).
+    known: list[KnownEvent] | None = None
     for guid, art in fresh:
         try:
             with sessions.begin() as session:
+                if known is None and guid in extracted:
+                    known = repo.known_events(session=session, tracker_id=tracker_id)
                 is_relevant = guid in extracted
                 row = repo.add_article(session=session, tracker_id=tracker_id, source_id=source_id, article=art,
                                        guid=guid, relevant=is_relevant, now=now)
@@ -142,11 +147,12 @@ def ingest_source(
                 report.articles_new += 1
                 if is_relevant:
                     report.changes.extend(_store_events(session, tracker, tracker_id, row, extracted[guid], now=now,
-                                                        alert=alert and not first_poll))
+                                                        alert=alert and not first_poll, known=known))  # type: ignore[arg-type]
                 else:
                     report.articles_irrelevant += 1
         except IntegrityError:  # another worker stored the same article a moment ago
             report.articles_duplicate += 1
+            known = None  # what this article added was rolled back: read again
         if progress is not None and guid not in extracted:
             progress("done", 1)
     src_state.record_success(sessions=sessions, source_id=source_id, result=result, title=title, now=now, config=cfg)
@@ -155,19 +161,18 @@ def ingest_source(
 
 def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
-    now: datetime, alert: bool,
+    now: datetime, alert: bool, known: list[KnownEvent],
 ) -> list[dict[str, Any]]:
+    """Resolve one article's events against `known` (updated in place) and store the outcome."""
     within = tracker.place_ancestors()
-    known = repo.known_events(session=session, tracker_id=tracker_id)
-    # Events this article creates are not matched by its own later events: the extractor already
-    # decided they are different.
     published = article.published or now
     out: list[dict[str, Any]] = []
     cache: dict[str, Any] = {}
+    # One article's events are distinct (the extractor merged what was one): each stored event is
+    # matched at most once per article, and the events it creates are not matched by its own others.
     matched: set[int] = set()
+    created: list[KnownEvent] = []
     for ev in events:
-        # one article's events are distinct (the extractor merged what was one): each stored event
-        # is matched at most once per article
         candidates = [k for k in known if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)  # type: ignore[arg-type]
         if update.event_id is not None:
@@ -177,11 +182,17 @@ def _store_events(
         if update.event_id is not None:
             for k in known:
                 if k.id == row.id:
-                    k.status, k.date_value, k.location = row.status, row.date_value, row.location
+                    k.status, k.date_value, k.location, k.type = row.status, row.date_value, row.location, row.type
                     k.participants |= set(ev.participants)
+                    k.parties |= set(ev.parties)
                     k.as_of = repo.as_utc(row.as_of)
+        else:
+            created.append(KnownEvent(id=row.id, type=row.type, status=row.status, date_value=row.date_value,
+                                      location=row.location, participants=set(ev.participants),
+                                      parties=set(ev.parties), as_of=repo.as_utc(row.as_of)))
         for change in changes:
             repo.queue_deliveries(session=session, tracker_id=tracker_id, change=change, now=now)
             out.append(change_json(change, row, article, alert=alert))
+    known.extend(created)
     return out
 
