@@ -90,6 +90,7 @@ class _Claim:
     key: str
     reply: Reply
     check_first: bool
+    model: type[m.Delivery] | type[m.Notice] = m.Delivery
 
 
 def deliver_pending(
@@ -105,6 +106,11 @@ def deliver_pending(
     """
     interval = transport.min_interval if min_interval is None else min_interval
     queues = _channel_queues(sessions=sessions, platform=transport.platform, limit=limit)
+    # notices (a source disabled, ...) come after a channel's alerts, in the same orderly way
+    with sessions.begin() as session:
+        for notice_id, team_id, channel in repo.undelivered_notices(session=session, platform=transport.platform,
+                                                                   limit=limit):
+            queues.setdefault((team_id, channel), []).append(-notice_id)
     last_post: dict[tuple[str, str], float] = {}
     paused_teams: set[str] = set()
     posted = 0
@@ -145,7 +151,9 @@ def _channel_queues(*, sessions: sessionmaker[Session], platform: str, limit: in
 
 
 def _claim(*, sessions: sessionmaker[Session], delivery_id: int, now: datetime, titles: dict[int, str]) -> _Claim | None:
-    """Take the delivery if it is due, with what posting it needs."""
+    """Take the delivery (a negative id: the notice) if it is due, with what posting it needs."""
+    if delivery_id < 0:
+        return _claim_notice(sessions=sessions, notice_id=-delivery_id, now=now, titles=titles)
     with sessions.begin() as session:
         tried_before = repo.claim_delivery(session=session, delivery_id=delivery_id, now=now, lease_until=now + LEASE)
         if tried_before is None:
@@ -155,6 +163,18 @@ def _claim(*, sessions: sessionmaker[Session], delivery_id: int, now: datetime, 
             id=d.id, team_id=d.subscription.team_id, channel=d.subscription.channel, key=delivery_key(d.id),
             reply=alert_reply(d.change, titles.get(d.change.tracker_id, "")), check_first=tried_before,
         )
+
+
+def _claim_notice(*, sessions: sessionmaker[Session], notice_id: int, now: datetime, titles: dict[int, str]) -> _Claim | None:
+    with sessions.begin() as session:
+        tried_before = repo.claim_delivery(session=session, delivery_id=notice_id, now=now, lease_until=now + LEASE,
+                                           model=m.Notice)
+        if tried_before is None:
+            return None
+        n = session.get_one(m.Notice, notice_id)
+        reply = Reply(title=f"{titles.get(n.tracker_id, '')}: {n.text}".lstrip(": "), in_channel=True)
+        return _Claim(id=n.id, team_id=n.subscription.team_id, channel=n.subscription.channel,
+                      key=f"ntrack-notice-{n.id}", reply=reply, check_first=tried_before, model=m.Notice)
 
 
 def delivery_key(delivery_id: int) -> str:
@@ -175,14 +195,14 @@ def _deliver_one(*, sessions: sessionmaker[Session], transport: Transport, claim
     except Exception as exc:  # a transport bug or an unexpected network error: outcome unknown, retried
         return _record_failure(sessions=sessions, claim=claim, now=now, error=DeliveryError(f"{type(exc).__name__}: {exc}"))
     with sessions.begin() as session:
-        d = session.get_one(m.Delivery, claim.id)
+        d = session.get_one(claim.model, claim.id)
         d.state, d.sent_at, d.external_id, d.next_attempt_at = "sent", now, external, None
     return "found" if found else "posted"
 
 
 def _record_failure(*, sessions: sessionmaker[Session], claim: _Claim, now: datetime, error: DeliveryError) -> str:
     with sessions.begin() as session:
-        d = session.get_one(m.Delivery, claim.id)
+        d = session.get_one(claim.model, claim.id)
         d.last_error = (str(error).splitlines() or [type(error).__name__])[0][:500]
         if error.retry_after is not None:  # nothing was posted, and a rate limit is not a failed try
             d.state, d.attempts = "pending", d.attempts - 1

@@ -18,14 +18,19 @@ def create_app(rt: Runtime) -> Starlette:
         try:
             with rt.sessions.begin() as session:
                 last_poll = session.scalar(select(func.max(m.Source.last_success_at)))
-                backlog = session.scalar(
-                    select(func.count()).select_from(m.Delivery).where(m.Delivery.state == "pending")
+                backlog = sum(
+                    session.scalar(select(func.count()).select_from(model).where(model.state.in_(("pending", "sending"))))
+                    or 0
+                    for model in (m.Delivery, m.Notice)
                 )
+                parked = session.scalar(select(func.count()).select_from(m.Delivery).where(m.Delivery.state == "parked"))
+                disabled = session.scalar(select(func.count()).select_from(m.Source).where(m.Source.disabled.is_(True)))
         except Exception as exc:  # the health check reports, it does not crash
             return JSONResponse({"ok": False, "error": f"database: {type(exc).__name__}"}, status_code=503)
         return JSONResponse(
             {"ok": True, "now": clock.now(rt.settings.now).isoformat(),
-             "last_successful_poll": last_poll.isoformat() if last_poll else None, "outbox_backlog": backlog}
+             "last_successful_poll": last_poll.isoformat() if last_poll else None, "outbox_backlog": backlog,
+             "outbox_parked": parked, "sources_disabled": disabled}
         )
 
     routes = [Route("/healthz", healthz)]

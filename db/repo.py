@@ -255,19 +255,35 @@ def undelivered(*, session: Session, platform: str, limit: int = 500) -> list[tu
     return [(row[0], row[1], row[2]) for row in session.execute(q)]
 
 
-def claim_delivery(*, session: Session, delivery_id: int, now: datetime, lease_until: datetime) -> bool | None:
-    """Mark the delivery "sending" until `lease_until` if it is due: pending and its time has come, or
-    sending under a lease that ran out (its worker died). One conditional UPDATE, so two workers never
-    both take it. None when not taken; else whether an earlier try may have reached the platform.
+def undelivered_notices(*, session: Session, platform: str, limit: int = 500) -> list[tuple[int, str, str]]:
+    """(notice id, team id, channel) of every pending or sending notice, by channel, oldest first."""
+    q = (
+        select(m.Notice.id, m.Subscription.team_id, m.Subscription.channel)
+        .join(m.Subscription)
+        .where(m.Subscription.platform == platform, m.Notice.state.in_(("pending", "sending")))
+        .order_by(m.Subscription.team_id, m.Subscription.channel, m.Notice.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(q)]
+
+
+def claim_delivery(
+    *, session: Session, delivery_id: int, now: datetime, lease_until: datetime,
+    model: type[m.Delivery] | type[m.Notice] = m.Delivery,
+) -> bool | None:
+    """Mark the delivery (or notice) "sending" until `lease_until` if it is due: pending and its time
+    has come, or sending under a lease that ran out (its worker died). One conditional UPDATE, so two
+    workers never both take it. None when not taken; else whether an earlier try may have reached the
+    platform.
     """
-    tried = session.scalar(select(m.Delivery.attempts).where(m.Delivery.id == delivery_id))
+    tried = session.scalar(select(model.attempts).where(model.id == delivery_id))
     taken = session.execute(
-        update(m.Delivery)
+        update(model)
         .where(
-            m.Delivery.id == delivery_id, m.Delivery.state.in_(("pending", "sending")),
-            or_(m.Delivery.next_attempt_at.is_(None), m.Delivery.next_attempt_at <= now),
+            model.id == delivery_id, model.state.in_(("pending", "sending")),
+            or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
         )
-        .values(state="sending", attempts=m.Delivery.attempts + 1, next_attempt_at=lease_until)
+        .values(state="sending", attempts=model.attempts + 1, next_attempt_at=lease_until)
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(tried) if taken == 1 else None
