@@ -61,24 +61,26 @@ def db_upgrade() -> None:
 @click.option("--source", "sources", multiple=True, help="RSS/Atom/JSON feed: a file path or an http(s) URL (repeatable). Default: the tracker's feeds.")
 @click.option("--tracker", "tracker_slug", default=None, help="Tracker slug (default: kuril).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"articles_new": N, "changes": [...]}.')
+@click.option("--page", "pages", multiple=True, help="An article page (file or URL) read as a source of its own, for its main text (repeatable).")
 @click.option("--backfill", is_flag=True, help="Read the sources' history: record without alerting, with a progress bar.")
-def ingest(sources: tuple[str, ...], tracker_slug: str | None, as_json: bool, backfill: bool) -> None:
+def ingest(sources: tuple[str, ...], pages: tuple[str, ...], tracker_slug: str | None, as_json: bool,
+           backfill: bool) -> None:
     """Fetch sources once: store new articles, extract events, record changes, queue alerts."""
     from bot.worker import extractor_for, ingest_all
 
     rt = _runtime()
     tracker = rt.tracker(tracker_slug)
-    locations = list(sources) or list(tracker.feeds)
+    locations = [*sources, *pages] or [*tracker.feeds, *tracker.pages]
     if not locations:
         raise UserError(f"tracker {tracker.slug!r} has no feeds: pass --source PATH_OR_URL")
     if backfill:
         from bot.progress import backfill_progress
 
         with backfill_progress(len(set(locations))) as progress:
-            reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker), alert=False,
+            reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker), alert=False, pages=pages,
                                            progress=progress)
     else:
-        reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker))
+        reports, failures = ingest_all(rt, tracker, locations, extractor=extractor_for(tracker), pages=pages)
     total_new = sum(r.articles_new for r in reports)
     changes = [c for r in reports for c in r.changes]
     if as_json:

@@ -99,8 +99,9 @@ def key_of(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def identify(articles: Sequence[ArticleIn]) -> list[Entry]:
-    """Each entry with its keys; guids and links that several entries of the feed share are not keys."""
+def identify(articles: Sequence[ArticleIn], *, url_keys: bool = True) -> list[Entry]:
+    """Each entry with its keys; guids and links that several entries of the feed share are not keys.
+    A page source's revisions share its URL, so there (`url_keys=False`) the URL is no key."""
     guids = Counter(_guid_value(a.guid) for a in articles if _guid_value(a.guid))
     urls = Counter(canonical_url(a.url) for a in articles if canonical_url(a.url))
     out = []
@@ -110,7 +111,7 @@ def identify(articles: Sequence[ArticleIn]) -> list[Entry]:
         if guid and guids[guid] == 1:
             keys[key_of(guid)] = ("guid", guid)
         url = canonical_url(art.url)
-        if url and urls[url] == 1 and not _site_root(url):
+        if url_keys and url and urls[url] == 1 and not _site_root(url):
             keys.setdefault(key_of(url), ("url", url))
         fingerprint = text_fingerprint(art.title, art.text)
         keys.setdefault(key_of(fingerprint), ("text", fingerprint))

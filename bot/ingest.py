@@ -88,13 +88,16 @@ def ingest_source(
             report.not_modified = True
             src_state.record_not_modified(sessions=sessions, source_id=source_id, result=result, now=now, config=cfg)
             return report
-        title, entries = parse_feed(result.body, where=location, content_type=result.content_type)
+        if state.kind == "page":
+            title, entries = pages.parse_page(result.body, url=location, content_type=result.content_type)
+        else:
+            title, entries = parse_feed(result.body, where=location, content_type=result.content_type)
     except SourceError as exc:
         record_failure(sessions=sessions, source_id=source_id, error=str(exc), now=now,
                        retry_after=getattr(exc, "retry_after", None), max_failures=cfg.max_failures)
         raise
 
-    candidates = dedup.identify(entries)
+    candidates = dedup.identify(entries, url_keys=state.kind != "page")
     with sessions.begin() as session:
         unseen = dedup.match_known(session=session, tracker_id=tracker_id, entries=candidates)
         report.articles_duplicate += dedup.record_copies(session=session, tracker_id=tracker_id, entries=candidates,

@@ -8,12 +8,15 @@ A page that cannot be fetched or read leaves the entry with its summary: never a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from bs4 import BeautifulSoup
 
+from bot.domain import ArticleIn
 from bot.errors import SourceError
 from bot.feeds import html_to_text
 from bot.fetch import FetchResult, is_url
@@ -39,6 +42,57 @@ def main_text(html: bytes, *, url: str | None = None) -> str:
         if text and text.strip():
             return "\n\n".join(p.strip() for p in text.splitlines() if p.strip())
     return _fallback_text(html)
+
+
+def parse_page(body: bytes, *, url: str, content_type: str | None = None) -> tuple[str | None, list[ArticleIn]]:
+    """A page source read as one article: its main text, title and publication date.
+
+    Each revision is its own entry (`page:<url>:<text digest>`); near-identical revisions (a fixed
+    typo) are then caught as near-duplicates, a substantial update is a new article.
+    """
+    if not body.strip():
+        raise SourceError(f"{url}: empty body")
+    if content_type and not any(t in content_type for t in _HTML_TYPES):
+        raise SourceError(f"{url}: not an HTML page ({content_type.split(';')[0]})")
+    text = main_text(body, url=url)
+    if not text.strip():
+        raise SourceError(f"{url}: no article text found on the page")
+    title, published = _page_metadata(body, url)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    article = ArticleIn(title=title, text=text, published=published, url=url if is_url(url) else None,
+                        guid=f"page:{url}:{digest}")
+    return title, [article]
+
+
+def _page_metadata(body: bytes, url: str) -> tuple[str | None, datetime | None]:
+    title = published = None
+    try:
+        import trafilatura
+
+        meta = trafilatura.extract_metadata(body, default_url=url)
+        if meta is not None:
+            title, published = meta.title, _day(meta.date)
+    except Exception:  # metadata is a bonus: the page's own tags below will do
+        meta = None
+    if title is None or published is None:
+        soup = BeautifulSoup(body, "html.parser")
+        if title is None and soup.title and soup.title.string:
+            title = " ".join(soup.title.string.split())
+        if published is None:
+            tag = soup.find("meta", attrs={"property": "article:published_time"}) or soup.find("time")
+            value = tag.get("content") or tag.get("datetime") if tag else None
+            published = _day(str(value)) if value else None
+    return title, published
+
+
+def _day(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _fallback_text(html: bytes) -> str:

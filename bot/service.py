@@ -17,16 +17,18 @@ from db import repo
 def answer(
     rt: Runtime, tracker: Tracker, text: str, *, channel: str | None = None, platform: str = "terminal",
     team_id: str = "", user_is_admin: bool = False, now: datetime | None = None, tracker_id: int | None = None,
+    user_timezone: str | None = None,
 ) -> Reply:
     """The reply to `<tracker command> text`, from the database as of `now` (default `rt.now`).
 
     A long-running process passes `now` per request and the `tracker_id` it synced at start.
+    `user_is_admin` and `user_timezone` describe who asks (Slack: from users.info).
     """
     with rt.sessions.begin() as session:
         if tracker_id is None:
             tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
         ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=now or rt.now, platform=platform,
-                             team_id=team_id, channel=channel, user_is_admin=user_is_admin,
+                             team_id=team_id, channel=channel, user_is_admin=user_is_admin, user_timezone=user_timezone,
                              source_policy=AddressPolicy(parse_networks(rt.settings.allow_networks)))
         return run_command(text, ctx)
 

@@ -79,6 +79,7 @@ class SourceState:
     last_modified: str | None
     first_poll: bool
     origin: str
+    kind: str = "feed"
 
     @property
     def restricted(self) -> bool:
@@ -98,7 +99,7 @@ def open_source(*, session: Session, tracker_id: int, url: str, origin: str = "c
         session.add(row)
         session.flush()
     return SourceState(id=row.id, url=row.url, etag=row.etag, last_modified=row.last_modified,
-                       first_poll=row.polls == 0, origin=row.origin or "cli")
+                       first_poll=row.polls == 0, origin=row.origin or "cli", kind=row.kind or "feed")
 
 
 def next_poll(now: datetime, *, poll_minutes: int, max_age: int | None, rng: random.Random | None = None) -> datetime:
@@ -194,12 +195,15 @@ def _due(now: datetime) -> Any:
     return or_(m.Source.next_poll_at.is_(None), m.Source.next_poll_at <= now)
 
 
-def ensure_sources(*, session: Session, tracker_id: int, urls: Sequence[str], origin: str) -> None:
-    """Rows for the tracker file's feeds, so the worker can lease and schedule them like any other."""
+def ensure_sources(
+    *, session: Session, tracker_id: int, urls: Sequence[str], origin: str, kind: str = "feed"
+) -> None:
+    """Rows for the tracker file's feeds (and pages), so the worker leases and schedules them like any other."""
     if not urls:
         return
     have = set(session.scalars(select(m.Source.url).where(m.Source.tracker_id == tracker_id, m.Source.url.in_(urls))))
-    rows = [{"tracker_id": tracker_id, "url": url, "error_count": 0, "disabled": False, "polls": 0, "origin": origin}
+    rows = [{"tracker_id": tracker_id, "url": url, "error_count": 0, "disabled": False, "polls": 0, "origin": origin,
+             "kind": kind}
             for url in dict.fromkeys(urls) if url not in have]
     if rows:  # two workers starting together may both add a feed: the second insert is a no-op
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

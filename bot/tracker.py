@@ -53,6 +53,7 @@ class Tracker:
     people: tuple[Actor, ...]
     places: tuple[Place, ...]
     feeds: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()  # article pages read as sources of their own
     min_keyword_hits: int = 1
     offices: tuple[Office, ...] = ()
 
@@ -169,6 +170,7 @@ def parse_tracker(data: dict[str, object], *, origin: str) -> Tracker:
                 for p in data.get("places", ())  # type: ignore[attr-defined]
             ),
             feeds=tuple(str(f) for f in data.get("feeds", ())),  # type: ignore[attr-defined]
+            pages=tuple(str(p) for p in data.get("pages", ())),  # type: ignore[attr-defined]
             min_keyword_hits=int(data.get("min_keyword_hits", 1)),  # type: ignore[call-overload]
             offices=tuple(
                 Office(

@@ -22,6 +22,7 @@ from db import repo
 from db.repo import as_utc
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GRACE = timedelta(hours=6)
 log = logging.getLogger("ntrack.weekly")
 
@@ -33,16 +34,36 @@ class WeeklySchedule:
     timezone: str
 
 
-def parse_schedule(words: list[str]) -> WeeklySchedule:
-    """['mon', '09:00', 'Asia/Tokyo'] -> a schedule; any part may be left out (Monday, 09:00, UTC).
+def valid_zone(name: str | None) -> bool:
+    """Whether `name` is an IANA time zone this machine knows (e.g. "Asia/Tokyo")."""
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _is_day(word: str) -> bool:
+    low = word.lower()
+    return low[:3] in DAYS and low.isalpha()
+
+
+def names_zone(words: list[str]) -> bool:
+    """Whether a schedule (the words after `subscribe weekly`) names its time zone."""
+    return any(not _is_day(word) and ":" not in word for word in words)
+
+
+def parse_schedule(words: list[str], *, default_zone: str = "UTC") -> WeeklySchedule:
+    """['mon', '09:00', 'Asia/Tokyo'] -> a schedule; any part may be left out (Monday, 09:00, `default_zone`).
 
     Raises ValueError with a one-line reason.
     """
-    day, at, zone = 0, "09:00", "UTC"
+    day, at, zone = 0, "09:00", default_zone
     for word in words:
-        low = word.lower()
-        if low[:3] in DAYS and low.isalpha():
-            day = DAYS.index(low[:3])
+        if _is_day(word):
+            day = DAYS.index(word.lower()[:3])
         elif ":" in word:
             hours, _, minutes = word.partition(":")
             if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
@@ -50,15 +71,18 @@ def parse_schedule(words: list[str]) -> WeeklySchedule:
             at = f"{int(hours):02d}:{minutes}"
         else:
             zone = word
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {zone!r} (e.g. Asia/Tokyo, Europe/Moscow, UTC)") from None
+    if not valid_zone(zone):
+        raise ValueError(f"unknown time zone {zone!r} (e.g. Asia/Tokyo, Europe/Moscow, UTC)")
     return WeeklySchedule(day=day, time=at, timezone=zone)
 
 
 def describe(sub: m.Subscription) -> str:
     return f"{DAYS[sub.weekly_day].capitalize()} {sub.weekly_time} {sub.timezone}"
+
+
+def describe_weekly(sub: m.Subscription) -> str:
+    """'Mondays 09:00 Asia/Tokyo'."""
+    return f"{DAY_NAMES[sub.weekly_day]}s {sub.weekly_time} {sub.timezone}"
 
 
 def last_slot(*, weekly_day: int, weekly_time: str, timezone: str, now: datetime) -> datetime:

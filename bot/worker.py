@@ -8,7 +8,7 @@ import os
 import random
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,9 +78,10 @@ def worker_id() -> str:
 def ingest_all(
     rt: Runtime, tracker: Tracker, locations: list[str], *, extractor: Callable[[], Any], origin: str = "cli",
     alert: bool = True, progress: Callable[[str, int], None] | None = None, config: PollConfig | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, pages: Iterable[str] = (),
 ) -> tuple[list[IngestReport], list[str]]:
     """Poll each location; one bad source never stops the others. Returns (reports, one-line failures).
+    `pages` (and the tracker file's pages) are article pages, the rest feeds.
 
     Each source is leased while it is polled: one that another worker is polling right now is
     skipped with a line. New sources are recorded with `origin` (the tracker file's keep "tracker").
@@ -89,9 +90,15 @@ def ingest_all(
     now = now or rt.now
     owner = worker_id()
     tracker_id = rt.tracker_id(tracker)
-    locations = list(dict.fromkeys(locations))
-    feeds = set(tracker.feeds)
+    page_urls = {*pages, *tracker.pages}
+    locations = list(dict.fromkeys([*locations, *pages]))
+    feeds = set(tracker.feeds) | set(tracker.pages)
     with rt.sessions.begin() as session:
+        for kind, urls in (("page", [u for u in locations if u in page_urls]),):
+            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in urls if u in feeds],
+                                   origin="tracker", kind=kind)
+            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in urls if u not in feeds],
+                                   origin=origin, kind=kind)
         sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u in feeds],
                                origin="tracker")
         sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u not in feeds],
@@ -166,6 +173,8 @@ def due_sources(rt: Runtime, tracker: Tracker) -> list[str]:
     tracker_id = rt.tracker_id(tracker)
     with rt.sessions.begin() as session:
         sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.pages), origin="tracker",
+                               kind="page")
         return sources.due_urls(session=session, tracker_id=tracker_id, now=rt.now)
 
 

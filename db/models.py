@@ -69,6 +69,8 @@ class Source(Base):
     polls: Mapped[int] = mapped_column(Integer, default=0)
     # tracker (its data file) | cli | chat: only sources added from chat are held to public addresses.
     origin: Mapped[str] = mapped_column(String(10), default="cli")
+    # "feed" (RSS/Atom/JSON) or "page" (one article page, read for its main text on every change)
+    kind: Mapped[str] = mapped_column(String(10), default="feed", server_default="feed")
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A worker polling the source holds it until lease_until (bot/sources.py: claim, release).
     lease_owner: Mapped[str | None] = mapped_column(String(100))

@@ -109,3 +109,12 @@ def test_a_syndicated_story_is_stored_once_with_every_url(runtime, kuril, tmp_pa
     # Re-reading any of the copies finds the one article.
     again = ingest(runtime, kuril, tmp_path / "site2.xml", (tmp_path / "site2.xml").read_bytes())
     assert again.articles_new == 0
+
+
+def test_a_near_copy_that_adds_a_paragraph_is_news(runtime, kuril, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ingest(runtime, kuril, tmp_path / "a.xml", rss([{"title": "Kono to Moscow", "guid": "a1", "description": WIRE}]))
+    update = WIRE + (" UPDATE: On Monday evening the Foreign Ministry said the trip had been postponed at Moscow's"
+                     " request, and that no new date had been set for the talks with Ivanov.")
+    report = ingest(runtime, kuril, tmp_path / "b.xml", rss([{"title": "UPDATE 1-Kono trip to Moscow postponed",
+                                                              "guid": "b1", "description": update}]))
+    assert report.articles_new == 1

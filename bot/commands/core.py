@@ -16,7 +16,7 @@ from bot.domain import EVENT_TYPES
 from bot.netguard import AddressPolicy
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
-from bot.weekly import describe, parse_schedule
+from bot.weekly import describe, describe_weekly, names_zone, parse_schedule, valid_zone
 from db import repo
 
 RECENT = timedelta(days=30)
@@ -33,6 +33,8 @@ class CommandContext:
     team_id: str = ""
     channel: str | None = None
     user_is_admin: bool = False
+    # The invoking user's IANA time zone (Slack: their profile's), the default for the weekly summary.
+    user_timezone: str | None = None
     # Where `sources add URL` may point (bot/netguard.py); None: public addresses only.
     source_policy: AddressPolicy | None = None
 
@@ -48,7 +50,7 @@ HELP = [
     ("sources", "the feeds this tracker reads, and their health"),
     ("sources add|remove URL", "read a feed, or stop reading it (workspace admins)"),
     ("subscribe [all|major]", "alerts in this channel (major: summits, deadlines, agreements, suspensions)"),
-    ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 UTC)"),
+    ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 in your time zone, else UTC)"),
     ("unsubscribe", "stop alerts in this channel"),
     ("summary", "the weekly summary, now"),
     ("help", "this list"),
@@ -179,16 +181,26 @@ def subscribe(ctx: CommandContext, args: list[str]) -> Reply:
     level = (args[0].lower() if args else "all")
     if level not in {"all", "major"}:
         raise CommandError(f"subscribe takes `all` or `major`, not {args[0]!r}")
-    repo.subscribe(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform, team_id=ctx.team_id,
-                   channel=ctx.channel, level=level, now=ctx.now)
+    known = repo.subscription(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                              team_id=ctx.team_id, channel=ctx.channel)
+    sub = repo.subscribe(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform, team_id=ctx.team_id,
+                         channel=ctx.channel, level=level, now=ctx.now)
+    if known is None:  # a new channel: Monday 09:00 where the subscriber is; a known one keeps its slot
+        sub.timezone = _default_zone(ctx)
     what = "every change" if level == "all" else "major changes (summits, deadlines, agreements, suspensions)"
-    return Reply(title=f"Subscribed: this channel will get {what} and a weekly summary.", in_channel=True)
+    return Reply(title=f"Subscribed: this channel will get {what} and a weekly summary {describe_weekly(sub)}.",
+                 in_channel=True)
+
+
+def _default_zone(ctx: CommandContext) -> str:
+    zone = ctx.user_timezone
+    return zone if zone and valid_zone(zone) else "UTC"
 
 
 def subscribe_weekly(ctx: CommandContext, args: list[str]) -> Reply:
     """`subscribe weekly mon 09:00 Asia/Tokyo`: the weekly summary's slot (subscribing the channel if need be)."""
     try:
-        plan = parse_schedule(args)
+        plan = parse_schedule(args, default_zone=_default_zone(ctx))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     sub = repo.subscription(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
@@ -241,12 +253,27 @@ def parse(text: str) -> tuple[str, list[str]]:
     return words[0].lower(), words[1:]
 
 
-def run_command(text: str, ctx: CommandContext) -> Reply:
-    """The reply to `<command> text`. Unknown or malformed commands get the help and a one-line reason."""
+def _words(text: str) -> tuple[str, list[str], bool]:
+    """parse(), with a trailing `public` taken off: (name, args, public)."""
     name, args = parse(text)
     public = bool(args) and args[-1].lower() == "public"
-    if public:
-        args = args[:-1]
+    return name, args[:-1] if public else args, public
+
+
+def needs_from_user(text: str) -> frozenset[str]:
+    """What the platform must find out about the invoking user before answering `text`, so that it asks
+    only when needed: "admin" (sources add/remove) and "timezone" (subscribe without a time zone)."""
+    name, args, _ = _words(text)
+    if name == "sources" and args and args[0].lower() in {"add", "remove"}:
+        return frozenset({"admin"})
+    if name == "subscribe" and not (args and args[0].lower() == "weekly" and names_zone(args[1:])):
+        return frozenset({"timezone"})
+    return frozenset()
+
+
+def run_command(text: str, ctx: CommandContext) -> Reply:
+    """The reply to `<command> text`. Unknown or malformed commands get the help and a one-line reason."""
+    name, args, public = _words(text)
     handler = COMMANDS.get(name)
     if handler is None:
         return help_reply(ctx, reason=f"Unknown command {name!r}.")

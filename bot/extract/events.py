@@ -42,6 +42,7 @@ class Draft:
     parties: set[str]
     mentions: list[Mention] = field(default_factory=list)
     statuses: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, status)
+    coarse_place: bool = False  # the place came from the headline, which names places coarsely
 
     @property
     def span(self) -> tuple[date, date] | None:
@@ -113,15 +114,19 @@ def _merge(d: Draft, group: list[Mention]) -> None:
     """Add a sentence's group of mentions to a draft; an informative group may name the type
     ('the talks' restating an event does not make a summit 'talks')."""
     informative = any(m.timex is not None or m.location is not None or m.participants for m in group)
+    told_here = {x.sent_index for x in d.mentions}
     for m in group:
+        if m.location and d.location and m.sent_index in told_here and _inside(m.location, d.location):
+            d.location = m.location  # one sentence, two places, one inside the other: the sharper one
         d.mentions.append(m)
         if informative and TYPE_RANK.get(m.type, 9) < TYPE_RANK.get(d.type, 9):
             d.type = m.type
         mspan = when(m)
         if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
             d.timex = m.timex
-        if m.location and d.location is None:
-            d.location = m.location
+        if m.location and (d.location is None or (d.coarse_place and _inside(m.location, d.location))):
+            d.location = m.location  # the body's "Moscow" over the headline's "Russia"
+            d.coarse_place = False
         for p in m.participants:
             if p not in d.participants:
                 d.participants.append(p)
@@ -191,6 +196,7 @@ def _new(group: list[Mention]) -> Draft:
     _merge(d, group)
     d.type = probe.type
     d.location = probe.location  # within one sentence the sharper place wins: Yamaguchi over Japan
+    d.coarse_place = all(m.headline for m in group)
     return d
 
 
@@ -293,7 +299,14 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     on Tuesday' and 'the summit')."""
     kept: list[Draft] = []
     for d in drafts:
+        sentences = {m.sent_index for m in d.mentions}
         twin = next(
+            (k for k in kept if d.timex is None and k.timex is None and d.type in MEETING_TYPES
+             and _compatible_types(k.type, d.type) and d.location and k.location
+             and (_inside(d.location, k.location) or _inside(k.location, d.location))
+             and sentences & {m.sent_index for m in k.mentions}),
+            None,
+        ) or next(
             (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
@@ -303,7 +316,13 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
         if twin is None:
             kept.append(d)
         else:
+            # "invited Putin to visit Japan and hopes to hold the summit in Yamaguchi": one event,
+            # at the sharper place
+            sharper = d.location if d.location and twin.location and _inside(d.location, twin.location) else None
             _merge(twin, d.mentions)
+            if TYPE_RANK.get(d.type, 9) < TYPE_RANK.get(twin.type, 9):
+                twin.type = d.type
+            twin.location = sharper or twin.location
     return kept
 
 
@@ -359,14 +378,15 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
         candidates = [d for d in reversed(drafts) if _same_event(d, probe, tracker)]
         target = candidates[0] if candidates else None
         if len(candidates) > 1 and probe.timex is None and probe.location is None and not probe.participants:
-            # a bare "the visit" in the past tense is the last visit that happened, not the one planned
+            # a bare "the visit" is the last visit named, and in the past tense one that happened
             tense = group[0].tense
+            same = [d for d in candidates if d.type == probe.type] or candidates
             dated = [
-                d for d in candidates if d.span is not None
+                d for d in same if d.span is not None
                 and ((tense == "past" and d.span[1] < published) or (tense == "future" and d.span[1] >= published))
             ]
-            fitting = dated or [d for d in candidates if d.span is None]
-            target = fitting[0] if fitting and tense in {"past", "future"} else target
+            fitting = dated or [d for d in same if d.span is None] or same
+            target = fitting[0] if tense in {"past", "future"} else same[0]
         if target is None:
             drafts.append(_new(group))
         else:

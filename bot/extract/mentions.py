@@ -68,6 +68,7 @@ class Mention:
     definite: bool = False
     sentence: Span | None = None
     anchor: Token | None = None
+    headline: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -203,8 +204,8 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     if name is None:
         return None
     head = root.head
-    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"} and head.tag_ in {"VBD", "VBN"}:
-        return name  # "Putin visited Tokyo in September" (an invitation "to visit Japan" names no venue)
+    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
+        return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
@@ -218,6 +219,14 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
+
+
+def _title_before_name(ent: Span) -> bool:
+    """'Russian President Boris Yeltsin': the title belongs to the name after it, not to this year's holder."""
+    doc = ent.doc
+    return ent.label_ == "PERSON" and ent.end < len(doc) and doc[ent.end].ent_type_ == "PERSON" and (
+        doc[ent.end].ent_iob_ == "B"
+    )
 
 
 def _plain_place(ent: Span) -> str | None:
@@ -273,6 +282,8 @@ def _date_tense(root: Token) -> str | None:
         if tok.head.i == tok.i:
             return None
         tok = tok.head
+        if tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.lemma_ in {"follow", "succeed"}:
+            return "past"  # "following the summit in September": it came before
         if tok.pos_ == "VERB":
             # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
@@ -352,6 +363,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         return next((i for i, (a, b) in enumerate(paras) if a <= char < b), len(paras) - 1)
 
     masked = [(m.start(), m.end()) for m in DATELINE.finditer(doc.text)]
+    first_line = doc.text.strip().split("\n", 1)[0]
+    headline = len(first_line) < 140 and not first_line.rstrip().endswith((".", "?", "!", '"'))
 
     def in_dateline(ent: Span) -> bool:
         return any(a <= ent.start_char < b for a, b in masked)
@@ -375,7 +388,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if sent.start <= i < sent.end and _keep_trigger(label, doc[i], sent)
         ]
         if not triggers:
-            named = [resolve(e.text) for e in sent.ents if e.label_ == "PERSON" and not in_dateline(e)]
+            named = [resolve(e.text) for e in sent.ents
+                     if e.label_ == "PERSON" and not in_dateline(e) and not _title_before_name(e)]
             named = [n for n in named if n]
             if named:
                 last_person[:] = [named[-1]]
@@ -385,7 +399,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         dates: list[tuple[Span, Token]] = []
         places: list[tuple[Token, str]] = _capital_phrase(sent, tracker)
         for ent in sent.ents:
-            if in_dateline(ent):
+            if in_dateline(ent) or _title_before_name(ent):
                 continue
             if ent.label_ == "PERSON":
                 name = resolve(ent.text)
@@ -429,6 +443,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 definite=_is_definite(tok),
                 sentence=sent,
                 anchor=_anchor(tok),
+                headline=s_index == 0 and headline,
             )
         unassigned: list[Span] = []
         for ent, root in dates:
@@ -437,6 +452,11 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             t = assign(root.i)
             if t is not None and by_label[t] in {"deadline", "pledge"} and _through_clause(root, doc[t]):
                 t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
+            if t is None:
+                # "the meeting ... in Brunei on November 15", the parser hanging the date elsewhere:
+                # a date right after a trigger's phrase is that trigger's
+                t = next((i for i, (a, b) in own.items() if 0 <= root.i - b <= 3 and by_label[i] != "statement"
+                          and made[i].timex is None), None)
             if t is None:
                 unassigned.append(ent)
             if t is None or made[t].timex is not None:

@@ -14,8 +14,9 @@ from bot.settings import Settings
 DEFAULT_API_URL = "https://slack.com/api/"
 STATE_EXPIRATION_SECONDS = 600
 # What the bot needs: its slash commands, posting (also to public channels it was not invited to),
-# and reading its own channels' history to find an alert an interrupted worker had already posted.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+# reading its own channels' history to find an alert an interrupted worker had already posted, and
+# users.info (users:read) to tell whether who runs `sources add|remove` is an admin, and their time zone.
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history", "users:read")
 
 
 def api_url(settings: Settings) -> str:

@@ -1,7 +1,7 @@
 """A fake Slack Web API on 127.0.0.1: records every call, keeps posted messages per channel, and can
 be told to answer the next calls of a method with 429 (Retry-After), 500, or to hang after recording.
 
-Only what ntrack uses: auth.test, chat.postMessage, conversations.history, oauth.v2.access,
+Only what ntrack uses: auth.test, chat.postMessage, conversations.history, users.info, oauth.v2.access,
 apps.connections.open, and response_url posts (POST /response/<id>).
 """
 
@@ -48,6 +48,9 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     hang: dict[str, threading.Event] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=lambda: {BOT_TOKEN, OAUTH_BOT_TOKEN})
+    # users.info: user id -> the `user` object (is_admin, is_owner, is_primary_owner, tz); others: user_not_found
+    users: dict[str, dict[str, Any]] = field(default_factory=lambda: {
+        "U0001": {"id": "U0001", "name": "analyst", "is_admin": False, "is_owner": False, "tz": "UTC"}})
     socket_url: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
@@ -99,6 +102,9 @@ class FakeSlack:
                 return 200, self._post(args), {}
             if method == "conversations.history":
                 return 200, self._history(args), {}
+            if method == "users.info":
+                user = self.users.get(str(args.get("user", "")))
+                return 200, ({"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}), {}
             return 200, {"ok": False, "error": "unknown_method"}, {}
 
     def _post(self, args: dict[str, Any]) -> dict[str, Any]:
