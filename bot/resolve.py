@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from bot.domain import MEETING_TYPES, ExtractedEvent
 from bot.extract.timex import interval
@@ -48,8 +49,9 @@ class Update:
     history: bool = False
 
 
+@lru_cache(maxsize=65536)
 def _span(value: str | None) -> tuple[date, date] | None:
-    return interval(value)
+    return interval(value)  # parsed once per value: resolving compares every stored event
 
 
 def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, ...]]) -> str:
@@ -85,6 +87,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not _types_match(known.type, new.type):
         return 0.0
+    if known.date_value and new.date and new.date.value and known.type not in MEETING_TYPES:
+        ks, ns = _span(known.date_value), _span(new.date.value)
+        if ks and ns and (ks[1] < ns[0] or ns[1] < ks[0]):
+            return 0.0  # the cheap common case first: an agreement or deadline of another date
     if known.parties and new.parties and not (known.parties & set(new.parties)):
         return 0.0
     place = _place_relation(known.location, new.location, within)
