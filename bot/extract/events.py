@@ -380,6 +380,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
         if len(candidates) > 1 and probe.timex is None and probe.location is None and not probe.participants:
             # a bare "the visit" is the last visit named, and in the past tense one that happened
             tense = group[0].tense
+            if any(c in m.cues for m in group for c in ("postponed", "cancelled", "scheduled", "proposed")):
+                tense = "future"  # "had chosen to postpone the visit": a visit still to come
             same = [d for d in candidates if d.type == probe.type] or candidates
             dated = [
                 d for d in same if d.span is not None
@@ -413,6 +415,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(doc.text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     for d in drafts:
+        if d.type == "talks" and d.participants:
+            d.type = "meeting"  # named officials meeting; "talks" is a round between delegations
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
             if len(countries) >= 2:

@@ -221,6 +221,11 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     return None
 
 
+def _since(ent: Span) -> bool:
+    """'since the early 1990s', 'first meeting since September': a starting point, not the event's date."""
+    return ent.root.dep_ == "pobj" and ent.root.head.lower_ == "since"
+
+
 def _title_before_name(ent: Span) -> bool:
     """'Russian President Boris Yeltsin': the title belongs to the name after it, not to this year's holder."""
     doc = ent.doc
@@ -340,9 +345,9 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
         return bool((TREATY_WORDS | {"deadline"}) & lemmas) or _is_definite(tok)
     if label == "suspension":
-        # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended";
-        # not "the end of this year" or "freezing assets"
-        return bool(_suspended_objects(tok))
+        # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended",
+        # "will no longer negotiate"; not "the end of this year" or "freezing assets"
+        return tok.lemma_ in {"negotiate", "talk"} or bool(_suspended_objects(tok))
     if label == "statement":
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
@@ -381,6 +386,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
 
     mentions: list[Mention] = []
     last_person: list[str] = []
+    recent_day: list[tuple[int, Timex]] = []
     for s_index, sent in enumerate(doc.sents):
         triggers = [
             (doc[i], label)
@@ -405,7 +411,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 name = resolve(ent.text)
                 if name:
                     persons.append((ent.root, name))
-            elif ent.label_ == "DATE":
+            elif ent.label_ == "DATE" and not _since(ent):
                 dates.append((ent, ent.root))
             elif ent.label_ in {"GPE", "LOC", "FAC"}:
                 loc = _locative(ent, tracker)
@@ -473,12 +479,23 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                     made[tok.i].timex = normalize(year, anchor=published)
         for tok, label in triggers:
             # a statement is dated by its sentence ("Kan said on Tuesday ..."), whatever the clause
-            if label == "statement" and made[tok.i].timex is None:
+            if label in {"statement", "suspension"} and made[tok.i].timex is None:
                 for ent in unassigned:
                     timex = normalize(ent.text, anchor=published, tense="past")
                     if timex and timex.value:
                         made[tok.i].timex = timex
                         break
+            if label == "suspension" and made[tok.i].timex is None and recent_day:
+                para, day = recent_day[0]
+                if para == made[tok.i].paragraph:
+                    made[tok.i].timex = day
+        # remembered for the next sentences of the paragraph: "It also announced two further steps"
+        # happened on the day the sentence before named
+        for ent, _root in dates:
+            if not _in_attribution(ent):
+                timex = normalize(ent.text, anchor=published, tense="past")
+                if timex and timex.granularity == "day":
+                    recent_day[:] = [(para_of(ent.start_char), timex)]
         for root, loc in places:
             t = assign(root.i)
             if t is not None and made[t].location is None:
