@@ -282,6 +282,12 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                         and published - timedelta(days=3) <= span[0] and span[1] <= published:
                     d.timex = other.timex
                     break
+        if d.type in MEETING_TYPES and not d.participants and d.timex is not None:
+            # "Kremlin talks on Friday" in a story whose lead has the leaders agreeing on Friday
+            twin = next((o for o in drafts if o is not d and o.participants and o.timex
+                         and o.timex.value == d.timex.value and o.type in {"agreement", "summit", "meeting"}), None)
+            if twin is not None:
+                d.participants = list(twin.participants)
         if d.type in {"statement"} and d.timex is None:
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:

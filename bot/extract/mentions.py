@@ -398,7 +398,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                      if e.label_ == "PERSON" and not in_dateline(e) and not _title_before_name(e)]
             named = [n for n in named if n]
             if named:
-                last_person[:] = [named[-1]]
+                last_person[:] = [named[0]]  # the sentence's topic is usually named first
             continue
         # The sentence's persons resolve in text order so that surnames learn full names first.
         persons: list[tuple[Token, str]] = []
@@ -429,6 +429,9 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         before = [name for r, name in persons if r.i < first_pronoun]
         if before:
             last_person[:] = [before[-1]]
+        pronoun_person = list(last_person)
+        if persons:
+            last_person[:] = [persons[0][1]]  # for the sentences after this one: its topic
 
         def assign(i: int, own: dict[int, tuple[int, int]] = own, ext: dict[int, tuple[int, int]] = ext) -> int | None:
             """The trigger whose phrase (or the clause it is an argument of) most closely holds token i."""
@@ -505,8 +508,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if label == "statement":
                 subj = next(c for c in tok.children if c.dep_ == "nsubj")
                 if subj.lower_ in {"he", "she"}:
-                    # "Japan, he told reporters, must ...": the last person named before him
-                    m.participants = [last_person[0]] if last_person else []
+                    # "Japan, he told reporters, must ...": the person named just before him
+                    m.participants = [pronoun_person[0]] if pronoun_person else []
                 else:
                     m.participants = [name for r, name in persons if r.i == subj.i or r.head.i == subj.i][:1]
                 continue
