@@ -278,7 +278,8 @@ def _inherit(drafts: list[Draft], published: date) -> None:
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:
                 span = other.span
-                if other is not d and other.timex and span and any(m.sent_index in sents for m in other.mentions) \
+                if other is not d and other.timex and span and other.timex.text != "publication date" \
+                        and any(m.sent_index in sents for m in other.mentions) \
                         and published - timedelta(days=3) <= span[0] and span[1] <= published:
                     d.timex = other.timex
                     break
