@@ -221,6 +221,18 @@ def _locative(ent: Span, tracker: Tracker) -> str | None:
     return None
 
 
+def _last_pair(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
+    """The two most recently named leaders of two different countries."""
+    pair: list[str] = []
+    for name in reversed(leaders):
+        country = _country(tracker, name, year)
+        if name not in pair and all(_country(tracker, p, year) != country for p in pair):
+            pair.append(name)
+        if len(pair) == 2:
+            return pair
+    return []
+
+
 def _since(ent: Span) -> bool:
     """'since the early 1990s', 'first meeting since September': a starting point, not the event's date."""
     return ent.root.dep_ == "pobj" and ent.root.head.lower_ == "since"
@@ -386,6 +398,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
 
     mentions: list[Mention] = []
     last_person: list[str] = []
+    leaders_seen: list[str] = []
     recent_day: list[tuple[int, Timex]] = []
     for s_index, sent in enumerate(doc.sents):
         triggers = [
@@ -417,6 +430,12 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 loc = _locative(ent, tracker)
                 if loc:
                     places.append((ent.root, loc))
+        # "the two leaders", "both leaders": the last two leaders of different countries named so far
+        for tok in sent:
+            if tok.lower_ == "leaders" and any(c.lower_ in {"two", "both", "the"} for c in tok.children):
+                pair = _last_pair(leaders_seen, tracker, published.year)
+                persons.extend((tok, name) for name in pair if all(n != name for _, n in persons))
+        leaders_seen.extend(name for _, name in persons if tracker.is_leader(name))
 
         # "halts talks", "pulling out of talks": the talks are what is suspended, not an event of their own
         suspended = {i for tok, label in triggers if label == "suspension" for i in _suspended_objects(tok)}
