@@ -136,6 +136,7 @@ def ingest_source(
     # What the tracker knows, loaded once per poll and kept current as articles add to it (reloading
     # it per article made a backfill quadratic in the number of events).
     known: list[KnownEvent] | None = None
+    actor_ids: dict[str, int] = {}  # actor name -> id, for the whole poll
     for guid, art in fresh:
         try:
             with sessions.begin() as session:
@@ -150,12 +151,14 @@ def ingest_source(
                 report.articles_new += 1
                 if is_relevant:
                     report.changes.extend(_store_events(session, tracker, tracker_id, row, extracted[guid], now=now,
-                                                        alert=alert and not first_poll, known=known))  # type: ignore[arg-type]
+                                                        alert=alert and not first_poll, known=known,  # type: ignore[arg-type]
+                                                        actor_ids=actor_ids))
                 else:
                     report.articles_irrelevant += 1
         except IntegrityError:  # another worker stored the same article a moment ago
             report.articles_duplicate += 1
             known = None  # what this article added was rolled back: read again
+            actor_ids.clear()
         if progress is not None and guid not in extracted:
             progress("done", 1)
     src_state.record_success(sessions=sessions, source_id=source_id, result=result, title=title, now=now, config=cfg)
@@ -164,13 +167,13 @@ def ingest_source(
 
 def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
-    now: datetime, alert: bool, known: list[KnownEvent],
+    now: datetime, alert: bool, known: list[KnownEvent], actor_ids: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Resolve one article's events against `known` (updated in place) and store the outcome."""
     within = tracker.place_ancestors()
     published = article.published or now
     out: list[dict[str, Any]] = []
-    cache: dict[str, Any] = {}
+    cache: dict[str, int] = actor_ids if actor_ids is not None else {}
     # One article's events are distinct (the extractor merged what was one): each stored event is
     # matched at most once per article, and the events it creates are not matched by its own others.
     matched: set[int] = set()

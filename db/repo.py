@@ -97,16 +97,18 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def _actor(session: Session, tracker_id: int, name: str, kind: str, cache: dict[str, m.Actor]) -> m.Actor:
+def _actor_id(session: Session, tracker_id: int, name: str, kind: str, cache: dict[str, int]) -> int:
+    """The actor's id, made on first sight; `cache` spares the query for names seen before."""
     if name in cache:
         return cache[name]
-    row = session.scalar(select(m.Actor).where(m.Actor.tracker_id == tracker_id, m.Actor.name == name))
-    if row is None:
+    actor_id = session.scalar(select(m.Actor.id).where(m.Actor.tracker_id == tracker_id, m.Actor.name == name))
+    if actor_id is None:
         row = m.Actor(tracker_id=tracker_id, name=name, kind=kind)
         session.add(row)
         session.flush()
-    cache[name] = row
-    return row
+        actor_id = row.id
+    cache[name] = actor_id
+    return actor_id
 
 
 def _set_date(ev: m.Event, value: str | None, mod: str | None, text: str | None) -> None:
@@ -134,13 +136,14 @@ def _granularity(value: str | None) -> str | None:
 
 def apply_update(
     *, session: Session, tracker_id: int, article: m.Article, extracted: ExtractedEvent, update: Update,
-    now: datetime, alert: bool, actor_cache: dict[str, m.Actor],
+    now: datetime, alert: bool, actor_cache: dict[str, int],
 ) -> tuple[m.Event, list[m.StatusChange]]:
     """Store what `update` decided: a new event or the changed one, its evidence, its status changes."""
     published = article.published or now
     if update.event_id is None:
         ev = m.Event(tracker_id=tracker_id, type=extracted.type, status=extracted.status, location=extracted.location,
-                     summary=extracted.summary, mentions=1, as_of=published, first_seen_at=now, updated_at=now)
+                     summary=extracted.summary, mentions=1, as_of=published, first_seen_at=now, updated_at=now,
+                     actors=[], evidence=[])  # empty, not unloaded: no query to find that out
         d = extracted.date
         _set_date(ev, d.value if d else None, d.mod if d else None, d.text if d else None)
         session.add(ev)
@@ -161,12 +164,13 @@ def apply_update(
                 ev.as_of = published
                 ev.summary = extracted.summary or ev.summary
         ev.updated_at = now
-    have = {(a.actor.name, a.role) for a in ev.actors}
+    have = {(a.actor_id, a.role) for a in ev.actors}
     for role, names, kind in (("participant", extracted.participants, "person"), ("party", extracted.parties, "country")):
         for name in names:
-            if (name, role) not in have:
-                ev.actors.append(m.EventActor(actor=_actor(session, tracker_id, name, kind, actor_cache), role=role))
-                have.add((name, role))
+            actor_id = _actor_id(session, tracker_id, name, kind, actor_cache)
+            if (actor_id, role) not in have:
+                ev.actors.append(m.EventActor(actor_id=actor_id, role=role))
+                have.add((actor_id, role))
     seen = {(e.article_id, e.start) for e in ev.evidence}
     for item in extracted.evidence:
         if (article.id, item.start) not in seen:
