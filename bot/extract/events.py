@@ -273,7 +273,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                 if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants):
                     d.location = host.location
                     break
-        if d.type in MEETING_TYPES and d.timex is None:
+        if d.type in MEETING_TYPES and d.timex is None and not any(m.tense == "future" for m in d.mentions):
             # "Putin said on Tuesday ... after talks with Abe": the talks are of that news day
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:

@@ -507,7 +507,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                     if timex and timex.value:
                         made[tok.i].timex = timex
                         break
-            if label == "suspension" and made[tok.i].timex is None and recent_day:
+            if label in {"suspension", "statement"} and made[tok.i].timex is None and recent_day:
                 para, day = recent_day[0]
                 if para == made[tok.i].paragraph:
                     made[tok.i].timex = day
