@@ -84,6 +84,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False
     if d.timex is None and d.location is None and not d.participants:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
+    if m.fresh and rel != "same":
+        return False  # "the next round" is not the round just told
     shared = bool(set(d.participants) & set(m.participants))
     if rel == "same":
         return True
@@ -187,6 +189,7 @@ def _probe(group: list[Mention]) -> Mention:
         parties=set().union(*(m.parties for m in group)),
         definite=any(m.definite for m in group),
         sentence=group[0].sentence,
+        fresh=any(m.fresh for m in group),
     )
 
 

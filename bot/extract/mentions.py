@@ -35,6 +35,7 @@ ANCHOR_VERBS = {
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
     "remain", "come", "bring", "mark",
 }
+FRESH = {"next", "another", "further", "new", "second", "third", "fourth", "following"}
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
@@ -69,6 +70,7 @@ class Mention:
     sentence: Span | None = None
     anchor: Token | None = None
     headline: bool = False
+    fresh: bool = False  # "the next round", "another meeting": a new event, never a reference back
 
 
 @lru_cache(maxsize=4)
@@ -472,6 +474,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 sentence=sent,
                 anchor=_anchor(tok),
                 headline=s_index == 0 and headline,
+                fresh=any(c.lower_ in FRESH for c in tok.children) or (
+                    tok.lower_ == "round" and any(c.lower_ in FRESH for c in tok.children)),
             )
         unassigned: list[Span] = []
         for ent, root in dates:
