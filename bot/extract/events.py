@@ -344,7 +344,7 @@ def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tr
     if place is None:
         return
     for d in drafts:
-        if d.location is None and d.span and d.type in MEETING_TYPES | {"agreement"}:
+        if d.location is None and d.span and d.type in MEETING_TYPES | {"agreement", "statement"}:
             if published - timedelta(days=3) <= d.span[0] and d.span[1] <= published:
                 d.location = place.name
 
