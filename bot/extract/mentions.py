@@ -236,8 +236,21 @@ def _last_pair(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
 
 
 def _since(ent: Span) -> bool:
-    """'since the early 1990s', 'first meeting since September': a starting point, not the event's date."""
+    """'since the early 1990s', 'first meeting since September', 'since Abe returned to power in 2012':
+    a starting point, not the event's date."""
     return ent.root.dep_ == "pobj" and ent.root.head.lower_ == "since"
+
+
+def _since_clause(ent: Span) -> Token | None:
+    """The verb of the 'since ...' clause a date sits in ('since Abe returned to power in 2012')."""
+    verb = next((t for t in ent.root.ancestors if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is None:
+        return None
+    if any(c.dep_ in {"mark", "prep"} and c.lower_ == "since" for c in verb.children):
+        return verb
+    if verb.head.lower_ == "since" and verb.head.i != verb.i:
+        return verb.head  # parsed as a preposition with its clause
+    return None
 
 
 def _title_before_name(ent: Span) -> bool:
@@ -484,7 +497,10 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             t = assign(root.i)
             if t is not None and by_label[t] in {"deadline", "pledge"} and _through_clause(root, doc[t]):
                 t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
-            if t is None:
+            since = _since_clause(ent)
+            if t is not None and since is not None and not (since.left_edge.i <= t <= since.right_edge.i):
+                t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
+            if t is None and since is None:
                 # "the meeting ... in Brunei on November 15", the parser hanging the date elsewhere:
                 # a date right after a trigger's phrase is that trigger's
                 t = next((i for i, (a, b) in own.items() if 0 <= root.i - b <= 3 and by_label[i] != "statement"
