@@ -311,9 +311,14 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     for d in drafts:
         sentences = {m.sent_index for m in d.mentions}
         twin = next(
-            (k for k in kept if d.timex is None and k.timex is None and d.type in MEETING_TYPES
-             and _compatible_types(k.type, d.type) and d.location and k.location
-             and (_inside(d.location, k.location) or _inside(k.location, d.location))
+            (k for k in kept if (d.timex is None or k.timex is None) and d.type in MEETING_TYPES
+             and _compatible_types(k.type, d.type) and (d.location or k.location)
+             and (not (d.location and k.location) or d.location == k.location
+                  or _inside(d.location, k.location) or _inside(k.location, d.location))
+             and (d.timex is None and k.timex is None
+                  # one dated without a place, one placed without a date: two halves of one telling
+                  or not (d.participants if d.timex is None else k.participants)
+                  and not (k.location if d.timex is None else d.location))
              and sentences & {m.sent_index for m in k.mentions}),
             None,
         ) or next(
@@ -329,6 +334,10 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             # "invited Putin to visit Japan and hopes to hold the summit in Yamaguchi": one event,
             # at the sharper place
             sharper = d.location if d.location and twin.location and _inside(d.location, twin.location) else None
+            if twin.timex is None and d.timex is not None:
+                twin.timex = d.timex  # the dated telling of the two dates the event
+            if twin.location is None:
+                twin.location = d.location
             _merge(twin, d.mentions)
             if TYPE_RANK.get(d.type, 9) < TYPE_RANK.get(twin.type, 9):
                 twin.type = d.type
