@@ -20,7 +20,7 @@ from bot.domain import ExtractedEvent
 from bot.errors import SourceError
 from bot.feeds import parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
-from bot.resolve import KnownEvent, resolve
+from bot.resolve import KnownEvent, KnownIndex, resolve
 from bot.serialize import change_json
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
@@ -135,13 +135,13 @@ def ingest_source(
 
     # What the tracker knows, loaded once per poll and kept current as articles add to it (reloading
     # it per article made a backfill quadratic in the number of events).
-    known: list[KnownEvent] | None = None
+    known: KnownIndex | None = None
     actor_ids: dict[str, int] = {}  # actor name -> id, for the whole poll
     for guid, art in fresh:
         try:
             with sessions.begin() as session:
                 if known is None and guid in extracted:
-                    known = repo.known_events(session=session, tracker_id=tracker_id)
+                    known = KnownIndex(repo.known_events(session=session, tracker_id=tracker_id))
                 is_relevant = guid in extracted
                 row = repo.add_article(session=session, tracker_id=tracker_id, source_id=source_id, article=art,
                                        guid=guid, relevant=is_relevant, now=now)
@@ -167,7 +167,7 @@ def ingest_source(
 
 def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
-    now: datetime, alert: bool, known: list[KnownEvent], actor_ids: dict[str, int] | None = None,
+    now: datetime, alert: bool, known: KnownIndex, actor_ids: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Resolve one article's events against `known` (updated in place) and store the outcome."""
     within = tracker.place_ancestors()
@@ -179,19 +179,20 @@ def _store_events(
     matched: set[int] = set()
     created: list[KnownEvent] = []
     for ev in events:
-        candidates = [k for k in known if k.id not in matched]
+        candidates = [k for k in known.candidates(ev) if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)  # type: ignore[arg-type]
         if update.event_id is not None:
             matched.add(update.event_id)
         row, changes = repo.apply_update(session=session, tracker_id=tracker_id, article=article, extracted=ev,
                                          update=update, now=now, alert=alert, actor_cache=cache)
         if update.event_id is not None:
-            for k in known:
-                if k.id == row.id:
-                    k.status, k.date_value, k.location, k.type = row.status, row.date_value, row.location, row.type
-                    k.participants |= set(ev.participants)
-                    k.parties |= set(ev.parties)
-                    k.as_of = repo.as_utc(row.as_of)
+            k = known.get(row.id)
+            if k is not None:
+                k.status, k.date_value, k.location, k.type = row.status, row.date_value, row.location, row.type
+                k.participants |= set(ev.participants)
+                k.parties |= set(ev.parties)
+                k.as_of = repo.as_utc(row.as_of)
+                known.refresh(k)
         else:
             created.append(KnownEvent(id=row.id, type=row.type, status=row.status, date_value=row.date_value,
                                       location=row.location, participants=set(ev.participants),
@@ -199,6 +200,7 @@ def _store_events(
         for change in changes:
             repo.queue_deliveries(session=session, tracker_id=tracker_id, change=change, now=now)
             out.append(change_json(change, row, article, alert=alert))
-    known.extend(created)
+    for k in created:
+        known.add(k)
     return out
 

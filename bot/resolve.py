@@ -163,3 +163,70 @@ def resolve(
     event_type = new.type if TYPE_RANK.get(new.type, 9) < TYPE_RANK.get(target.type, 9) else target.type
     return Update(target.id, tuple(changes), status=status, date_value=date_value, location=location,
                   type=event_type)
+
+
+class KnownIndex:
+    """The stored events a new one could be, found without comparing it with every event there is.
+
+    Events are bucketed by type family and by the years their date covers. Undated events, events
+    over more than a few years, and meetings not yet held (their date can still move) are always
+    candidates of their family; the rest only when their years meet the new event's.
+    """
+
+    WIDE_YEARS = 3
+
+    def __init__(self, events: list[KnownEvent] | None = None) -> None:
+        self._by_id: dict[int, KnownEvent] = {}
+        self._places: dict[int, list[tuple[str, int | None]]] = {}
+        self._always: dict[str, dict[int, KnownEvent]] = {}
+        self._years: dict[tuple[str, int], dict[int, KnownEvent]] = {}
+        for event in events or []:
+            self.add(event)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    @staticmethod
+    def _family(event_type: str) -> str:
+        return "meeting" if event_type in MEETING_TYPES else event_type
+
+    def _slots(self, event: KnownEvent) -> list[tuple[str, int | None]]:
+        family = self._family(event.type)
+        span = _span(event.date_value)
+        movable = event.type in MEETING_TYPES and event.status in {"scheduled", "proposed", "postponed"}
+        if span is None or movable or span[1].year - span[0].year > self.WIDE_YEARS:
+            return [(family, None)]
+        return [(family, year) for year in range(span[0].year, span[1].year + 1)]
+
+    def add(self, event: KnownEvent) -> None:
+        self._by_id[event.id] = event
+        slots = self._slots(event)
+        self._places[event.id] = slots
+        for family, year in slots:
+            bucket = self._always.setdefault(family, {}) if year is None else self._years.setdefault((family, year), {})
+            bucket[event.id] = event
+
+    def refresh(self, event: KnownEvent) -> None:
+        """Re-file an event whose type, status or date changed."""
+        for family, year in self._places.pop(event.id, []):
+            bucket = self._always.get(family, {}) if year is None else self._years.get((family, year), {})
+            bucket.pop(event.id, None)
+        self.add(event)
+
+    def get(self, event_id: int) -> KnownEvent | None:
+        return self._by_id.get(event_id)
+
+    def candidates(self, new: ExtractedEvent) -> list[KnownEvent]:
+        families = {"meeting"} if new.type in MEETING_TYPES else {new.type}
+        span = _span(new.date.value if new.date else None)
+        out: dict[int, KnownEvent] = {}
+        for family in families:
+            out.update(self._always.get(family, {}))
+            if span is None:
+                for (fam, _year), bucket in self._years.items():
+                    if fam == family:
+                        out.update(bucket)
+            else:
+                for year in range(span[0].year, span[1].year + 1):
+                    out.update(self._years.get((family, year), {}))
+        return list(out.values())

@@ -1,0 +1,68 @@
+"""Across articles, without the model: which stored event a new mention is, and what it changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.domain import DateValue, ExtractedEvent
+from bot.resolve import KnownEvent, KnownIndex, resolve
+
+WITHIN = {"Moscow": ("Russia",), "Nagato": ("Yamaguchi", "Japan"), "Yamaguchi": ("Japan",), "Brunei": ()}
+NOV6 = datetime(2000, 11, 6, tzinfo=UTC)
+
+
+def ev(type_: str = "summit", status: str = "scheduled", date: str | None = "2000-11-15", location: str | None = "Brunei",
+       participants: tuple[str, ...] = ("Vladimir Putin", "Yoshiro Mori")) -> ExtractedEvent:
+    return ExtractedEvent(type=type_, status=status, date=DateValue(date) if date else None, location=location,
+                          participants=list(participants), parties=["Japan", "Russia"])
+
+
+def known(**kw: object) -> KnownEvent:
+    base = dict(id=1, type="summit", status="scheduled", date_value="2000-11-15", location="Brunei",
+                participants={"Vladimir Putin", "Yoshiro Mori"}, parties={"Japan", "Russia"}, as_of=NOV6)
+    base.update(kw)
+    return KnownEvent(**base)  # type: ignore[arg-type]
+
+
+def test_restating_a_known_fact_is_no_change() -> None:
+    update = resolve(ev(), [known()], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == ()
+
+
+def test_held_is_a_status_change_and_a_refined_place_is_not() -> None:
+    update = resolve(ev(status="held", location="Nagato", date="2000-11-15"),
+                     [known(location="Yamaguchi")], published=datetime(2000, 11, 16, tzinfo=UTC), within=WITHIN)
+    assert update.changes == (("status", "scheduled", "held"),)
+    assert update.location == "Nagato"
+
+
+def test_an_older_article_does_not_overwrite_a_newer_one() -> None:
+    update = resolve(ev(status="scheduled"), [known(status="postponed", as_of=datetime(2000, 11, 10, tzinfo=UTC))],
+                     published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == ()
+
+
+def test_a_moved_date_matches_the_unheld_event_of_the_same_people() -> None:
+    update = resolve(ev(date="2000-11-20"), [known()], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == (("date", "2000-11-15", "2000-11-20"),)
+
+
+def test_events_long_past_are_history_not_news() -> None:
+    update = resolve(ev(type_="agreement", status="signed", date="1956", location=None, participants=()), [],
+                     published=NOV6, within=WITHIN)
+    assert update.event_id is None and update.history and update.changes == ()
+
+
+def test_index_offers_same_years_undated_and_movable_events_only() -> None:
+    held_1997 = known(id=2, status="held", date_value="1997-11-01")
+    held_2000 = known(id=3, status="held", date_value="2000-09")
+    undated = known(id=4, status="held", date_value=None)
+    planned_1999 = known(id=5, status="scheduled", date_value="1999-03")  # can still move: always offered
+    deadline = known(id=6, type="deadline", status="active", date_value="2000")
+    index = KnownIndex([held_1997, held_2000, undated, planned_1999, deadline])
+    ids = {k.id for k in index.candidates(ev(date="2000-11-15"))}
+    assert ids == {3, 4, 5}
+    held_1997.date_value = "2000-11-15"
+    index.refresh(held_1997)
+    assert 2 in {k.id for k in index.candidates(ev(date="2000-11-15"))}
+    assert {k.id for k in index.candidates(ev(type_="deadline", date="2000", location=None))} == {6}
