@@ -7,9 +7,10 @@ from typing import Any
 from db import models as m
 
 
-def event_json(ev: m.Event) -> dict[str, Any]:
-    """An event in FORMAT.md's shape, plus its `id` and how many articles mention it."""
-    evidence = sorted(ev.evidence, key=lambda e: e.id)
+def event_json(ev: m.Event, evidence: list[m.EvidenceRow] | None = None) -> dict[str, Any]:
+    """An event in FORMAT.md's shape, plus its `id` and how many articles mention it. `evidence`:
+    the rows to show (default: all of them)."""
+    evidence = sorted(ev.evidence if evidence is None else evidence, key=lambda e: e.id)
     attribution: list[str] = []
     for e in evidence:
         for a in e.attribution or []:
@@ -43,9 +44,19 @@ def article_json(article: m.Article | None) -> dict[str, Any] | None:
 def change_json(change: m.StatusChange, ev: m.Event, article: m.Article | None, *, alert: bool) -> dict[str, Any]:
     return {
         "change": change.kind,
-        "event": event_json(ev),
+        # the evidence of the article that made the change, not every article that ever told the event
+        "event": event_json(ev, None if article is None else [e for e in _evidence(ev, article)]),
         "old": change.old,
         "new": change.new,
         "article": article_json(article),
         "alert": alert,
     }
+
+
+def _evidence(ev: m.Event, article: m.Article) -> list[m.EvidenceRow]:
+    from sqlalchemy.orm import object_session
+
+    from db.repo import evidence_of
+
+    session = object_session(ev)
+    return evidence_of(session=session, event_id=ev.id, article_id=article.id) if session else []

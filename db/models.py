@@ -143,7 +143,8 @@ class Event(Base):
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actors: Mapped[list[EventActor]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    # Loaded only when asked for: an event retold by a thousand articles has a thousand rows of evidence.
+    evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", lazy="select")
 
 
 class EventActor(Base):
@@ -170,7 +171,7 @@ class EvidenceRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     date_value: Mapped[str | None] = mapped_column(String(50))
     attribution: Mapped[list[str]] = mapped_column(JSON, default=list)
-    article: Mapped[Article] = relationship(lazy="joined")
+    article: Mapped[Article] = relationship(lazy="select")
 
 
 class StatusChange(Base):

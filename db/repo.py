@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.domain import MAJOR_TYPES, ArticleIn, ExtractedEvent
 from bot.extract.timex import interval
@@ -143,7 +143,7 @@ def apply_update(
     if update.event_id is None:
         ev = m.Event(tracker_id=tracker_id, type=extracted.type, status=extracted.status, location=extracted.location,
                      summary=extracted.summary, mentions=1, as_of=published, first_seen_at=now, updated_at=now,
-                     actors=[], evidence=[])  # empty, not unloaded: no query to find that out
+                     actors=[])  # empty, not unloaded: no query to find that out
         d = extracted.date
         _set_date(ev, d.value if d else None, d.mod if d else None, d.text if d else None)
         session.add(ev)
@@ -171,15 +171,17 @@ def apply_update(
             if (actor_id, role) not in have:
                 ev.actors.append(m.EventActor(actor_id=actor_id, role=role))
                 have.add((actor_id, role))
-    seen = {(e.article_id, e.start) for e in ev.evidence}
+    # what this article already said of the event (not the event's whole history: that can be long)
+    seen = {e.start for e in evidence_of(session=session, event_id=ev.id, article_id=article.id)}
     for item in extracted.evidence:
-        if (article.id, item.start) not in seen:
-            ev.evidence.append(
-                m.EvidenceRow(article_id=article.id, sentence=item.sentence, start=item.start, end=item.end,
-                              status=extracted.status, date_value=extracted.date.value if extracted.date else None,
+        if item.start not in seen:
+            session.add(
+                m.EvidenceRow(event_id=ev.id, article_id=article.id, sentence=item.sentence, start=item.start,
+                              end=item.end, status=extracted.status,
+                              date_value=extracted.date.value if extracted.date else None,
                               attribution=list(extracted.attribution))
             )
-            seen.add((article.id, item.start))
+            seen.add(item.start)
     changes = []
     for kind, old, new in update.changes:
         change = m.StatusChange(tracker_id=tracker_id, event_id=ev.id, article_id=article.id, kind=kind, old=old,
@@ -424,8 +426,25 @@ def sources(*, session: Session, tracker_id: int) -> list[m.Source]:
 
 
 def latest_evidence(ev: m.Event) -> m.EvidenceRow | None:
-    """The evidence from the newest article that mentions the event (its source link)."""
-    return max(ev.evidence, key=lambda e: (as_utc(e.article.published or e.article.fetched_at), e.id), default=None)
+    """The evidence from the newest article that mentions the event (its source link): one query,
+    however many articles retold it."""
+    session = object_session(ev)
+    if session is None:
+        return None
+    return session.scalar(
+        select(m.EvidenceRow).join(m.Article, m.EvidenceRow.article_id == m.Article.id)
+        .where(m.EvidenceRow.event_id == ev.id)
+        .order_by(func.coalesce(m.Article.published, m.Article.fetched_at).desc(), m.EvidenceRow.id.desc())
+        .limit(1)
+    )
+
+
+def evidence_of(*, session: Session, event_id: int, article_id: int) -> list[m.EvidenceRow]:
+    """What one article said about one event."""
+    return list(session.scalars(
+        select(m.EvidenceRow).where(m.EvidenceRow.event_id == event_id, m.EvidenceRow.article_id == article_id)
+        .order_by(m.EvidenceRow.start)
+    ))
 
 
 def articles_between(*, session: Session, tracker_id: int, since: datetime, until: datetime) -> list[m.Article]:
