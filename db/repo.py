@@ -171,8 +171,9 @@ def apply_update(
             if (actor_id, role) not in have:
                 ev.actors.append(m.EventActor(actor_id=actor_id, role=role))
                 have.add((actor_id, role))
-    # what this article already said of the event (not the event's whole history: that can be long)
-    seen = {e.start for e in evidence_of(session=session, event_id=ev.id, article_id=article.id)}
+    # The article is new (each stored event is matched once per article), so none of its evidence is
+    # stored yet; the event's older evidence is not loaded at all: a retold event has much of it.
+    seen: set[int] = set()
     for item in extracted.evidence:
         if item.start not in seen:
             session.add(
