@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, text, update
@@ -53,13 +52,6 @@ def get_or_create_source(*, session: Session, tracker_id: int, url: str) -> m.So
 
 def content_hash(article: ArticleIn) -> str:
     return hashlib.sha256(f"{article.title or ''}\n{article.text}".encode()).hexdigest()
-
-
-def known_guids(*, session: Session, tracker_id: int, guids: Sequence[str]) -> set[str]:
-    if not guids:
-        return set()
-    rows = session.scalars(select(m.Article.guid).where(m.Article.tracker_id == tracker_id, m.Article.guid.in_(guids)))
-    return set(rows)
 
 
 def add_article(
@@ -235,19 +227,6 @@ def subscription(
             m.Subscription.team_id == team_id, m.Subscription.channel == channel,
         )
     )
-
-
-def pending_deliveries(*, session: Session, now: datetime, platform: str | None = None, limit: int = 100) -> list[m.Delivery]:
-    q = (
-        select(m.Delivery)
-        .join(m.Subscription)
-        .where(m.Delivery.state == "pending", or_(m.Delivery.next_attempt_at.is_(None), m.Delivery.next_attempt_at <= now))
-        .order_by(m.Delivery.subscription_id, m.Delivery.change_id)
-        .limit(limit)
-    )
-    if platform:
-        q = q.where(m.Subscription.platform == platform)
-    return list(session.scalars(q))
 
 
 def undelivered(*, session: Session, platform: str, limit: int = 500) -> list[tuple[int, str, str]]:

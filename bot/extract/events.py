@@ -4,6 +4,7 @@ article says, inherited places and dates, summaries. Pure apart from the spaCy p
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,7 +29,6 @@ from bot.tracker import Tracker
 
 # When mentions of one event carry different type words, the most specific one names the event.
 TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
-DISABLED = ("lemmatizer",)  # kept: tagger, parser, attribute_ruler, lemmatizer, ner; nothing to disable yet
 
 
 @dataclass(slots=True)
@@ -135,11 +135,13 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         d.parties |= m.parties
 
 
-_ANCESTORS: dict[str, tuple[str, ...]] = {}
+# The tracker's place hierarchy for the article being read (a context variable: worker threads may
+# read articles of different trackers at once).
+_ANCESTORS: ContextVar[dict[str, tuple[str, ...]]] = ContextVar("ntrack_place_ancestors", default={})  # noqa: B039
 
 
 def _inside(inner: str, outer: str) -> bool:
-    return outer in _ANCESTORS.get(inner, ())
+    return outer in _ANCESTORS.get().get(inner, ())
 
 
 def _groups(mentions: list[Mention]) -> list[list[Mention]]:
@@ -389,8 +391,7 @@ def _keep(d: Draft) -> bool:
 def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[ExtractedEvent]:
     """The article's events with the status in force at `published`."""
     mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
-    _ANCESTORS.clear()
-    _ANCESTORS.update(tracker.place_ancestors())
+    _ANCESTORS.set(tracker.place_ancestors())
     drafts: list[Draft] = []
     for group in _groups(mentions):
         probe = _probe(group)
