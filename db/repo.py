@@ -135,11 +135,10 @@ def apply_update(
     if update.event_id is None:
         ev = m.Event(tracker_id=tracker_id, type=extracted.type, status=extracted.status, location=extracted.location,
                      summary=extracted.summary, mentions=1, as_of=published, first_seen_at=now, updated_at=now,
-                     actors=[])  # empty, not unloaded: no query to find that out
+                     actors=[], evidence=[])  # empty, not unloaded: no query to find that out
         d = extracted.date
         _set_date(ev, d.value if d else None, d.mod if d else None, d.text if d else None)
-        session.add(ev)
-        session.flush()
+        session.add(ev)  # flushed once, with its actors, evidence and changes, at the end
     else:
         ev = session.get_one(m.Event, update.event_id)
         ev.mentions += 1
@@ -168,16 +167,18 @@ def apply_update(
     seen: set[int] = set()
     for item in extracted.evidence:
         if item.start not in seen:
-            session.add(
-                m.EvidenceRow(event_id=ev.id, article_id=article.id, sentence=item.sentence, start=item.start,
-                              end=item.end, status=extracted.status,
-                              date_value=extracted.date.value if extracted.date else None,
-                              attribution=list(extracted.attribution))
-            )
+            row = m.EvidenceRow(article_id=article.id, sentence=item.sentence, start=item.start, end=item.end,
+                                status=extracted.status, date_value=extracted.date.value if extracted.date else None,
+                                attribution=list(extracted.attribution))
+            if update.event_id is None:
+                ev.evidence.append(row)  # a new event's (empty) collection: no load
+            else:
+                row.event_id = ev.id
+                session.add(row)
             seen.add(item.start)
     changes = []
     for kind, old, new in update.changes:
-        change = m.StatusChange(tracker_id=tracker_id, event_id=ev.id, article_id=article.id, kind=kind, old=old,
+        change = m.StatusChange(tracker_id=tracker_id, event=ev, article_id=article.id, kind=kind, old=old,
                                 new=new, created_at=now, alert=alert)
         session.add(change)
         changes.append(change)
