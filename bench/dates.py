@@ -42,13 +42,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
-SETS = {
-    "seed": SHARED / "gold",
-    "project": ROOT / "tests" / "data" / "gold",
-    "demo": ROOT / "bot" / "data" / "sample" / "gold",
-}
+from goldsets import ROOT, SETS, SHARED  # noqa: E402  (bench/ is the script's directory)
+
 BENCH_VENV = ROOT / ".venv-bench"
 BENCH_PYTHON = BENCH_VENV / "bin" / "python"
 WORKER_FLAG = "--heideltime-worker"

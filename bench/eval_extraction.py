@@ -18,13 +18,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
-SETS = {
-    "seed": SHARED / "gold",
-    "project": ROOT / "tests" / "data" / "gold",
-    "demo": ROOT / "bot" / "data" / "sample" / "gold",
-}
+from goldsets import ROOT, SETS, SHARED  # noqa: E402  (bench/ is the script's directory)
 
 
 def extract_dir(gold_dir: Path, out_dir: Path, use_cli: bool) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
@@ -56,6 +56,11 @@ class Tracker:
     pages: tuple[str, ...] = ()  # article pages read as sources of their own
     min_keyword_hits: int = 1
     offices: tuple[Office, ...] = ()
+    # Lookup tables built once: extraction asks these questions for every entity of every article.
+    _index: _Index = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Index.build(self))
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -63,22 +68,14 @@ class Tracker:
 
     def party_for(self, text: str) -> str | None:
         """'Moscow', 'the Kremlin', 'Russian' -> 'Russia'; None when the text names no party."""
-        key = _norm(text)
-        for actor in self.actors:
-            if key == _norm(actor.name) or key in {_norm(a) for a in actor.aliases}:
-                return actor.name
-        return None
+        return self._index.parties.get(_norm(text))
 
     def person_for(self, text: str, year: int | None = None) -> Actor | None:
         """A full name, a surname or a role title -> the person, if the tracker knows them.
 
         A surname or role two people share goes to the one in office in `year`.
         """
-        key = _norm(text).removesuffix("'s")
-        found = [
-            p for p in self.people
-            if key == _norm(p.name) or key == _norm(p.name).split()[-1] or key in {_norm(r) for r in p.roles}
-        ]
+        found = self._index.people.get(_norm(text).removesuffix("'s"), [])
         if len(found) > 1 and year is not None:
             in_office = [p for p in found if p.years and p.years[0] <= year <= p.years[1]]
             found = in_office or found
@@ -86,52 +83,83 @@ class Tracker:
 
     def office_holder(self, text: str, year: int) -> str | None:
         """'the Russian president', "Japan's prime minister" in `year` -> the holder's name."""
-        key = _norm(text).removeprefix("the ")
-        for office in self.offices:
-            if key in {_norm(t).removeprefix("the ") for t in office.titles}:
-                return office.holder(year)
-        return None
+        office = self._index.offices.get(_norm(text).removeprefix("the "))
+        return office.holder(year) if office else None
 
     def is_leader(self, name: str) -> bool:
-        return any(p.leader for p in self.people if p.name == name)
+        return name in self._index.leaders
 
     def place_ancestors(self) -> dict[str, tuple[str, ...]]:
-        """Each place's enclosing places, innermost first, ending with its country."""
-        by_name = {p.name: p for p in self.places}
-        out: dict[str, tuple[str, ...]] = {}
-        for place in self.places:
-            chain: list[str] = []
-            cur = place
-            while cur.within and cur.within not in chain and len(chain) < 8:
-                chain.append(cur.within)
-                nxt = by_name.get(cur.within)
-                if nxt is None:
-                    break
-                cur = nxt
-            if place.country and place.country not in chain and place.country != place.name:
-                chain.append(place.country)
-            out[place.name] = tuple(chain)
-        return out
+        """Each place's enclosing places, innermost first, ending with its country (do not modify)."""
+        return self._index.ancestors
 
     def places_nested(self, a: str, b: str) -> bool:
         """Whether one place lies inside the other (Nagato and Japan, Moscow and Russia)."""
-        ancestors = self.place_ancestors()
+        ancestors = self._index.ancestors
         return b in ancestors.get(a, ()) or a in ancestors.get(b, ())
 
     def capital_of(self, party: str) -> str | None:
         return next((a.capital for a in self.actors if a.name == party), None)
 
     def place_for(self, text: str) -> Place | None:
-        key = _norm(text)
-        for place in self.places:
-            if key == _norm(place.name) or key in {_norm(a) for a in place.aliases}:
-                return place
-        return None
+        return self._index.places.get(_norm(text))
 
     def is_relevant(self, text: str) -> bool:
         """True when the text names enough of the tracker's keywords."""
         low = text.lower()
         return sum(1 for k in self.keywords if k.lower() in low) >= self.min_keyword_hits
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Normalised name -> what it names; the first entry in the file wins, as a scan would."""
+
+    parties: dict[str, str]
+    people: dict[str, list[Actor]]
+    offices: dict[str, Office]
+    places: dict[str, Place]
+    leaders: frozenset[str]
+    ancestors: dict[str, tuple[str, ...]]
+
+    @staticmethod
+    def build(tracker: Tracker) -> _Index:
+        parties: dict[str, str] = {}
+        for actor in tracker.actors:
+            for name in (actor.name, *actor.aliases):
+                parties.setdefault(_norm(name), actor.name)
+        people: dict[str, list[Actor]] = {}
+        for person in tracker.people:
+            full = _norm(person.name)
+            for key in dict.fromkeys((full, full.split()[-1], *(_norm(r) for r in person.roles))):
+                people.setdefault(key, []).append(person)
+        offices: dict[str, Office] = {}
+        for office in tracker.offices:
+            for title in office.titles:
+                offices.setdefault(_norm(title).removeprefix("the "), office)
+        places: dict[str, Place] = {}
+        for place in tracker.places:
+            for name in (place.name, *place.aliases):
+                places.setdefault(_norm(name), place)
+        return _Index(parties, people, offices, places, frozenset(p.name for p in tracker.people if p.leader),
+                      _ancestors(tracker.places))
+
+
+def _ancestors(places: tuple[Place, ...]) -> dict[str, tuple[str, ...]]:
+    by_name = {p.name: p for p in places}
+    out: dict[str, tuple[str, ...]] = {}
+    for place in places:
+        chain: list[str] = []
+        cur = place
+        while cur.within and cur.within not in chain and len(chain) < 8:
+            chain.append(cur.within)
+            nxt = by_name.get(cur.within)
+            if nxt is None:
+                break
+            cur = nxt
+        if place.country and place.country not in chain and place.country != place.name:
+            chain.append(place.country)
+        out[place.name] = tuple(chain)
+    return out
 
 
 def _norm(text: str) -> str:

@@ -220,13 +220,13 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
                     d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
 
 
-def _status(d: Draft, published: date) -> str:
+def _status(d: Draft, published: date) -> None:
+    """Each mention's status, in text order; `_final_status` then decides which one stands."""
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        s = st.decide_status(d.type, m.cues, m.tense, d.span, published, m.trigger.lemma_.lower())
-        d.statuses.append((m.sent_index, s))
-    return d.statuses[-1][1] if d.statuses else st.decide_status(d.type, [], None, d.span, published)
+        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues, m.tense, d.span, published,
+                                                          m.trigger.lemma_.lower())))
 
 
 def _final_status(d: Draft, published: date) -> str:
