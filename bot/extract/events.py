@@ -413,7 +413,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             drafts.append(_new(group))
         else:
             _merge(target, group)
-    para_attr = {i: attributions(doc.text[a:b]) for i, (a, b) in enumerate(paragraphs_of(doc.text))}
+    text = doc.text  # built once: Doc.text joins every token each time it is read
+    para_attr = {i: attributions(text[a:b]) for i, (a, b) in enumerate(paragraphs_of(text))}
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
@@ -432,7 +433,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             d.type = "agreement" if made_then else "deadline"
 
     _inherit(drafts, published)
-    _dateline_place(doc.text, drafts, published, tracker)
+    _dateline_place(text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     for d in drafts:
         if d.type == "talks" and d.participants:

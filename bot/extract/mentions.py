@@ -326,14 +326,14 @@ def _date_tense(root: Token) -> str | None:
     return None
 
 
-def _in_attribution(ent: Span) -> bool:
-    """'(Reuters, November 3)': a report date, not an event date."""
-    doc = ent.doc
-    left = doc.text.rfind("(", 0, ent.start_char)
-    if left < 0 or doc.text.rfind(")", 0, ent.start_char) > left:
+def _in_attribution(ent: Span, text: str) -> bool:
+    """'(Reuters, November 3)': a report date, not an event date. `text` is the doc's text
+    (Doc.text joins every token on each call)."""
+    left = text.rfind("(", 0, ent.start_char)
+    if left < 0 or text.rfind(")", 0, ent.start_char) > left:
         return False
-    right = doc.text.find(")", ent.end_char)
-    return right >= 0 and right - left < 200 and bool(DAY_IN_ATTRIBUTION.search(doc.text[left:right]))
+    right = text.find(")", ent.end_char)
+    return right >= 0 and right - left < 200 and bool(DAY_IN_ATTRIBUTION.search(text[left:right]))
 
 
 def _suspended_objects(tok: Token) -> set[int]:
@@ -389,13 +389,14 @@ def _keep_trigger(label: str, tok: Token, sent: Span) -> bool:
 def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[Mention]:
     """Every event mention of the article, in text order, with attached date, place and people."""
     resolve = PersonResolver(tracker, published.year)
-    paras = paragraphs_of(doc.text)
+    text = doc.text  # built once: Doc.text joins every token each time it is read
+    paras = paragraphs_of(text)
 
     def para_of(char: int) -> int:
         return next((i for i, (a, b) in enumerate(paras) if a <= char < b), len(paras) - 1)
 
-    masked = [(m.start(), m.end()) for m in DATELINE.finditer(doc.text)]
-    first_line = doc.text.strip().split("\n", 1)[0]
+    masked = [(m.start(), m.end()) for m in DATELINE.finditer(text)]
+    first_line = text.strip().split("\n", 1)[0]
     headline = len(first_line) < 140 and not first_line.rstrip().endswith((".", "?", "!", '"'))
 
     def in_dateline(ent: Span) -> bool:
@@ -492,7 +493,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             )
         unassigned: list[Span] = []
         for ent, root in dates:
-            if _in_attribution(ent):
+            if _in_attribution(ent, text):
                 continue
             t = assign(root.i)
             if t is not None and by_label[t] in {"deadline", "pledge"} and _through_clause(root, doc[t]):
@@ -534,7 +535,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         # remembered for the next sentences of the paragraph: "It also announced two further steps"
         # happened on the day the sentence before named
         for ent, _root in dates:
-            if not _in_attribution(ent):
+            if not _in_attribution(ent, text):
                 timex = normalize(ent.text, anchor=published, tense="past")
                 if timex and timex.granularity == "day":
                     recent_day[:] = [(para_of(ent.start_char), timex)]
