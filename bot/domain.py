@@ -6,22 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-EVENT_TYPES = ("summit", "meeting", "talks", "visit", "deadline", "agreement", "statement", "suspension")
-MEETING_TYPES = frozenset({"summit", "meeting", "talks", "visit"})
-# Types a `subscribe major` channel hears about.
-MAJOR_TYPES = frozenset({"summit", "deadline", "agreement", "suspension"})
-
-STATUSES: dict[str, tuple[str, ...]] = {
-    "summit": ("proposed", "scheduled", "held", "postponed", "cancelled"),
-    "meeting": ("proposed", "scheduled", "held", "postponed", "cancelled"),
-    "talks": ("proposed", "scheduled", "held", "postponed", "cancelled"),
-    "visit": ("proposed", "scheduled", "held", "postponed", "cancelled"),
-    "agreement": ("proposed", "agreed", "signed"),
-    "deadline": ("active", "met", "missed", "dropped"),
-    "statement": ("made",),
-    "suspension": ("in_effect", "lifted"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class DateValue:
@@ -97,3 +81,30 @@ class Change:
     event_id: int
     old: str | None
     new: str | None
+
+
+@dataclass(slots=True)
+class KnownEvent:
+    """What the database knows of a canonical event, as the resolver needs it."""
+
+    id: int
+    type: str
+    status: str
+    date_value: str | None
+    location: str | None
+    participants: set[str] = field(default_factory=set)
+    parties: set[str] = field(default_factory=set)
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """The resolver's outcome for one extracted event: the stored event it is (None: new) and its changes."""
+
+    event_id: int | None
+    changes: tuple[tuple[str, str | None, str | None], ...]  # (kind, old, new)
+    status: str | None = None
+    date_value: str | None = None
+    location: str | None = None
+    type: str | None = None
+    history: bool = False

@@ -7,51 +7,15 @@ article arriving late does not overwrite what a newer one said.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 
-from bot.domain import MEETING_TYPES, ExtractedEvent
-from bot.extract.timex import interval
+from bot import event_types as et
+from bot.dates import cached_interval as _span
+from bot.dates import relation
+from bot.domain import ExtractedEvent, KnownEvent, Update
 
 # An event that ended this long before the article reporting it is history, not news.
 HISTORY = timedelta(days=45)
-# Statuses an event does not return from: once held, a later "planned" is a stale restatement.
-FINAL = {"held": {"scheduled", "proposed"}, "signed": {"agreed", "proposed"}, "agreed": {"proposed"},
-         "missed": {"active", "dropped"}, "dropped": {"active", "missed"}, "met": {"active"}}
-TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
-
-
-@dataclass(slots=True)
-class KnownEvent:
-    """What the database knows of a canonical event, as the resolver needs it."""
-
-    id: int
-    type: str
-    status: str
-    date_value: str | None
-    location: str | None
-    participants: set[str] = field(default_factory=set)
-    parties: set[str] = field(default_factory=set)
-    as_of: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Update:
-    """The outcome for one extracted event: the stored event it is (None: new) and its changes."""
-
-    event_id: int | None
-    changes: tuple[tuple[str, str | None, str | None], ...]  # (kind, old, new)
-    status: str | None = None
-    date_value: str | None = None
-    location: str | None = None
-    type: str | None = None
-    history: bool = False
-
-
-@lru_cache(maxsize=65536)
-def _span(value: str | None) -> tuple[date, date] | None:
-    return interval(value)  # parsed once per value: resolving compares every stored event
 
 
 def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, ...]]) -> str:
@@ -65,29 +29,14 @@ def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, .
 
 
 def _date_relation(a: str | None, b: str | None) -> str:
-    sa, sb = _span(a), _span(b)
-    if sa is None or sb is None:
-        return "open"
-    if sa == sb:
-        return "same"
-    if sa[0] <= sb[0] and sb[1] <= sa[1]:
-        return "wider"  # stored is wider: the new one refines it
-    if sb[0] <= sa[0] and sa[1] <= sb[1]:
-        return "narrower"  # the new one is vaguer
-    if sa[0] <= sb[1] and sb[0] <= sa[1]:
-        return "overlap"  # "early next month" and "late this week" can be one trip
-    return "apart"
-
-
-def _types_match(a: str, b: str) -> bool:
-    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
+    return relation(_span(a), _span(b))
 
 
 def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
     """How well `new` fits `known`; 0 when they cannot be the same event."""
-    if not _types_match(known.type, new.type):
+    if not et.types_compatible(known.type, new.type):
         return 0.0
-    if known.date_value and new.date and new.date.value and known.type not in MEETING_TYPES:
+    if known.date_value and new.date and new.date.value and not et.is_meeting(known.type):
         ks, ns = _span(known.date_value), _span(new.date.value)
         if ks and ns and (ks[1] < ns[0] or ns[1] < ks[0]):
             return 0.0  # the cheap common case first: an agreement or deadline of another date
@@ -100,13 +49,13 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0
     if dates == "apart":
         # a date moved: same kind of event, same place, same people, and it had not happened yet
-        movable = known.status in {"scheduled", "proposed", "postponed"} and known.type in MEETING_TYPES
-        if movable and place in {"same", "open"} and people and new.status in {"scheduled", "postponed", "proposed"}:
+        movable = et.is_open(known.type, known.status)
+        if movable and place in {"same", "open"} and people and new.status in et.OPEN_STATUSES:
             return 1.0 + people
         return 0.0
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
-    if known.type not in MEETING_TYPES and dates == "open":
+    if not et.is_meeting(known.type) and dates == "open":
         return 0.0
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]
     score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
@@ -143,7 +92,7 @@ def resolve(
         stale = True  # history being retold: details may be kept, but nothing here is news
     changes: list[tuple[str, str | None, str | None]] = []
     status = target.status
-    if new.status != target.status and not stale and new.status not in FINAL.get(target.status, set()):
+    if new.status != target.status and not stale and new.status not in et.FINAL.get(target.status, frozenset()):
         if not (new.type == "statement"):
             changes.append(("status", target.status, new.status))
             status = new.status
@@ -160,7 +109,7 @@ def resolve(
             location = new.location
         elif target.location is None or (prel == "nested" and target.location in within.get(new.location, ())):
             location = new.location  # a refinement (Russia -> Moscow) is not news
-    event_type = new.type if TYPE_RANK.get(new.type, 9) < TYPE_RANK.get(target.type, 9) else target.type
+    event_type = new.type if et.more_specific(new.type, target.type) else target.type
     return Update(target.id, tuple(changes), status=status, date_value=date_value, location=location,
                   type=event_type)
 
@@ -186,14 +135,10 @@ class KnownIndex:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    @staticmethod
-    def _family(event_type: str) -> str:
-        return "meeting" if event_type in MEETING_TYPES else event_type
-
     def _slots(self, event: KnownEvent) -> list[tuple[str, int | None]]:
-        family = self._family(event.type)
+        family = et.family(event.type)
         span = _span(event.date_value)
-        movable = event.type in MEETING_TYPES and event.status in {"scheduled", "proposed", "postponed"}
+        movable = et.is_open(event.type, event.status)
         if span is None or movable or span[1].year - span[0].year > self.WIDE_YEARS:
             return [(family, None)]
         return [(family, year) for year in range(span[0].year, span[1].year + 1)]
@@ -217,7 +162,7 @@ class KnownIndex:
         return self._by_id.get(event_id)
 
     def candidates(self, new: ExtractedEvent) -> list[KnownEvent]:
-        families = {"meeting"} if new.type in MEETING_TYPES else {new.type}
+        families = {et.family(new.type)}
         span = _span(new.date.value if new.date else None)
         out: dict[int, KnownEvent] = {}
         for family in families:

@@ -9,30 +9,18 @@ from sqlalchemy.orm import Session
 
 from bot.commands.format import change_line, event_line, human_date
 from bot.commands.reply import Line, Reply, Section
+from bot.event_types import trend_weight
 from bot.tracker import Tracker
 from db import models as m
 from db import repo
 
 WEEK = timedelta(days=7)
-# How a change moves the negotiation, as CrisisWatch marks a month: +1 better, -1 worse.
-GOOD = {("status", "held"), ("status", "signed"), ("status", "agreed"), ("status", "lifted"), ("status", "met"),
-        ("new", "agreed"), ("new", "signed"), ("new", "scheduled")}
-BAD = {("status", "postponed"), ("status", "cancelled"), ("status", "dropped"), ("status", "missed"),
-       ("new", "in_effect"), ("status", "in_effect"), ("new", "postponed"), ("new", "cancelled")}
 QUOTE = re.compile(r"[\"\u201c]([^\"\u201d]{20,300})[\"\u201d]")
 
 
 def trend(changes: list[m.StatusChange]) -> str:
     """'improved', 'deteriorated' or 'unchanged' from the week's changes."""
-    score = 0
-    for c in changes:
-        key = (c.kind, c.new or "")
-        if c.event.type == "suspension" and c.kind == "new":
-            score -= 2
-        elif key in GOOD:
-            score += 1
-        elif key in BAD:
-            score -= 1
+    score = sum(trend_weight(c.event.type, c.kind, c.new) for c in changes)
     return "improved" if score > 0 else "deteriorated" if score < 0 else "unchanged"
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session, object_session
 
-from bot.domain import MAJOR_TYPES, ArticleIn, ExtractedEvent
-from bot.extract.timex import interval
-from bot.resolve import KnownEvent, Update
+from bot import event_types as et
+from bot.dates import granularity, interval
+from bot.domain import ArticleIn, ExtractedEvent, KnownEvent, Update
 from bot.tracker import Tracker
 from db import models as m
 
@@ -107,23 +107,7 @@ def _set_date(ev: m.Event, value: str | None, mod: str | None, text: str | None)
     ev.date_value, ev.date_mod, ev.date_text = value, mod, text
     span = interval(value)
     ev.date_start, ev.date_end = (span[0], span[1]) if span else (None, None)
-    ev.granularity = _granularity(value)
-
-
-def _granularity(value: str | None) -> str | None:
-    if not value:
-        return None
-    if "/" in value:
-        return "range"
-    if "-W" in value:
-        return "week"
-    if "-Q" in value:
-        return "quarter"
-    if "-H" in value:
-        return "half"
-    if value[5:] in {"SP", "SU", "FA", "WI"}:
-        return "season"
-    return {4: "year", 7: "month", 10: "day"}.get(len(value), "other")
+    ev.granularity = granularity(value)
 
 
 def apply_update(
@@ -195,7 +179,7 @@ def queue_deliveries(*, session: Session, tracker_id: int, change: m.StatusChang
     ).all()
     n = 0
     for sub in subs:
-        if sub.level == "major" and change.event.type not in MAJOR_TYPES:
+        if sub.level == "major" and change.event.type not in et.MAJOR_TYPES:
             continue
         session.add(m.Delivery(subscription_id=sub.id, change_id=change.id, state="pending", attempts=0,
                                next_attempt_at=now, created_at=now))
@@ -315,8 +299,8 @@ def upcoming_events(*, session: Session, tracker_id: int, now: datetime, limit: 
         select(m.Event)
         .where(
             m.Event.tracker_id == tracker_id,
-            m.Event.type.in_(("summit", "meeting", "talks", "visit")),
-            m.Event.status.in_(("scheduled", "proposed", "postponed")),
+            m.Event.type.in_(sorted(et.MEETING_TYPES)),
+            m.Event.status.in_(et.OPEN_STATUSES),
             or_(m.Event.date_end.is_(None), m.Event.date_end >= today),
         )
         .order_by(m.Event.date_start.is_(None), m.Event.date_start, m.Event.id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.commands.format import change_line, event_line, human_date
 from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
-from bot.domain import EVENT_TYPES
+from bot.event_types import EVENT_TYPES, MAJOR_TYPES, TYPES
 from bot.netguard import AddressPolicy
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
@@ -20,6 +20,9 @@ from bot.weekly import describe, describe_weekly, names_zone, parse_schedule, va
 from db import repo
 
 RECENT = timedelta(days=30)
+# "summits, deadlines, agreements, suspensions", in the registry's order
+MAJOR_WORDS = ", ".join(f"{t.label.lower()}s" if not t.label.endswith("s") else t.label.lower()
+                        for t in TYPES.values() if t.name in MAJOR_TYPES)
 MAX_LIST = 50
 
 
@@ -49,7 +52,7 @@ HELP = [
     ("search WORDS", "events and articles that mention WORDS"),
     ("sources", "the feeds this tracker reads, and their health"),
     ("sources add|remove URL", "read a feed, or stop reading it (workspace admins)"),
-    ("subscribe [all|major]", "alerts in this channel (major: summits, deadlines, agreements, suspensions)"),
+    ("subscribe [all|major]", f"alerts in this channel (major: {MAJOR_WORDS})"),
     ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 in your time zone, else UTC)"),
     ("unsubscribe", "stop alerts in this channel"),
     ("summary", "the weekly summary, now"),
@@ -187,7 +190,7 @@ def subscribe(ctx: CommandContext, args: list[str]) -> Reply:
                          channel=ctx.channel, level=level, now=ctx.now)
     if known is None:  # a new channel: Monday 09:00 where the subscriber is; a known one keeps its slot
         sub.timezone = _default_zone(ctx)
-    what = "every change" if level == "all" else "major changes (summits, deadlines, agreements, suspensions)"
+    what = "every change" if level == "all" else f"major changes ({MAJOR_WORDS})"
     return Reply(title=f"Subscribed: this channel will get {what} and a weekly summary {describe_weekly(sub)}.",
                  in_channel=True)
 

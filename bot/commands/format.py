@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from bot.commands.reply import Line
+from bot.event_types import label, status_word
 from db import models as m
 from db import repo
 
 MONTH = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SEASON = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
 MOD = {"START": "early", "MID": "mid", "END": "late", "APPROX": "about", "BEFORE": "before", "AFTER": "after"}
-STATUS_WORD = {
-    "proposed": "proposed", "scheduled": "scheduled", "held": "held", "postponed": "postponed",
-    "cancelled": "cancelled", "agreed": "agreed", "signed": "signed", "active": "active", "met": "met",
-    "missed": "missed", "dropped": "dropped", "made": "made", "in_effect": "in effect", "lifted": "lifted",
-}
 
 
 def human_date(value: str | None, mod: str | None = None) -> str:
@@ -51,12 +47,12 @@ def people(ev: m.Event) -> list[str]:
 
 def event_line(ev: m.Event, *, with_status: bool = True) -> Line:
     """'Summit - Brunei - 15 Nov 2000 - scheduled - Vladimir Putin, Yoshiro Mori' with its newest source."""
-    parts = [ev.type.capitalize()]
+    parts = [label(ev.type)]
     if ev.location:
         parts.append(ev.location)
     parts.append(human_date(ev.date_value, ev.date_mod))
     if with_status:
-        parts.append(STATUS_WORD.get(ev.status, ev.status))
+        parts.append(status_word(ev.status))
     names = people(ev)
     if names:
         parts.append(", ".join(names))
@@ -75,12 +71,12 @@ def change_line(change: m.StatusChange) -> Line:
     ev = change.event
     head = event_line(ev, with_status=False).text
     if change.kind == "new":
-        what = f"new, {STATUS_WORD.get(change.new or '', change.new)}"
+        what = f"new, {status_word(change.new)}"
     elif change.kind == "date":
         what = f"date {human_date(change.old)} -> {human_date(change.new)}"
     elif change.kind == "location":
         what = f"place {change.old or 'unknown'} -> {change.new}"
     else:
-        what = f"{STATUS_WORD.get(change.old or '', change.old)} -> {STATUS_WORD.get(change.new or '', change.new)}"
+        what = f"{status_word(change.old)} -> {status_word(change.new)}"
     art = change.article
     return Line(text=f"{head}: {what}", source_title=art.title if art else None, source_url=art.url if art else None)

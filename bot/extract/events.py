@@ -12,7 +12,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from bot.domain import MEETING_TYPES, DateValue, Evidence, ExtractedEvent
+from bot import event_types as et
+from bot.dates import relation
+from bot.domain import DateValue, Evidence, ExtractedEvent
+from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.mentions import (
     DATELINE,
@@ -26,9 +29,6 @@ from bot.extract.mentions import (
 )
 from bot.extract.timex import Timex, find_dates, interval
 from bot.tracker import Tracker
-
-# When mentions of one event carry different type words, the most specific one names the event.
-TYPE_RANK = {"summit": 0, "visit": 1, "talks": 2, "meeting": 3}
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ class Draft:
 
 
 def _compatible_types(a: str, b: str) -> bool:
-    return a == b or (a in MEETING_TYPES and b in MEETING_TYPES) or {a, b} == {"pledge", "deadline"}
+    return et.types_compatible(a, b) or {a, b} == {"pledge", "deadline"}
 
 
 def _places_compatible(a: str | None, b: str | None, tracker: Tracker) -> bool:
@@ -60,13 +60,9 @@ def _places_compatible(a: str | None, b: str | None, tracker: Tracker) -> bool:
 
 
 def _dates_relation(a: tuple[date, date] | None, b: tuple[date, date] | None) -> str:
-    if a is None or b is None:
-        return "open"
-    if a == b:
-        return "same"
-    if a[0] <= b[0] and b[1] <= a[1] or b[0] <= a[0] and a[1] <= b[1]:
-        return "nested"
-    return "apart"
+    """Within one article: 'same', 'nested' (either contains the other), 'open' or 'apart' (overlap too)."""
+    rel = relation(a, b)
+    return "nested" if rel in {"wider", "narrower"} else "apart" if rel == "overlap" else rel
 
 
 def _narrower(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
@@ -121,7 +117,7 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         if m.location and d.location and m.sent_index in told_here and _inside(m.location, d.location):
             d.location = m.location  # one sentence, two places, one inside the other: the sharper one
         d.mentions.append(m)
-        if informative and TYPE_RANK.get(m.type, 9) < TYPE_RANK.get(d.type, 9):
+        if informative and et.more_specific(m.type, d.type):
             d.type = m.type
         mspan = when(m)
         if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
@@ -175,7 +171,7 @@ def _sharpest(places: list[str]) -> str | None:
 
 def _probe(group: list[Mention]) -> Mention:
     """One mention standing for a group when looking for the event it refers to."""
-    best = min(group, key=lambda m: TYPE_RANK.get(m.type, 9))
+    best = min(group, key=lambda m: et.rank(m.type))
     timed = sorted((m for m in group if m.timex is not None), key=_width)
     participants: list[str] = []
     for m in group:
@@ -341,7 +337,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             if twin.location is None:
                 twin.location = d.location
             _merge(twin, d.mentions)
-            if TYPE_RANK.get(d.type, 9) < TYPE_RANK.get(twin.type, 9):
+            if et.more_specific(d.type, twin.type):
                 twin.type = d.type
             twin.location = sharper or twin.location
     return kept

@@ -10,6 +10,8 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from bot.event_types import MEETING_TYPES
+
 PATTERNS = Path(__file__).parent / "patterns"
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
@@ -137,7 +139,7 @@ def decide_status(
     trigger_lemma: str = "",
 ) -> str:
     """The status in force at `published`, from cues first, then the date, then the tense."""
-    if event_type in {"summit", "meeting", "talks", "visit"}:
+    if event_type in MEETING_TYPES:
         for s in ("cancelled", "postponed"):
             if s in statuses:
                 return s

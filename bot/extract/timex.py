@@ -9,11 +9,12 @@ against an anchor date (the article's publication date). Pure standard library.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+
+from bot.dates import interval
 
 __all__ = ["Tense", "Timex", "find_dates", "interval", "normalize"]
 
@@ -41,7 +42,6 @@ _WEEKDAYS: dict[str, int] = {
     "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
 }  # fmt: skip
 _SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-_SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 _NUMBERS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -190,48 +190,6 @@ def _day_num(tok: str) -> int:
 
 def _num(tok: str) -> int | None:
     return int(tok) if tok.isdigit() else _NUMBERS.get(tok)
-
-
-def _month_span(y: int, m1: int, m2: int) -> tuple[date, date]:
-    y2 = y if m2 >= m1 else y + 1
-    return date(y, m1, 1), date(y2, m2, monthrange(y2, m2)[1])
-
-
-def interval(value: str | None) -> tuple[date, date] | None:
-    """Inclusive first and last day of a value; None for None or garbage."""
-    if not value:
-        return None
-    if "/" in value:
-        a, _, b = value.partition("/")
-        ia, ib = interval(a), (None if "/" in b else interval(b))
-        return (ia[0], ib[1]) if ia and ib and ia[0] <= ib[1] else None
-    try:
-        if m := re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value):
-            y, mo, d = int(m[1]), m[2], m[3]
-            if d:
-                day = date(y, int(mo), int(d))
-                return day, day
-            return _month_span(y, int(mo), int(mo)) if mo else _month_span(y, 1, 12)
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + timedelta(days=6)
-        if m := re.fullmatch(r"(\d{4})-([QH])([1-4])", value):
-            size = 3 if m[2] == "Q" else 6
-            n = int(m[3])
-            if n > 12 // size:
-                return None
-            return _month_span(int(m[1]), (n - 1) * size + 1, n * size)
-        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
-            return _month_span(int(m[1]), *_SEASON_MONTHS[m[2]])
-        if m := re.fullmatch(r"(\d{1,3})(X{1,3})", value):
-            if len(value) != 4:
-                return None
-            size = 10 ** len(m[2])
-            lo = int(m[1]) * size
-            return date(lo, 1, 1), date(lo + size - 1, 12, 31)
-    except ValueError:
-        return None
-    return None
 
 
 def _pick(values: Iterable[str | None], anchor: date, tense: Tense | None, strict: bool) -> str | None:
