@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import xml.sax
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,7 +84,7 @@ def check_feed_body(body: bytes, *, where: str, content_type: str | None = None)
         raise SourceError(f"{where}: an HTML page, not a feed{hint}")
 
 
-def _published(entry: Any) -> datetime | None:
+def _published(entry: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
@@ -91,7 +92,7 @@ def _published(entry: Any) -> datetime | None:
     return None
 
 
-def _entry_text(entry: Any) -> tuple[str, bool]:
+def _entry_text(entry: Mapping[str, Any]) -> tuple[str, bool]:
     """(plain text, True when it is only the summary): content:encoded and Atom content are full text."""
     for content in entry.get("content") or []:
         value = content.get("value") or ""

@@ -225,7 +225,7 @@ class _Inflater:
 
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding != "deflate"
-        self._d: Any = zlib.decompressobj(16 + zlib.MAX_WBITS) if self._gzip else None
+        self._d: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS) if self._gzip else None
 
     def feed(self, data: bytes, room: int) -> bytes:
         if self._d is None:  # deflate: servers send zlib streams or, wrongly, raw deflate

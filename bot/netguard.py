@@ -13,14 +13,15 @@ import ipaddress
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from bot.errors import SourceError, UserError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-Resolver = Callable[..., Sequence[tuple[Any, ...]]]
+# One getaddrinfo() result, (family, type, proto, canonname, sockaddr): only sockaddr's host is read.
+AddrInfo = tuple[object, object, object, object, tuple[object, ...]]
+Resolver = Callable[..., Sequence[AddrInfo]]
 
 # Never reachable from chat, even inside an allowed network: they hand out cloud credentials.
 METADATA = frozenset(
@@ -105,7 +106,7 @@ def permitted_addresses(
     except ValueError:
         literal = None
     if literal is not None:
-        infos: Sequence[tuple[Any, ...]] = [(None, None, None, None, (str(literal), port))]
+        infos: Sequence[AddrInfo] = [(None, None, None, None, (str(literal), port))]
     else:
         try:
             infos = (resolver or socket.getaddrinfo)(host, port, type=socket.SOCK_STREAM)

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Protocol
 
 from bs4 import BeautifulSoup
 
@@ -31,8 +31,8 @@ def main_text(html: bytes, *, url: str | None = None) -> str:
     try:
         import trafilatura
     except ImportError:  # optional at run time: the fallback below reads most news pages well enough
-        trafilatura = None
-    if trafilatura is not None:
+        pass
+    else:
         try:
             text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
                                        include_images=False, favor_precision=True, deduplicate=False)
@@ -109,8 +109,14 @@ class PageStats:
     failed: int = 0
 
 
+class WithArticle(Protocol):
+    """What fill_full_text reads and replaces: an entry's article (bot.dedup.Entry has one)."""
+
+    article: ArticleIn
+
+
 def fill_full_text(
-    entries: Sequence[Any], *, fetch_page: Callable[[str], FetchResult], limit: int
+    entries: Sequence[WithArticle], *, fetch_page: Callable[[str], FetchResult], limit: int
 ) -> PageStats:
     """Give entries that carry only a summary their linked page's text (in place), up to `limit` pages.
 

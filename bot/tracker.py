@@ -5,10 +5,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.errors import UserError
 
 BUILTIN_DIR = Path(__file__).parent / "trackers"
+# A table of the parsed TOML file: its values are whatever the file holds, checked where read.
+TomlTable = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +169,14 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").lower().split())
 
 
-def _actor(raw: dict[str, object], kind: str) -> Actor:
+def _actor(raw: TomlTable, kind: str) -> Actor:
     return Actor(
         name=str(raw["name"]),
         kind=str(raw.get("kind", kind)),
         country=_opt(raw.get("country")),
-        aliases=tuple(str(a) for a in raw.get("aliases", ()) or ()),  # type: ignore[union-attr]
-        roles=tuple(str(r) for r in raw.get("roles", ()) or ()),  # type: ignore[union-attr]
-        years=tuple(raw["years"]) if raw.get("years") else None,  # type: ignore[arg-type]
+        aliases=tuple(str(a) for a in raw.get("aliases", ()) or ()),
+        roles=tuple(str(r) for r in raw.get("roles", ()) or ()),
+        years=tuple(raw["years"]) if raw.get("years") else None,
         capital=_opt(raw.get("capital")),
         leader=bool(raw.get("leader", False)),
     )
@@ -183,29 +186,29 @@ def _opt(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def parse_tracker(data: dict[str, object], *, origin: str) -> Tracker:
+def parse_tracker(data: TomlTable, *, origin: str) -> Tracker:
     """A tracker from the parsed TOML; a UserError naming the file when a field is missing."""
     try:
         return Tracker(
             slug=str(data["slug"]),
             title=str(data["title"]),
             command=str(data["command"]),
-            keywords=tuple(str(k) for k in data.get("keywords", ())),  # type: ignore[attr-defined]
-            actors=tuple(_actor(a, "country") for a in data.get("actors", ())),  # type: ignore[attr-defined]
-            people=tuple(_actor(p, "person") for p in data.get("people", ())),  # type: ignore[attr-defined]
+            keywords=tuple(str(k) for k in data.get("keywords", ())),
+            actors=tuple(_actor(a, "country") for a in data.get("actors", ())),
+            people=tuple(_actor(p, "person") for p in data.get("people", ())),
             places=tuple(
                 Place(str(p["name"]), _opt(p.get("country")), tuple(p.get("aliases", ())), _opt(p.get("within")))
-                for p in data.get("places", ())  # type: ignore[attr-defined]
+                for p in data.get("places", ())
             ),
-            feeds=tuple(str(f) for f in data.get("feeds", ())),  # type: ignore[attr-defined]
-            pages=tuple(str(p) for p in data.get("pages", ())),  # type: ignore[attr-defined]
-            min_keyword_hits=int(data.get("min_keyword_hits", 1)),  # type: ignore[call-overload]
+            feeds=tuple(str(f) for f in data.get("feeds", ())),
+            pages=tuple(str(p) for p in data.get("pages", ())),
+            min_keyword_hits=int(data.get("min_keyword_hits", 1)),
             offices=tuple(
                 Office(
                     titles=tuple(str(t) for t in o["titles"]),
                     holders=tuple((str(h["name"]), int(h["from"]), int(h["to"])) for h in o["holders"]),
                 )
-                for o in data.get("offices", ())  # type: ignore[attr-defined]
+                for o in data.get("offices", ())
             ),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -384,6 +384,12 @@ def _keep(d: Draft) -> bool:
     return d.timex is not None
 
 
+def _leader_country(tracker: Tracker, leader: str) -> str | None:
+    person = tracker.person_for(leader)
+    assert person is not None  # a leader is one of the tracker's people
+    return person.country
+
+
 def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[ExtractedEvent]:
     """The article's events with the status in force at `published`."""
     mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
@@ -435,7 +441,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
         if d.type == "talks" and d.participants:
             d.type = "meeting"  # named officials meeting; "talks" is a round between delegations
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
-            countries = {tracker.person_for(p).country for p in d.participants if tracker.is_leader(p)}  # type: ignore[union-attr]
+            countries = {_leader_country(tracker, p) for p in d.participants if tracker.is_leader(p)}
             if len(countries) >= 2:
                 d.type = "summit"  # leaders of two countries meeting is a summit
     for d in drafts:

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from bot.extract import status as st
-from bot.extract.timex import Timex, interval, normalize
+from bot.extract.timex import Tense, Timex, interval, normalize
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -65,7 +66,7 @@ class Mention:
     participants: list[str] = field(default_factory=list)
     parties: set[str] = field(default_factory=set)
     cues: list[str] = field(default_factory=list)
-    tense: str | None = None
+    tense: Tense | None = None
     definite: bool = False
     sentence: Span | None = None
     anchor: Token | None = None
@@ -306,7 +307,7 @@ def _through_clause(root: Token, trigger: Token) -> bool:
     return False
 
 
-def _date_tense(root: Token) -> str | None:
+def _date_tense(root: Token) -> Tense | Literal["any"] | None:
     """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
     sentence around it is past ('... has been postponed')."""
     tok = root
@@ -423,9 +424,9 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if sent.start <= i < sent.end and _keep_trigger(label, doc[i], sent)
         ]
         if not triggers:
-            named = [resolve(e.text) for e in sent.ents
-                     if e.label_ == "PERSON" and not in_dateline(e) and not _title_before_name(e)]
-            named = [n for n in named if n]
+            resolved = [resolve(e.text) for e in sent.ents
+                        if e.label_ == "PERSON" and not in_dateline(e) and not _title_before_name(e)]
+            named = [n for n in resolved if n]
             if named:
                 last_person[:] = [named[0]]  # the sentence's topic is usually named first
             continue
@@ -511,13 +512,13 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
             if t is None or made[t].timex is not None:
                 continue
             tense = _date_tense(root) or made[t].tense
-            timex = normalize(ent.text, anchor=published, tense=None if tense == "any" else tense)  # type: ignore[arg-type]
+            timex = normalize(ent.text, anchor=published, tense=None if tense == "any" else tense)
             if timex and timex.value:
                 made[t].timex = timex
         for tok, label in triggers:
             if label in {"deadline", "pledge"} and made[tok.i].timex is None:
                 # "the year-2000 target", "the 2000 deadline": a year written into the phrase
-                year = next((m.group(0) for t in tok.subtree if (m := YEAR_IN_TOKEN.search(t.text))), None)
+                year = next((hit.group(0) for t in tok.subtree if (hit := YEAR_IN_TOKEN.search(t.text))), None)
                 if year is not None:
                     made[tok.i].timex = normalize(year, anchor=published)
         for tok, label in triggers:
@@ -546,12 +547,13 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         for tok, label in triggers:
             m = made[tok.i]
             if label == "statement":
-                subj = next(c for c in tok.children if c.dep_ == "nsubj")
-                if subj.lower_ in {"he", "she"}:
+                speaker = next(c for c in tok.children if c.dep_ == "nsubj")
+                if speaker.lower_ in {"he", "she"}:
                     # "Japan, he told reporters, must ...": the person named just before him
                     m.participants = [pronoun_person[0]] if pronoun_person else []
                 else:
-                    m.participants = [name for r, name in persons if r.i == subj.i or r.head.i == subj.i][:1]
+                    m.participants = [name for r, name in persons
+                                      if r.i == speaker.i or r.head.i == speaker.i][:1]
                 continue
             a, b = ext[tok.i]
             speakers = {

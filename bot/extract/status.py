@@ -11,6 +11,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from bot.event_types import MEETING_TYPES
+from bot.extract.timex import Tense
 
 PATTERNS = Path(__file__).parent / "patterns"
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
@@ -21,7 +22,8 @@ FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend",
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, Any]:
-    return json.loads((PATTERNS / "cues.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    data: dict[str, Any] = json.loads((PATTERNS / "cues.json").read_text(encoding="utf-8"))
+    return data
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +103,7 @@ def cue_statuses(tokens: list[Token]) -> list[str]:
     return [s for s in cues()["precedence"] if s in found]
 
 
-def tense_of(tokens: list[Token]) -> str | None:
+def tense_of(tokens: list[Token]) -> Tense | None:
     """'future' | 'past' | 'present' | None from the verb chain of a trigger."""
     if any(t.lower_ == "since" and t.dep_ == "prep" for t in tokens):
         return "past"  # "their first meeting since the visit in September"
