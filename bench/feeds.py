@@ -153,7 +153,7 @@ def main() -> None:
         assert not failures, failures[:3]
         later = NOW + timedelta(minutes=rt.settings.poll_minutes)
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        reports, failures = poll_due(rt, tracker, extractor=extractor_for(tracker), now=later)
+        reports, failures = poll_due(rt, extractors=lambda t: extractor_for(t), now=later)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         not_modified = sum(r.not_modified for r in reports)
         cpu_ms = cpu * 1000 / max(1, len(reports) + len(failures))

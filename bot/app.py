@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import clock
 from bot.errors import UserError
 from bot.settings import Settings
-from bot.tracker import Tracker, load_tracker
+from bot.tracker import Tracker, available, load_tracker
 from db import repo
 from db.migrate import alembic_config, upgrade
 from db.session import check_connection, make_engine, session_factory
@@ -25,6 +25,24 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     now: datetime
+    _trackers: dict[int, Tracker] | None = None
+
+    def trackers(self) -> dict[int, Tracker]:
+        """Every tracker file ntrack knows (built-in and NTRACK_TRACKERS_DIR), by database id; synced
+        once per runtime. Two trackers may not share a slash command."""
+        if self._trackers is None:
+            found = [load_tracker(slug, self.settings.trackers_dir) for slug in available(self.settings.trackers_dir)]
+            commands: dict[str, str] = {}
+            for t in found:
+                if t.command in commands:
+                    raise UserError(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command {t.command}")
+                commands[t.command] = t.slug
+            self._trackers = {self.tracker_id(t): t for t in found}
+        return self._trackers
+
+    def titles(self) -> dict[int, str]:
+        """Tracker id -> the name its alerts start with (its command)."""
+        return {tid: t.command for tid, t in self.trackers().items()}
 
     def tracker(self, slug: str | None = None) -> Tracker:
         return load_tracker(slug or self.settings.default_tracker, self.settings.trackers_dir)

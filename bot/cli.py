@@ -127,7 +127,6 @@ def extract(file: Path, published: str, tracker_slug: str | None, title: str | N
 @click.option("--json", "as_json", is_flag=True)
 def status(tracker_slug: str | None, as_json: bool) -> None:
     """The tracker's state: upcoming events, recent developments, active deadlines."""
-    from bot.render.text import render_text
     from bot.service import status_json
 
     rt = _runtime()
@@ -135,13 +134,17 @@ def status(tracker_slug: str | None, as_json: bool) -> None:
     if as_json:
         _emit(status_json(rt, tracker))
         return
-    click.echo(render_text(_answer(rt, tracker, "status")))
+    click.echo(_answer(rt, tracker, "status"))
 
 
-def _answer(rt: Any, tracker: Any, text: str, channel: str | None = None) -> Any:
+def _answer(rt: Any, tracker: Any, text: str, channel: str | None = None) -> str:
+    """The reply to `text`, as the terminal platform renders it."""
+    from bot import platforms
     from bot.service import answer
 
-    return answer(rt, tracker, text, channel=channel, platform="terminal")
+    terminal = platforms.get("terminal")
+    reply = answer(rt, tracker, text, channel=channel, platform=terminal.name, admins=terminal.admins)
+    return str(terminal.render(reply))
 
 
 @cli.command()
@@ -150,26 +153,28 @@ def _answer(rt: Any, tracker: Any, text: str, channel: str | None = None) -> Any
 @click.option("--channel", default=None, help="Act as if typed in this channel (for subscribe/unsubscribe).")
 def ask(text: str, tracker_slug: str | None, channel: str | None) -> None:
     """The bot's reply to `/kuril TEXT`, rendered for a terminal."""
-    from bot.render.text import render_text
-
     rt = _runtime()
-    click.echo(render_text(_answer(rt, rt.tracker(tracker_slug), text, channel=channel)))
+    click.echo(_answer(rt, rt.tracker(tracker_slug), text, channel=channel))
 
 
 @cli.command()
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int, show_default="$PORT or 8000")
 @click.option("--host", default="0.0.0.0")
-@click.option("--socket-mode", is_flag=True, help="Take Slack's commands over Socket Mode (SLACK_APP_TOKEN), not HTTP.")
+@click.option("--socket-mode", is_flag=True,
+              help="Take commands over a connection the app opens (Slack's Socket Mode, SLACK_APP_TOKEN), not HTTP.")
 def serve(port: int, host: str, socket_mode: bool) -> None:
     """The web process: answers from the database, never loads spaCy."""
     rt = _runtime()
     if socket_mode:
         import logging
 
-        from bot.slack.socket_mode import socket_mode_handler
+        from bot import platforms
 
+        runners = [run for p in platforms.enabled(rt.settings) if (run := p.socket_mode(rt)) is not None]
+        if not runners:
+            raise UserError("no platform is set up for socket mode (Slack: set SLACK_APP_TOKEN and SLACK_BOT_TOKEN)")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-        socket_mode_handler(rt).start()
+        runners[0]()
         return
     import uvicorn
 
@@ -180,18 +185,16 @@ def serve(port: int, host: str, socket_mode: bool) -> None:
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Run every due job once and exit.")
-@click.option("--tracker", "tracker_slug", default=None)
-def worker(once: bool, tracker_slug: str | None) -> None:
-    """The scheduler: polls sources, delivers alerts, posts weekly summaries."""
+def worker(once: bool) -> None:
+    """The scheduler, for every tracker: polls sources, delivers alerts, posts weekly summaries."""
     from bot.worker import run_forever, run_once
 
     rt = _runtime()
-    tracker = rt.tracker(tracker_slug)
     if once:
-        for line in run_once(rt, tracker):
+        for line in run_once(rt):
             click.echo(line)
     else:
-        run_forever(rt, tracker)
+        run_forever(rt)
 
 
 @cli.command()

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from bot.app import open_runtime
-from bot.deliver import TerminalTransport, deliver_pending
+from bot import platforms
+from bot.app import Runtime, open_runtime
+from bot.deliver import deliver_pending
 from bot.feeds import parse_feed
-from bot.render.text import render_alert, render_text
+from bot.platforms.terminal import TerminalTransport
 from bot.service import answer
 from bot.settings import Settings
+from bot.tracker import Tracker
 from bot.worker import extractor_for, ingest_all
 from db import repo
 
@@ -43,7 +45,7 @@ def run_demo(*, database_url: str | None, write: Callable[[str], None]) -> None:
     rt = open_runtime(settings, migrate=True)
     tracker = rt.tracker("kuril")
     extractor = extractor_for(tracker)
-    transport = TerminalTransport(write=lambda s: write(_indent(s)), render=render_alert)
+    transport = TerminalTransport(write=lambda s: write(_indent(s)))  # the demo is a terminal session
     times = poll_times(SAMPLE_FEED)
 
     write(f"ntrack demo: tracker {tracker.command} ({tracker.title})")
@@ -72,10 +74,10 @@ def run_demo(*, database_url: str | None, write: Callable[[str], None]) -> None:
     write(f"\n{transport.sent} alerts delivered to {CHANNEL}.")
 
 
-def _show(write: Callable[[str], None], heading: str, rt, tracker, text: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
+def _show(write: Callable[[str], None], heading: str, rt: Runtime, tracker: Tracker, text: str, now: datetime) -> None:
     rt.now = now
     write(f"\n=== {heading} ===")
-    write(render_text(answer(rt, tracker, text)))
+    write(str(platforms.get("terminal").render(answer(rt, tracker, text))))
     write("")
 
 

@@ -108,3 +108,61 @@ class Update:
     location: str | None = None
     type: str | None = None
     history: bool = False
+
+
+# ------------------------------------------------------------- what commands and summaries read
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    """An article as a source line shows it."""
+
+    title: str | None
+    url: str | None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A stored event with everything a line about it shows: its people and its newest source."""
+
+    id: int
+    type: str
+    status: str
+    date_value: str | None
+    date_mod: str | None
+    date_text: str | None
+    location: str | None
+    summary: str
+    mentions: int
+    participants: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    source: SourceLink | None = None  # the newest article that told it
+    sentence: str | None = None  # what that article said
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """A status change with its event and the article that made it."""
+
+    id: int
+    kind: str  # new | status | date | location
+    old: str | None
+    new: str | None
+    created_at: datetime
+    alert: bool
+    tracker_id: int
+    event: EventView
+    article: SourceLink | None = None
+    article_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """One sentence of one article about an event."""
+
+    event_id: int
+    article_id: int
+    sentence: str
+    start: int
+    end: int
+    attribution: tuple[str, ...] = ()

@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import dedup, pages
 from bot import sources as src_state
-from bot.domain import ExtractedEvent
+from bot.domain import EvidenceView, ExtractedEvent, KnownEvent, SourceLink
 from bot.errors import SourceError
 from bot.feeds import parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
-from bot.resolve import KnownEvent, KnownIndex, resolve
-from bot.serialize import change_json
+from bot.resolve import KnownIndex, resolve
+from bot.serialize import change_json, stored_event_view
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
-from db import repo
+from db import outbox, repo
 
 # Entries dated this far ahead of `now` are not published yet (replaying history with NTRACK_NOW).
 FUTURE_SLACK = timedelta(days=1)
@@ -197,9 +197,19 @@ def _store_events(
             created.append(KnownEvent(id=row.id, type=row.type, status=row.status, date_value=row.date_value,
                                       location=row.location, participants=set(ev.participants),
                                       parties=set(ev.parties), as_of=repo.as_utc(row.as_of)))
+        if changes:
+            names = {actor_id: name for name, actor_id in cache.items()}
+            view = stored_event_view(row, names)
+            link = SourceLink(article.title, article.url, article.published)
+            told: dict[int, EvidenceView] = {}
+            for item in ev.evidence:
+                told.setdefault(item.start, EvidenceView(event_id=row.id, article_id=article.id, sentence=item.sentence,
+                                                         start=item.start, end=item.end,
+                                                         attribution=tuple(ev.attribution)))
         for change in changes:
-            repo.queue_deliveries(session=session, tracker_id=tracker_id, change=change, now=now)
-            out.append(change_json(change, row, article, alert=alert))
+            outbox.queue_alerts(session=session, tracker_id=tracker_id, change=change, event_type=row.type, now=now)
+            out.append(change_json(kind=change.kind, old=change.old, new=change.new, event=view,
+                                   evidence=list(told.values()), article=link, alert=alert))
     for k in created:
         known.add(k)
     return out

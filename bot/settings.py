@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SectionT = TypeVar("SectionT", bound=BaseSettings)
 
 
 class Settings(BaseSettings):
-    """Settings from NTRACK_* / well-known variables; defaults run on a laptop with no tokens."""
+    """The core's settings from NTRACK_* / well-known variables; defaults run on a laptop with no tokens.
+    Each platform reads its own (bot/platforms/<name>/settings.py) through `section`."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+    # extra="allow": values given by name for a platform's settings (SLACK_BOT_TOKEN=...) are kept
+    # for its section; the environment's other variables are not read into it.
+    model_config = SettingsConfigDict(env_prefix="", extra="allow", populate_by_name=True)
+    _sections: dict[str, BaseSettings] = PrivateAttr(default_factory=dict)
 
     database_url: str = Field(default="sqlite:///data/ntrack.db", alias="DATABASE_URL")
     now: str | None = Field(default=None, alias="NTRACK_NOW")
@@ -38,25 +45,18 @@ class Settings(BaseSettings):
     allow_networks: str = Field(default="", alias="NTRACK_ALLOW_NETWORKS")
     env: str = Field(default="development", alias="NTRACK_ENV")
 
-    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
-    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
-    # OAuth (many workspaces): set both; installations are kept in the database.
-    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
-    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
-    # Socket Mode (`ntrack serve --socket-mode`): an app-level token, xapp-...
-    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     # How often `ntrack worker` looks at the outbox.
     deliver_seconds: int = Field(default=10, alias="NTRACK_DELIVER_SECONDS")
 
-    @property
-    def slack_oauth(self) -> bool:
-        return bool(self.slack_client_id and self.slack_client_secret)
-
-    @property
-    def slack_enabled(self) -> bool:
-        """True when the Slack app is configured, for one workspace (a bot token) or many (OAuth)."""
-        return bool(self.slack_bot_token or self.slack_oauth)
+    def section(self, cls: type[SectionT]) -> SectionT:
+        """A platform's own settings (its class, in its folder), read from the environment; values
+        given to this Settings by name (tests, the demo) win, as they do here."""
+        key = f"{cls.__module__}.{cls.__qualname__}"
+        if key not in self._sections:
+            self._sections[key] = cls(**(self.model_extra or {}))
+        found = self._sections[key]
+        assert isinstance(found, cls)
+        return found
 
 
 @lru_cache(maxsize=1)

@@ -9,16 +9,16 @@ from sqlalchemy.orm import Session
 
 from bot.commands.format import change_line, event_line, human_date
 from bot.commands.reply import Line, Reply, Section
+from bot.domain import ChangeView
 from bot.event_types import trend_weight
 from bot.tracker import Tracker
-from db import models as m
-from db import repo
+from db import reads
 
 WEEK = timedelta(days=7)
 QUOTE = re.compile(r"[\"\u201c]([^\"\u201d]{20,300})[\"\u201d]")
 
 
-def trend(changes: list[m.StatusChange]) -> str:
+def trend(changes: list[ChangeView]) -> str:
     """'improved', 'deteriorated' or 'unchanged' from the week's changes."""
     score = sum(trend_weight(c.event.type, c.kind, c.new) for c in changes)
     return "improved" if score > 0 else "deteriorated" if score < 0 else "unchanged"
@@ -26,10 +26,10 @@ def trend(changes: list[m.StatusChange]) -> str:
 
 def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: datetime) -> Reply:
     since = now - WEEK
-    changes = repo.recent_changes(session=session, tracker_id=tracker_id, since=since, until=now, limit=50)
-    upcoming = repo.upcoming_events(session=session, tracker_id=tracker_id, now=now, limit=5)
-    deadlines = repo.active_deadlines(session=session, tracker_id=tracker_id, limit=5)
-    articles = repo.articles_between(session=session, tracker_id=tracker_id, since=since, until=now)
+    changes = reads.recent_changes(session=session, tracker_id=tracker_id, since=since, until=now, limit=50)
+    upcoming = reads.upcoming_events(session=session, tracker_id=tracker_id, now=now, limit=5)
+    deadlines = reads.active_deadlines(session=session, tracker_id=tracker_id, limit=5)
+    articles = reads.articles_between(session=session, tracker_id=tracker_id, since=since, until=now)
     quotes: list[Line] = []
     for art in articles:
         for q in QUOTE.findall(art.text)[:2]:

@@ -1,4 +1,4 @@
-"""When each channel's weekly summary is due, and posting it once. Platform-neutral: any Transport.
+"""When each channel's weekly summary is due, and queueing it once. Platform-neutral.
 
 A subscription's slot is its weekday and time in its own time zone (default Monday 09:00). A slot
 missed by less than GRACE (the worker was down) is caught up; an older one is skipped. The summary
@@ -7,24 +7,22 @@ covers the week that ends at the slot, so consecutive summaries neither overlap 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.deliver import DeliveryError, Transport
+from bot.deliver import Transport, deliver_pending
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
 from db import models as m
-from db import repo
+from db import outbox, repo
 from db.repo import as_utc
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GRACE = timedelta(hours=6)
-log = logging.getLogger("ntrack.weekly")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,47 +110,43 @@ def summary_key(subscription_id: int, slot: datetime) -> str:
     return f"ntrack-summary-{subscription_id}-{slot:%Y%m%dT%H%MZ}"
 
 
-def post_due_summaries(
-    *, sessions: sessionmaker[Session], transport: Transport, now: datetime, trackers: dict[int, Tracker],
+def queue_due_summaries(
+    *, sessions: sessionmaker[Session], now: datetime, trackers: dict[int, Tracker], platforms: list[str] | None = None,
     subscription_id: int | None = None,
 ) -> list[str]:
-    """Post every due weekly summary for `transport.platform` (or only one subscription's); one line each.
+    """Queue every due weekly summary (of `platforms`, default all; or one subscription's) in the
+    outbox; one line each.
 
-    A slot is claimed in the database before posting, so two workers never both post it; a failed post
-    gives the claim back, so a later run (within GRACE) tries again. Before posting, the channel is
-    searched for the summary's key: one that went out just before a crash is not posted twice.
+    The slot is claimed and the summary queued in one transaction, so two workers never both queue it
+    and a crash loses neither; the outbox then posts it like an alert (retries, rate limits, and a look
+    in the channel before any retry, so a summary posted just before a crash is not posted twice).
     """
     with sessions.begin() as session:
-        subs = [(s.id, s.tracker_id, s.team_id, s.channel, as_utc(s.last_summary_at), due_slot(s, now))
-                for s in repo.active_subscriptions(session=session, platform=transport.platform,
+        subs = [(s.id, s.tracker_id, s.channel, due_slot(s, now))
+                for s in repo.active_subscriptions(session=session, platforms=platforms,
                                                    subscription_id=subscription_id)
                 if s.tracker_id in trackers]
     done = []
-    for sub_id, tracker_id, team_id, channel, before, slot in subs:
+    for sub_id, tracker_id, channel, slot in subs:
         if slot is None:
             continue
         with sessions.begin() as session:
-            if not repo.claim_summary_slot(session=session, subscription_id=sub_id, slot=slot):
+            if not outbox.claim_summary_slot(session=session, subscription_id=sub_id, slot=slot):
                 continue
-        key = summary_key(sub_id, slot)
-        try:
-            with sessions.begin() as session:
-                reply = weekly_summary(session=session, tracker=trackers[tracker_id], tracker_id=tracker_id, now=slot)
+            reply = weekly_summary(session=session, tracker=trackers[tracker_id], tracker_id=tracker_id, now=slot)
             reply.in_channel = True
-            if not _already_posted(transport, channel, key, team_id):
-                transport.send(channel, reply, key=key, team_id=team_id)
-        except Exception as exc:  # give the slot back: a later run retries within the grace period
-            with sessions.begin() as session:
-                session.get_one(m.Subscription, sub_id).last_summary_at = before
-            log.warning("weekly summary for %s not posted: %s", channel, exc)
-            done.append(f"weekly summary to {channel}: failed ({exc})")
-            continue
+            outbox.queue_summary(session=session, tracker_id=tracker_id, subscription_id=sub_id,
+                                 key=summary_key(sub_id, slot), payload=reply.to_json(), now=now)
         done.append(f"weekly summary to {channel} (slot {slot:%Y-%m-%d %H:%M} UTC)")
     return done
 
 
-def _already_posted(transport: Transport, channel: str, key: str, team_id: str) -> bool:
-    try:
-        return transport.find(channel, key=key, team_id=team_id) is not None
-    except DeliveryError:  # cannot look (no history scope): post, a summary is better twice than never
-        return False
+def post_due_summaries(
+    *, sessions: sessionmaker[Session], transport: Transport, now: datetime, trackers: dict[int, Tracker],
+    subscription_id: int | None = None,
+) -> list[str]:
+    """Queue the due summaries of `transport.platform` and deliver that platform's outbox at once."""
+    done = queue_due_summaries(sessions=sessions, now=now, trackers=trackers, platforms=[transport.platform],
+                               subscription_id=subscription_id)
+    deliver_pending(sessions=sessions, transport=transport, now=now, titles={tid: t.command for tid, t in trackers.items()})
+    return done

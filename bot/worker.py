@@ -1,5 +1,6 @@
-"""The worker: polls sources, delivers the outbox, posts weekly summaries. Jobs are plain functions
-that `worker --once`, the demo and tests call directly; APScheduler only decides when."""
+"""The worker: polls every tracker's sources, delivers every platform's outbox, queues weekly summaries.
+Jobs are plain functions that `worker --once`, the demo and tests call directly; APScheduler only
+decides when. It imports no platform: bot/jobs.py asks the registry."""
 
 from __future__ import annotations
 
@@ -12,17 +13,16 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot import sources
 from bot.app import Runtime
 from bot.errors import SourceError
 from bot.fetch import HostPacer
 from bot.ingest import IngestReport, ingest_source
-from bot.sources import PollConfig
+from bot.sources import PollConfig, register_tracker_sources
 from bot.tracker import Tracker
-from db import models as m
+from db import sources as source_rows
 from db.repo import as_utc
+from db.sources import SourceRow
 
 log = logging.getLogger("ntrack.worker")
 
@@ -75,13 +75,24 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{threading.get_ident()}"
 
 
+class Extractors:
+    """One lazily loaded extractor per tracker (each has its own gazetteer), shared by the poll jobs."""
+
+    def __init__(self) -> None:
+        self._factories: dict[str, Callable[[], Any]] = {}
+
+    def __call__(self, tracker: Tracker) -> Callable[[], Any]:
+        return self._factories.setdefault(tracker.slug, extractor_for(tracker))
+
+
 def ingest_all(
     rt: Runtime, tracker: Tracker, locations: list[str], *, extractor: Callable[[], Any], origin: str = "cli",
     alert: bool = True, progress: Callable[[str, int], None] | None = None, config: PollConfig | None = None,
     now: datetime | None = None, pages: Iterable[str] = (),
 ) -> tuple[list[IngestReport], list[str]]:
-    """Poll each location; one bad source never stops the others. Returns (reports, one-line failures).
-    `pages` (and the tracker file's pages) are article pages, the rest feeds.
+    """Poll each location of one tracker now, due or not; one bad source never stops the others.
+    Returns (reports, one-line failures). `pages` are article pages, the rest feeds (the tracker
+    file's own keep the kind it gives them).
 
     Each source is leased while it is polled: one that another worker is polling right now is
     skipped with a line. New sources are recorded with `origin` (the tracker file's keep "tracker").
@@ -90,19 +101,14 @@ def ingest_all(
     now = now or rt.now
     owner = worker_id()
     tracker_id = rt.tracker_id(tracker)
-    page_urls = {*pages, *tracker.pages}
+    page_urls = set(pages)
     locations = list(dict.fromkeys([*locations, *pages]))
-    feeds = set(tracker.feeds) | set(tracker.pages)
     with rt.sessions.begin() as session:
-        for kind, urls in (("page", [u for u in locations if u in page_urls]),):
-            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in urls if u in feeds],
-                                   origin="tracker", kind=kind)
-            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in urls if u not in feeds],
-                                   origin=origin, kind=kind)
-        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u in feeds],
-                               origin="tracker")
-        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u not in feeds],
-                               origin=origin)
+        register_tracker_sources(session=session, tracker_id=tracker_id, tracker=tracker)
+        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=[u for u in locations if u in page_urls],
+                               origin=origin, kind="page")
+        sources.ensure_sources(session=session, tracker_id=tracker_id,
+                               urls=[u for u in locations if u not in page_urls], origin=origin)
     leased = set(sources.claim(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, now=now, lease=cfg.lease,
                                urls=locations, due_only=False))
     reports, failures = [], []
@@ -134,8 +140,7 @@ def poll_leased(
         reason = f"{location}: internal error: {type(exc).__name__}: {detail}".rstrip(": ")
         try:  # counted like any failure (backoff, then disabled), which also gives the lease back
             with rt.sessions.begin() as session:
-                source_id = session.scalar(select(m.Source.id).where(m.Source.tracker_id == tracker_id,
-                                                                     m.Source.url == location))
+                source_id = source_rows.source_id(session=session, tracker_id=tracker_id, url=location)
             if source_id is not None:
                 sources.record_failure(sessions=rt.sessions, source_id=source_id, error=reason, now=now,
                                        max_failures=config.max_failures)
@@ -145,42 +150,54 @@ def poll_leased(
         return reason
 
 
+def register_all(rt: Runtime) -> dict[int, Tracker]:
+    """Every tracker's feeds and pages as sources (what a tracker file lists is polled without an
+    `ingest` first); the trackers by id."""
+    trackers = rt.trackers()
+    with rt.sessions.begin() as session:
+        for tracker_id, tracker in trackers.items():
+            register_tracker_sources(session=session, tracker_id=tracker_id, tracker=tracker)
+    return trackers
+
+
 def poll_due(
-    rt: Runtime, tracker: Tracker, *, extractor: Callable[[], Any], now: datetime | None = None,
-    limit: int | None = None, config: PollConfig | None = None, urls: list[str] | None = None,
-    tracker_id: int | None = None,
+    rt: Runtime, *, extractors: Callable[[Tracker], Callable[[], Any]], now: datetime | None = None, limit: int | None = None,
+    config: PollConfig | None = None, source_ids: list[int] | None = None,
 ) -> tuple[list[IngestReport], list[str]]:
-    """Lease the due sources (or those of `urls` that are due) no other worker holds, and poll them."""
+    """Lease the due sources of every tracker (or those of `source_ids` that are due) that no other
+    worker holds, and poll each with its tracker's extractor."""
     cfg = config or poll_config(rt)
     now = now or rt.now
     owner = worker_id()
-    if tracker_id is None:
-        tracker_id = rt.tracker_id(tracker)
-        with rt.sessions.begin() as session:
-            sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
-    leased = sources.claim(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, now=now, lease=cfg.lease,
-                           urls=urls, limit=limit)
+    trackers = rt.trackers()
+    leased: list[SourceRow] = sources.claim_due(sessions=rt.sessions, owner=owner, now=now, lease=cfg.lease,
+                                                source_ids=source_ids, limit=limit)
     reports, failures = [], []
-    for location in leased:
-        outcome = poll_leased(rt, tracker, location, tracker_id=tracker_id, owner=owner, now=now, config=cfg,
-                              extractor=extractor)
+    for row in leased:
+        tracker = trackers.get(row.tracker_id)
+        if tracker is None:  # its tracker file is gone: give the lease back, leave the source alone
+            with rt.sessions.begin() as session:
+                source_rows.release(session=session, owner=owner, source_ids=[row.id])
+            continue
+        outcome = poll_leased(rt, tracker, row.url, tracker_id=row.tracker_id, owner=owner, now=now, config=cfg,
+                              extractor=extractors(tracker))
         (reports if isinstance(outcome, IngestReport) else failures).append(outcome)
     return reports, failures
 
 
 def due_sources(rt: Runtime, tracker: Tracker) -> list[str]:
-    """The enabled sources (the tracker's feeds among them) whose next poll is due and that no one holds."""
+    """One tracker's enabled sources (its file's feeds and pages among them) that are due and free."""
     tracker_id = rt.tracker_id(tracker)
     with rt.sessions.begin() as session:
-        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
-        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.pages), origin="tracker",
-                               kind="page")
+        register_tracker_sources(session=session, tracker_id=tracker_id, tracker=tracker)
         return sources.due_urls(session=session, tracker_id=tracker_id, now=rt.now)
 
 
-def run_once(rt: Runtime, tracker: Tracker, *, deliver: bool = True) -> Iterator[str]:
-    """Every due job once: poll due sources, then (with `deliver`) post due alerts and weekly summaries."""
-    reports, failures = poll_due(rt, tracker, extractor=extractor_for(tracker))
+def run_once(rt: Runtime, *, deliver: bool = True) -> Iterator[str]:
+    """Every due job once, for every tracker: poll due sources, then (with `deliver`) queue due weekly
+    summaries and deliver every configured platform's outbox."""
+    register_all(rt)
+    reports, failures = poll_due(rt, extractors=Extractors())
     for r in reports:
         yield report_line(r)
     for f in failures:
@@ -188,7 +205,7 @@ def run_once(rt: Runtime, tracker: Tracker, *, deliver: bool = True) -> Iterator
     if not reports and not failures:
         yield "no sources due"
     if deliver:
-        from bot.slack.jobs import run_due
+        from bot.jobs import run_due
 
         yield from run_due(rt)
 
@@ -204,23 +221,19 @@ POLL_JOB = "poll:"
 
 
 def sync_poll_jobs(
-    scheduler: Any, rt: Runtime, tracker: Tracker, *, tracker_id: int, job: Callable[[int], None], now: datetime,
-    rng: random.Random | None = None,
+    scheduler: Any, rt: Runtime, *, job: Callable[[int], None], now: datetime, rng: random.Random | None = None,
 ) -> tuple[int, int]:
-    """One interval job per enabled source (max_instances=1, coalesced, jittered), first runs spread
-    over the interval so a restart does not poll everything at once; jobs of sources removed or
-    disabled since go. Returns (added, removed)."""
+    """One interval job per enabled source of every tracker (max_instances=1, coalesced, jittered),
+    first runs spread over the interval so a restart does not poll everything at once; jobs of
+    sources removed or disabled since go. Returns (added, removed)."""
     from apscheduler.triggers.interval import IntervalTrigger
 
     rng = rng or random.Random()
     interval = timedelta(minutes=rt.settings.poll_minutes)
     jitter = int(min(60.0, interval.total_seconds() * 0.05))
+    register_all(rt)
     with rt.sessions.begin() as session:
-        sources.ensure_sources(session=session, tracker_id=tracker_id, urls=list(tracker.feeds), origin="tracker")
-        rows = session.execute(
-            select(m.Source.id, m.Source.next_poll_at)
-            .where(m.Source.tracker_id == tracker_id, m.Source.disabled.is_(False))
-        ).all()
+        rows = source_rows.enabled_schedule(session=session)
     wanted = {f"{POLL_JOB}{sid}": as_utc(next_at) for sid, next_at in rows}
     have = {j.id for j in scheduler.get_jobs(jobstore="default") if j.id.startswith(POLL_JOB)}
     for job_id in have - wanted.keys():
@@ -242,44 +255,36 @@ def sync_poll_jobs(
     return added, len(have - wanted.keys())
 
 
-def run_forever(rt: Runtime, tracker: Tracker) -> None:
-    """APScheduler 3: a job per source, every NTRACK_POLL_MINUTES with jitter, leased so that no two
-    workers poll one source at once; a job every minute keeps the per-source jobs in step with the
-    sources table (added or removed from chat, disabled)."""
+def run_forever(rt: Runtime) -> None:
+    """APScheduler 3: a job per source of every tracker, every NTRACK_POLL_MINUTES with jitter, leased so
+    that no two workers poll one source at once; a job every minute keeps the per-source jobs in step
+    with the sources table (added or removed from chat, disabled); the delivery and weekly-summary jobs
+    of every configured platform (bot/jobs.py)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot import clock
+    from bot import clock, jobs
 
     scheduler = BlockingScheduler(timezone="UTC")
-    extractor = extractor_for(tracker)
-    tracker_id = rt.tracker_id(tracker)
+    extractors = Extractors()
     config = poll_config(rt)
 
     def poll_source(source_id: int) -> None:
-        now = clock.now(rt.settings.now)
-        with rt.sessions.begin() as session:
-            url = session.scalar(select(m.Source.url).where(m.Source.id == source_id))
-        if url is None:
-            return
-        reports, failures = poll_due(rt, tracker, extractor=extractor, now=now, urls=[url], config=config,
-                                     tracker_id=tracker_id)
+        reports, failures = poll_due(rt, extractors=extractors, now=clock.now(rt.settings.now),
+                                     source_ids=[source_id], config=config)
         for r in reports:
             log.info(report_line(r))
         for f in failures:
             log.warning("failed: %s", f)
 
     def sync() -> None:
-        added, removed = sync_poll_jobs(scheduler, rt, tracker, tracker_id=tracker_id, job=poll_source,
-                                        now=clock.now(None))
+        added, removed = sync_poll_jobs(scheduler, rt, job=poll_source, now=clock.now(None))
         if added or removed:
             log.info("sources: %d poll jobs added, %d removed", added, removed)
 
     scheduler.add_job(sync, "interval", minutes=1, id="sources", jobstore="default", max_instances=1, coalesce=True,
                       next_run_time=clock.now(None))
-    if rt.settings.slack_enabled:
-        from bot.slack.jobs import schedule
-
-        schedule(scheduler, rt)
+    jobs.schedule(scheduler, rt)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    log.info("worker started: tracker %s, polling every %s min", tracker.slug, rt.settings.poll_minutes)
+    log.info("worker started: trackers %s, polling every %s min",
+             ", ".join(t.slug for t in rt.trackers().values()), rt.settings.poll_minutes)
     scheduler.start()

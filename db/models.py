@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -210,17 +211,29 @@ class Subscription(Base):
     last_summary_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Delivery(Base):
-    """The outbox: one row per channel and change, written in the change's transaction."""
+class Outbox(Base):
+    """What the worker posts to chat channels: one row per channel and message, written in the
+    transaction that made the news (a status change, a source disabled, a weekly summary due).
 
-    __tablename__ = "deliveries"
+    kind: "alert" (a status change; rendered from `change_id` when posted), "notice" (a line of text
+    in `payload`), "summary" (a rendered reply in `payload`, its `key` naming the channel's weekly slot:
+    unique, so a slot is queued once).
+    """
+
+    __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("subscription_id", "change_id"),
-        Index("ix_deliveries_state_next", "state", "next_attempt_at"),
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
-    change_id: Mapped[int] = mapped_column(ForeignKey("status_changes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # alert | notice | summary
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("status_changes.id", ondelete="CASCADE"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the posted message carries so that it can be found again; unset: derived from kind and id.
+    key: Mapped[str | None] = mapped_column(String(100), unique=True)
     state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | parked
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -229,7 +242,6 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     subscription: Mapped[Subscription] = relationship(lazy="joined")
-    change: Mapped[StatusChange] = relationship(lazy="joined")
 
 
 class ArticleKey(Base):
@@ -245,24 +257,3 @@ class ArticleKey(Base):
     value: Mapped[str] = mapped_column(String(2000))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class Notice(Base):
-    """An outbox row that is no status change: e.g. a source disabled after repeated failures."""
-
-    __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_state_next", "state", "next_attempt_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(30))  # source_disabled
-    text: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | parked
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    external_id: Mapped[str | None] = mapped_column(String(100))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    subscription: Mapped[Subscription] = relationship(lazy="joined")

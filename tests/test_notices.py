@@ -5,11 +5,13 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from bot import sources
-from bot.deliver import TerminalTransport, deliver_pending
-from bot.render.text import render_alert
+from bot.deliver import deliver_pending
+from bot.platforms.terminal import TerminalTransport
+from bot.platforms.terminal.render import render_alert
 from bot.web import create_app
 from db import models as m
 from db import repo
+from db import sources as source_rows
 from tests.conftest import at
 
 
@@ -19,7 +21,7 @@ def test_disabled_source_notice_is_delivered_once(runtime, kuril) -> None:  # ty
         tid = repo.sync_tracker(session=session, tracker=kuril).id
         repo.subscribe(session=session, tracker_id=tid, platform="terminal", channel="#desk", now=now)
         repo.subscribe(session=session, tracker_id=tid, platform="terminal", channel="#east", now=now)
-        src = repo.get_or_create_source(session=session, tracker_id=tid, url="https://feeds.invalid/kuril.xml")
+        src = source_rows.open_source(session=session, tracker_id=tid, url="https://feeds.invalid/kuril.xml")
         source_id = src.id
     disabled = [
         sources.record_failure(sessions=runtime.sessions, source_id=source_id, error="HTTP 500", now=now, max_failures=3)
@@ -38,5 +40,5 @@ def test_disabled_source_notice_is_delivered_once(runtime, kuril) -> None:  # ty
     sources.record_failure(sessions=runtime.sessions, source_id=source_id, error="HTTP 500", now=now, max_failures=3)
     assert deliver_pending(sessions=runtime.sessions, transport=transport, now=now, titles={tid: "/kuril"}) == 0
     with runtime.sessions.begin() as session:
-        states = [n.state for n in session.query(m.Notice)]
+        states = [n.state for n in session.query(m.Outbox).filter_by(kind="notice")]
     assert states == ["sent", "sent"]

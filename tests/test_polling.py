@@ -67,9 +67,9 @@ def test_ingest_skips_a_source_another_worker_is_polling(runtime, kuril, server:
 def test_polled_sources_are_due_again_after_most_of_an_interval(runtime, kuril, server: FeedServer) -> None:  # type: ignore[no-untyped-def]
     server.feed("/a", QUIET)
     add_sources(runtime, kuril, [server.url("/a")])
-    assert len(poll_due(runtime, kuril, extractor=NoEvents, config=FAST)[0]) == 1
-    assert poll_due(runtime, kuril, extractor=NoEvents, config=FAST, now=runtime.now + timedelta(minutes=5)) == ([], [])
-    reports, _ = poll_due(runtime, kuril, extractor=NoEvents, config=FAST, now=runtime.now + timedelta(minutes=15))
+    assert len(poll_due(runtime, extractors=lambda t: NoEvents, config=FAST)[0]) == 1
+    assert poll_due(runtime, extractors=lambda t: NoEvents, config=FAST, now=runtime.now + timedelta(minutes=5)) == ([], [])
+    reports, _ = poll_due(runtime, extractors=lambda t: NoEvents, config=FAST, now=runtime.now + timedelta(minutes=15))
     assert [r.not_modified for r in reports] == [True]
 
 
@@ -77,13 +77,13 @@ def test_one_job_per_source_spread_over_the_interval(runtime, kuril) -> None:  #
     from apscheduler.schedulers.background import BackgroundScheduler
 
     now = datetime.now(UTC)  # the scheduler runs on the wall clock
-    tid = add_sources(runtime, kuril, [f"s{i}.xml" for i in range(20)])
+    add_sources(runtime, kuril, [f"s{i}.xml" for i in range(20)])
     with runtime.sessions.begin() as session:
         session.execute(m.Source.__table__.update().values(next_poll_at=now - timedelta(hours=1)))
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.start(paused=True)
     try:
-        added, removed = sync_poll_jobs(scheduler, runtime, kuril, tracker_id=tid, job=lambda sid: None, now=now,
+        added, removed = sync_poll_jobs(scheduler, runtime, job=lambda sid: None, now=now,
                                         rng=random.Random(1))
         assert (added, removed) == (20, 0)
         jobs = scheduler.get_jobs()
@@ -94,7 +94,7 @@ def test_one_job_per_source_spread_over_the_interval(runtime, kuril) -> None:  #
         with runtime.sessions.begin() as session:
             session.execute(m.Source.__table__.update().where(m.Source.url == "s3.xml").values(disabled=True))
             session.execute(m.Source.__table__.delete().where(m.Source.url == "s4.xml"))
-        assert sync_poll_jobs(scheduler, runtime, kuril, tracker_id=tid, job=lambda sid: None, now=now) == (0, 2)
+        assert sync_poll_jobs(scheduler, runtime, job=lambda sid: None, now=now) == (0, 2)
         assert len(scheduler.get_jobs()) == 18
     finally:
         scheduler.shutdown(wait=False)
@@ -116,7 +116,7 @@ def test_two_workers_never_poll_the_same_source(db_url: str, kuril, server: Feed
         def work(rt) -> None:  # type: ignore[no-untyped-def]
             start.wait()
             for _ in range(3):  # each worker keeps asking, as its scheduler would
-                results.append(poll_due(rt, kuril, extractor=NoEvents, config=FAST, limit=7))
+                results.append(poll_due(rt, extractors=lambda t: NoEvents, config=FAST, limit=7))
 
         threads = [threading.Thread(target=work, args=(rt,)) for rt in workers]
         for t in threads:

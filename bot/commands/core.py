@@ -9,15 +9,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.commands.format import change_line, event_line, human_date
+from bot.commands.format import change_line, change_text, event_line, human_date
 from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
+from bot.domain import ChangeView
 from bot.event_types import EVENT_TYPES, MAJOR_TYPES, TYPES
 from bot.netguard import AddressPolicy
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
 from bot.weekly import describe, describe_weekly, names_zone, parse_schedule, valid_zone
-from db import repo
+from db import outbox, reads, repo
+from db import sources as source_rows
 
 RECENT = timedelta(days=30)
 # "summits, deadlines, agreements, suspensions", in the registry's order
@@ -40,6 +42,8 @@ class CommandContext:
     user_timezone: str | None = None
     # Where `sources add URL` may point (bot/netguard.py); None: public addresses only.
     source_policy: AddressPolicy | None = None
+    # Who may change sources, in the platform's words ("workspace admins" on Slack).
+    admins: str = "admins"
 
 
 HELP = [
@@ -51,7 +55,7 @@ HELP = [
     ("who NAME", "an actor's recent events and stated positions"),
     ("search WORDS", "events and articles that mention WORDS"),
     ("sources", "the feeds this tracker reads, and their health"),
-    ("sources add|remove URL", "read a feed, or stop reading it (workspace admins)"),
+    ("sources add|remove URL", "read a feed, or stop reading it ({admins})"),
     ("subscribe [all|major]", f"alerts in this channel (major: {MAJOR_WORDS})"),
     ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 in your time zone, else UTC)"),
     ("unsubscribe", "stop alerts in this channel"),
@@ -62,15 +66,15 @@ HELP = [
 
 def help_reply(ctx: CommandContext, reason: str | None = None) -> Reply:
     cmd = ctx.tracker.command
-    lines = [Line(f"{cmd} {usage}: {what}") for usage, what in HELP]
+    lines = [Line(f"{cmd} {usage}: {what.format(admins=ctx.admins)}") for usage, what in HELP]
     return Reply(title=f"{cmd}: {ctx.tracker.title}", sections=[Section("Commands", lines)], error=reason)
 
 
 def status(ctx: CommandContext, args: list[str]) -> Reply:
     s, tid = ctx.session, ctx.tracker_id
-    upcoming = repo.upcoming_events(session=s, tracker_id=tid, now=ctx.now, limit=5)
-    changes = repo.recent_changes(session=s, tracker_id=tid, until=ctx.now, limit=5)
-    deadlines = repo.active_deadlines(session=s, tracker_id=tid, limit=5)
+    upcoming = reads.upcoming_events(session=s, tracker_id=tid, now=ctx.now, limit=5)
+    changes = reads.recent_changes(session=s, tracker_id=tid, until=ctx.now, limit=5)
+    deadlines = reads.active_deadlines(session=s, tracker_id=tid, limit=5)
     return Reply(
         title=f"{ctx.tracker.title}: status as of {human_date(ctx.now.date().isoformat())}",
         sections=[
@@ -82,7 +86,7 @@ def status(ctx: CommandContext, args: list[str]) -> Reply:
 
 
 def next_events(ctx: CommandContext, args: list[str]) -> Reply:
-    events = repo.upcoming_events(session=ctx.session, tracker_id=ctx.tracker_id, now=ctx.now, limit=3)
+    events = reads.upcoming_events(session=ctx.session, tracker_id=ctx.tracker_id, now=ctx.now, limit=3)
     return Reply(title="Next", sections=[Section("Scheduled and proposed", [event_line(e) for e in events], "Nothing scheduled.")])
 
 
@@ -96,12 +100,12 @@ def _count(args: list[str], default: int = 10) -> int:
 
 def timeline(ctx: CommandContext, args: list[str]) -> Reply:
     n = _count(args)
-    events = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=n)
+    events = reads.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=n)
     return Reply(title=f"Timeline (last {n})", sections=[Section("Events by date", [event_line(e) for e in events], "No events yet.")])
 
 
 def deadlines(ctx: CommandContext, args: list[str]) -> Reply:
-    events = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=20, event_type="deadline")
+    events = reads.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=20, event_type="deadline")
     return Reply(title="Deadlines", sections=[Section("Target dates", [event_line(e) for e in events], "No deadlines recorded.")])
 
 
@@ -111,7 +115,7 @@ def events(ctx: CommandContext, args: list[str]) -> Reply:
         kind = "talks"
     if kind and kind not in EVENT_TYPES:
         raise CommandError(f"unknown event type {args[0]!r} (one of {', '.join(EVENT_TYPES)})")
-    found = repo.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=15, event_type=kind)
+    found = reads.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=15, event_type=kind)
     title = f"Recent {kind} events" if kind else "Recent events"
     return Reply(title=title, sections=[Section("Events", [event_line(e) for e in found], "None recorded.")])
 
@@ -120,18 +124,18 @@ def who(ctx: CommandContext, args: list[str]) -> Reply:
     if not args:
         raise CommandError("who needs a name, e.g. `who Putin`")
     name = " ".join(args)
-    actor, found = repo.events_of_actor(session=ctx.session, tracker_id=ctx.tracker_id, name=name)
+    actor, found = reads.events_of_actor(session=ctx.session, tracker_id=ctx.tracker_id, name=name)
     if actor is None:
         return Reply(title=f"No one called {name!r} in this tracker", note="Try a surname, e.g. `who Mori`.")
     statements = [e for e in found if e.type == "statement"]
     others = [e for e in found if e.type != "statement"]
     quotes = [
-        Line(text=f"{human_date(e.date_value)}: {ev.sentence}", source_title=ev.article.title, source_url=ev.article.url)
-        for e in statements
-        for ev in e.evidence[:1]
+        Line(text=f"{human_date(e.date_value)}: {e.sentence}", source_title=e.source.title if e.source else None,
+             source_url=e.source.url if e.source else None)
+        for e in statements if e.sentence
     ]
     return Reply(
-        title=actor.name,
+        title=actor,
         sections=[Section("Recent events", [event_line(e) for e in others], "No events."),
                   Section("Stated positions", quotes, "No statements recorded.")],
     )
@@ -141,7 +145,7 @@ def search(ctx: CommandContext, args: list[str]) -> Reply:
     words = " ".join(args).strip()
     if not words:
         raise CommandError("search needs words, e.g. `search Brunei summit`")
-    found, articles = repo.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words)
+    found, articles = reads.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words)
     art_lines = [
         Line(text=f"{human_date(a.published.date().isoformat()) if a.published else ''} {a.title or a.url or ''}".strip(),
              source_title=a.title, source_url=a.url)
@@ -154,7 +158,7 @@ def search(ctx: CommandContext, args: list[str]) -> Reply:
 def sources(ctx: CommandContext, args: list[str]) -> Reply:
     if args and args[0].lower() in {"add", "remove"}:
         return change_sources(ctx, args)
-    rows = repo.sources(session=ctx.session, tracker_id=ctx.tracker_id)
+    rows = source_rows.sources(session=ctx.session, tracker_id=ctx.tracker_id)
     lines = []
     for src in rows:
         if src.disabled:
@@ -166,14 +170,24 @@ def sources(ctx: CommandContext, args: list[str]) -> Reply:
         else:
             health = "not read yet"
         lines.append(Line(text=f"{src.title or src.url}: {health}", source_url=src.url if src.url.startswith("http") else None))
+    given_up = outbox.parked(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
+                             team_id=ctx.team_id)
+    changes = reads.changes_by_id(session=ctx.session, ids=[p.change_id for p in given_up if p.change_id])
     parked = [
-        Line(text=f"{change_line(d.change).text}, to {d.subscription.channel}: gave up after {d.attempts} tries "
-                  f"({d.last_error or 'no reason recorded'})")
-        for d in repo.parked_deliveries(session=ctx.session, tracker_id=ctx.tracker_id, platform=ctx.platform,
-                                        team_id=ctx.team_id)
+        Line(text=f"{_parked_what(p, changes)}, to {p.channel}: gave up after {p.attempts} tries "
+                  f"({p.last_error or 'no reason recorded'})")
+        for p in given_up
     ]
     return Reply(title="Sources", sections=[Section("Feeds", lines, "No sources yet."),
                                             Section("Alerts not delivered", parked, "None: every alert went out.")])
+
+
+def _parked_what(p: outbox.Parked, changes: dict[int, ChangeView]) -> str:
+    if p.change_id is not None and p.change_id in changes:
+        return change_text(changes[p.change_id])
+    if p.kind == "summary":
+        return "Weekly summary"
+    return str((p.payload or {}).get("text") or p.kind)
 
 
 def subscribe(ctx: CommandContext, args: list[str]) -> Reply:

@@ -1,13 +1,12 @@
-"""Human wording of stored values: dates, statuses, event lines."""
+"""Human wording of stored values: dates, statuses, event lines. Pure: given views, never a query."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.commands.reply import Line
+from bot.domain import ChangeView, EventView
 from bot.event_types import label, status_word
-from db import models as m
-from db import repo
 
 MONTH = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SEASON = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
@@ -41,35 +40,24 @@ def human_date(value: str | None, mod: str | None = None) -> str:
     return f"{MOD[mod]} {text}" if mod in MOD else text
 
 
-def people(ev: m.Event) -> list[str]:
-    return [a.actor.name for a in ev.actors if a.role == "participant"]
-
-
-def event_line(ev: m.Event, *, with_status: bool = True) -> Line:
-    """'Summit - Brunei - 15 Nov 2000 - scheduled - Vladimir Putin, Yoshiro Mori' with its newest source."""
+def event_line(ev: EventView, *, with_status: bool = True) -> Line:
+    """'Summit · Brunei · 15 Nov 2000 · scheduled · Vladimir Putin, Yoshiro Mori' with its newest source."""
     parts = [label(ev.type)]
     if ev.location:
         parts.append(ev.location)
     parts.append(human_date(ev.date_value, ev.date_mod))
     if with_status:
         parts.append(status_word(ev.status))
-    names = people(ev)
-    if names:
-        parts.append(", ".join(names))
-    evidence = repo.latest_evidence(ev)
-    art = evidence.article if evidence else None
-    return Line(
-        text=" · ".join(parts),
-        source_title=(art.title if art else None),
-        source_url=(art.url if art else None),
-        detail=evidence.sentence if evidence else None,
-    )
+    if ev.participants:
+        parts.append(", ".join(ev.participants))
+    src = ev.source
+    return Line(text=" · ".join(parts), source_title=src.title if src else None, source_url=src.url if src else None,
+                detail=ev.sentence)
 
 
-def change_line(change: m.StatusChange) -> Line:
-    """'Summit · Brunei · 15 Nov 2000: scheduled -> held' with the article that said so."""
-    ev = change.event
-    head = event_line(ev, with_status=False).text
+def change_text(change: ChangeView) -> str:
+    """'Summit · Brunei · 15 Nov 2000: scheduled -> held'."""
+    head = event_line(change.event, with_status=False).text
     if change.kind == "new":
         what = f"new, {status_word(change.new)}"
     elif change.kind == "date":
@@ -78,5 +66,10 @@ def change_line(change: m.StatusChange) -> Line:
         what = f"place {change.old or 'unknown'} -> {change.new}"
     else:
         what = f"{status_word(change.old)} -> {status_word(change.new)}"
+    return f"{head}: {what}"
+
+
+def change_line(change: ChangeView) -> Line:
+    """The change with the article that said so."""
     art = change.article
-    return Line(text=f"{head}: {what}", source_title=art.title if art else None, source_url=art.url if art else None)
+    return Line(text=change_text(change), source_title=art.title if art else None, source_url=art.url if art else None)

@@ -5,7 +5,8 @@ Text here is plain; every renderer escapes it for its own platform (Slack: & < >
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,14 @@ class Reply:
             out.append(s.title)
             out.extend(line.text for line in s.lines)
         return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The reply as plain data (an outbox row keeps a rendered weekly summary so)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        sections = [Section(title=str(s["title"]), lines=[Line(**line) for line in s.get("lines", [])],
+                            empty=str(s.get("empty", "Nothing yet."))) for s in data.get("sections", [])]
+        return cls(title=str(data["title"]), sections=sections, note=data.get("note"), error=data.get("error"),
+                   in_channel=bool(data.get("in_channel", False)))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot.app import Runtime
 from db import models as m
-from db import repo
+from db import outbox, repo
 
 HEADLINE = "<!channel> Putin & Mori <b>to meet</b> in Brunei"
 WHEN = datetime(2000, 11, 5, 9, tzinfo=UTC)
@@ -54,13 +54,13 @@ def add_change(rt: Runtime, event_id: int, *, kind: str = "status", old: str = "
                                 alert=True)
         s.add(change)
         s.flush()
-        repo.queue_deliveries(session=s, tracker_id=tid, change=change, now=WHEN)
-        return [d.id for d in s.query(m.Delivery).filter_by(change_id=change.id).order_by(m.Delivery.id)]
+        outbox.queue_alerts(session=s, tracker_id=tid, change=change, event_type=s.get_one(m.Event, event_id).type, now=WHEN)
+        return [d.id for d in s.query(m.Outbox).filter_by(change_id=change.id).order_by(m.Outbox.id)]
 
 
-def delivery(rt: Runtime, delivery_id: int) -> m.Delivery:
+def delivery(rt: Runtime, delivery_id: int) -> m.Outbox:
     with rt.sessions.begin() as s:
-        return s.get_one(m.Delivery, delivery_id)
+        return s.get_one(m.Outbox, delivery_id)
 
 
 def three_alerts(rt: Runtime, channel: str = "C1") -> list[int]:

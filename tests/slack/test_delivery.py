@@ -11,9 +11,9 @@ import pytest
 from bot.app import Runtime
 from bot.commands.reply import Reply
 from bot.deliver import MAX_ATTEMPTS, deliver_pending
-from bot.render.text import render_text
+from bot.platforms.slack.transport import SlackTransport
+from bot.platforms.terminal.render import render_text
 from bot.service import answer
-from bot.slack.transport import SlackTransport
 from tests.slack import seed
 from tests.slack.fake_slack import BOT_TOKEN, TEAM_ID, FakeSlack
 

@@ -97,7 +97,7 @@ def test_every_tracker_brings_its_command(db_url: str, fake_slack: FakeSlack, tm
 def test_a_slow_answer_is_acked_at_once_and_follows_by_response_url(
     slack_rt: Runtime, web: TestClient, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.slack import commands
+    from bot.platforms.slack import commands
 
     real = commands.slack_answer
 

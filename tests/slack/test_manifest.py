@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.slack.app import INSTALL_PATH, REDIRECT_PATH
-from bot.slack.workspaces import BOT_SCOPES
+from bot.platforms.slack.app import INSTALL_PATH, REDIRECT_PATH
+from bot.platforms.slack.workspaces import BOT_SCOPES
 from bot.tracker import available, load_tracker
 from tests.conftest import ROOT
 
-MANIFEST = (ROOT / "slack" / "manifest.yml").read_text()
+MANIFEST = (ROOT / "bot" / "platforms" / "slack" / "manifest.yml").read_text()
 
 
 def test_manifest_scopes_are_the_apps_scopes() -> None:

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from bot.app import Runtime, open_runtime
 from bot.deliver import deliver_pending
-from bot.slack.jobs import slack_transport
+from bot.platforms.slack import PLATFORM as SLACK
 from bot.web import create_app
 from tests.slack import seed
 from tests.slack.conftest import all_text, slack_settings, slash
@@ -59,7 +59,7 @@ def test_install_round_trip_then_commands_and_alerts_use_the_installed_token(
     assert "Russia-Japan peace treaty" in all_text(slash(oauth_web, "help", team=TEAM_ID).json())
     # ... and its alerts are posted with its own token
     seed.three_alerts(oauth_rt)
-    transport = slack_transport(oauth_rt)
+    transport = SLACK.transport(oauth_rt)
     transport.min_interval = 0.0
     assert deliver_pending(sessions=oauth_rt.sessions, transport=transport, now=seed.WHEN, titles={}) == 3
     assert {c.token for c in fake_slack.calls_to("chat.postMessage")} == {OAUTH_BOT_TOKEN}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.commands.reply import Line, Reply, Section
-from bot.slack.render import MAX_BLOCKS, MAX_SECTION_CHARS, command_response, escape, render_blocks
+from bot.platforms.slack.render import MAX_BLOCKS, MAX_SECTION_CHARS, command_response, escape, render_blocks
 
 
 def texts(blocks: list[dict]) -> list[str]:
@@ -74,3 +74,12 @@ def test_empty_section_says_so() -> None:
 
 def test_escape() -> None:
     assert escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
+
+
+def test_slack_link_syntax_in_a_command_is_the_platforms_to_undo() -> None:
+    from bot.platforms.slack import plain_text
+
+    assert plain_text("sources add <https://news.example/rss?a=1|news.example/rss>") == \
+        "sources add https://news.example/rss?a=1"
+    assert plain_text("sources remove <http://news.example/feed>") == "sources remove http://news.example/feed"
+    assert plain_text("search <!channel> Brunei") == "search <!channel> Brunei"  # only links are unwrapped

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import open_runtime
 from bot.errors import UserError
-from bot.slack.socket_mode import socket_mode_handler
+from bot.platforms.slack.socket_mode import socket_mode_handler
 from tests.slack.conftest import all_text, command_body, slack_settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.fake_socket import FakeSocketMode

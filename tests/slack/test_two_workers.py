@@ -20,7 +20,7 @@ from datetime import datetime
 from bot.app import open_runtime
 from bot.deliver import deliver_pending
 from bot.settings import Settings
-from bot.slack.transport import SlackTransport
+from bot.platforms.slack.transport import SlackTransport
 db_url, api_url, token, when, tracker_id = sys.argv[1:6]
 rt = open_runtime(Settings(DATABASE_URL=db_url), migrate=False)
 transport = SlackTransport(token_for=lambda team: token, base_url=api_url, timeout=5)
@@ -48,4 +48,4 @@ def test_two_workers_never_deliver_one_alert_twice(slack_rt: Runtime, fake_slack
     keys = Counter(msg["metadata"]["event_payload"]["key"] for channel in channels for msg in fake_slack.posted(channel))
     assert len(keys) == 30 and set(keys.values()) == {1}, keys.most_common(3)
     with slack_rt.sessions.begin() as session:
-        assert {d.state for d in session.query(m.Delivery)} == {"sent"}
+        assert {d.state for d in session.query(m.Outbox)} == {"sent"}

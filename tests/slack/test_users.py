@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from bot.app import Runtime
 from bot.commands.core import needs_from_user
-from bot.slack.users import CACHE_SECONDS, SlackUsers, UserLookupError
+from bot.platforms.slack.users import CACHE_SECONDS, SlackUsers, UserLookupError
 from db import models as m
 from tests.slack.conftest import all_text, slash
 from tests.slack.fake_slack import BOT_TOKEN, TEAM_ID, Failure, FakeSlack

@@ -46,7 +46,7 @@ def test_worker_killed_mid_delivery_then_restarted(db_url: str, slack_rt: Runtim
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "worker", "--once"], cwd=ROOT, capture_output=True,
                           text=True, env=worker_env(db_url, fake_slack, later), timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "outbox: 2 alerts posted to Slack" in proc.stdout
+    assert "outbox: 2 posted to slack" in proc.stdout
     msgs = fake_slack.posted("C1")
     assert len(msgs) == 3, [m["text"] for m in msgs]
     assert [seed.delivery(slack_rt, i).external_id for i in ids] == [m["ts"] for m in msgs]

@@ -9,7 +9,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot.errors import UserError
-from bot.settings import Settings
+from bot.platforms.slack.settings import SlackSettings as Settings
 
 DEFAULT_API_URL = "https://slack.com/api/"
 STATE_EXPIRATION_SECONDS = 600

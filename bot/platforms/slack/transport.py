@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands.reply import Reply
 from bot.deliver import DeliveryError
-from bot.slack.render import message
+from bot.platforms.slack.render import message
 
 METADATA_TYPE = "ntrack_delivery"
 HISTORY_PAGES = 3  # a crash is reconciled within minutes: the message is among the last few hundred

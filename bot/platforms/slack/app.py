@@ -8,9 +8,10 @@ from slack_sdk import WebClient
 
 from bot.app import Runtime
 from bot.errors import UserError
-from bot.slack import commands
-from bot.slack.workspaces import BOT_SCOPES, api_url, installation_store, require_slack, state_store
-from bot.tracker import Tracker, available, load_tracker
+from bot.platforms.slack import commands
+from bot.platforms.slack.settings import SlackSettings
+from bot.platforms.slack.workspaces import BOT_SCOPES, api_url, installation_store, require_slack, state_store
+from bot.tracker import Tracker
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -18,18 +19,12 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 
 def trackers_with_ids(rt: Runtime) -> list[tuple[Tracker, int]]:
     """Every tracker ntrack knows, synced to the database once, at start."""
-    trackers = [load_tracker(slug, rt.settings.trackers_dir) for slug in available(rt.settings.trackers_dir)]
-    seen: dict[str, str] = {}
-    for t in trackers:
-        if t.command in seen:
-            raise UserError(f"trackers {seen[t.command]!r} and {t.slug!r} both use the command {t.command}")
-        seen[t.command] = t.slug
-    return [(t, rt.tracker_id(t)) for t in trackers]
+    return [(t, tid) for tid, t in rt.trackers().items()]
 
 
 def create_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> App:
     """The Bolt app for HTTP (signing secret required) or Socket Mode (app token, no public URL)."""
-    settings = rt.settings
+    settings = rt.settings.section(SlackSettings)
     require_slack(settings)
     if not socket_mode and not settings.slack_signing_secret:
         raise UserError("SLACK_SIGNING_SECRET is required to verify Slack's requests (see README: the Slack app)")

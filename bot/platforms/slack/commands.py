@@ -22,9 +22,10 @@ from slack_sdk import WebClient
 from bot import clock
 from bot.app import Runtime
 from bot.commands.core import needs_from_user
+from bot.platforms.slack import PLATFORM, plain_text
+from bot.platforms.slack.render import command_response
+from bot.platforms.slack.users import SlackUsers, UserLookupError
 from bot.service import answer
-from bot.slack.render import command_response
-from bot.slack.users import SlackUsers, UserLookupError
 from bot.tracker import Tracker
 
 ANSWER_WITHIN = 2.0
@@ -74,7 +75,7 @@ def slack_answer(
     `client` (the request's WebClient) and `users` (the cache) look up who asks when the command needs it;
     without them, or when the lookup fails, the user is not an admin and the time zone is UTC.
     """
-    text = command.get("text") or ""
+    text = plain_text(command.get("text") or "")
     team_id = command.get("team_id") or ""
     needs = needs_from_user(text)
     is_admin, zone, note = False, None, None
@@ -91,6 +92,7 @@ def slack_answer(
     reply = answer(
         rt, tracker, text, channel=command.get("channel_id"), platform="slack", team_id=team_id,
         user_is_admin=is_admin, user_timezone=zone, now=clock.now(rt.settings.now), tracker_id=tracker_id,
+        admins=PLATFORM.admins,
     )
     if note:
         reply.note = f"{reply.note} {note}" if reply.note else note

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.slack.app import INSTALL_PATH, REDIRECT_PATH
+from bot.platforms.slack.app import INSTALL_PATH, REDIRECT_PATH
 
 
 def slack_routes(bolt: App) -> list[Route]:

@@ -1,0 +1,204 @@
+"""What commands, summaries and the status JSON read: views with everything a line shows, each list
+in a fixed number of queries however long it is (formatting never queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session, joinedload, load_only
+
+from bot import event_types as et
+from bot.domain import ChangeView, EventView, EvidenceView, SourceLink
+from db import models as m
+
+ARTICLE_TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || text)"  # as in migration 0004
+
+
+def _newest_sources(session: Session, event_ids: Sequence[int]) -> dict[int, tuple[SourceLink, str]]:
+    """Each event's newest article and what it said: one query for all of them."""
+    if not event_ids:
+        return {}
+    newest = func.row_number().over(
+        partition_by=m.EvidenceRow.event_id,
+        order_by=(func.coalesce(m.Article.published, m.Article.fetched_at).desc(), m.EvidenceRow.id.desc()),
+    ).label("rank")
+    ranked = (
+        select(m.EvidenceRow.event_id, m.EvidenceRow.sentence, m.Article.title, m.Article.url, m.Article.published,
+               newest)
+        .join(m.Article, m.EvidenceRow.article_id == m.Article.id)
+        .where(m.EvidenceRow.event_id.in_(list(set(event_ids))))
+        .subquery()
+    )
+    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
+    return {r.event_id: (SourceLink(r.title, r.url, r.published), r.sentence) for r in rows}
+
+
+def event_views(*, session: Session, events: Sequence[m.Event]) -> list[EventView]:
+    """Views of loaded events (their actors come with them), sources by one query."""
+    sources = _newest_sources(session, [e.id for e in events])
+    out = []
+    for ev in events:
+        source, sentence = sources.get(ev.id, (None, None))
+        out.append(EventView(
+            id=ev.id, type=ev.type, status=ev.status, date_value=ev.date_value, date_mod=ev.date_mod,
+            date_text=ev.date_text, location=ev.location, summary=ev.summary, mentions=ev.mentions,
+            participants=tuple(a.actor.name for a in ev.actors if a.role == "participant"),
+            parties=tuple(sorted(a.actor.name for a in ev.actors if a.role == "party")),
+            source=source, sentence=sentence,
+        ))
+    return out
+
+
+def _views(session: Session, q: object) -> list[EventView]:
+    return event_views(session=session, events=list(session.scalars(q)))  # type: ignore[call-overload]
+
+
+def upcoming_events(*, session: Session, tracker_id: int, now: datetime, limit: int = 10) -> list[EventView]:
+    """Meetings not yet held whose date has not passed, soonest first (undated last)."""
+    today = now.date()
+    return _views(session, (
+        select(m.Event)
+        .where(m.Event.tracker_id == tracker_id, m.Event.type.in_(sorted(et.MEETING_TYPES)),
+               m.Event.status.in_(et.OPEN_STATUSES), or_(m.Event.date_end.is_(None), m.Event.date_end >= today))
+        .order_by(m.Event.date_start.is_(None), m.Event.date_start, m.Event.id)
+        .limit(limit)
+    ))
+
+
+def active_deadlines(*, session: Session, tracker_id: int, limit: int = 10) -> list[EventView]:
+    return _views(session, (
+        select(m.Event)
+        .where(m.Event.tracker_id == tracker_id, m.Event.type == "deadline", m.Event.status == "active")
+        .order_by(m.Event.date_start, m.Event.id)
+        .limit(limit)
+    ))
+
+
+def timeline(*, session: Session, tracker_id: int, limit: int = 10, event_type: str | None = None) -> list[EventView]:
+    q = select(m.Event).where(m.Event.tracker_id == tracker_id, m.Event.date_start.is_not(None))
+    if event_type:
+        q = q.where(m.Event.type == event_type)
+    return _views(session, q.order_by(m.Event.date_start.desc(), m.Event.id.desc()).limit(limit))
+
+
+def _change_views(session: Session, changes: Sequence[m.StatusChange]) -> list[ChangeView]:
+    events = {v.id: v for v in event_views(session=session, events=list({c.event.id: c.event for c in changes}.values()))}
+    return [
+        ChangeView(id=c.id, kind=c.kind, old=c.old, new=c.new, created_at=c.created_at, alert=c.alert,
+                   tracker_id=c.tracker_id, event=events[c.event_id], article_id=c.article_id,
+                   article=SourceLink(c.article.title, c.article.url, c.article.published) if c.article else None)
+        for c in changes
+    ]
+
+
+def _changes_query():  # type: ignore[no-untyped-def]
+    return select(m.StatusChange).options(
+        joinedload(m.StatusChange.article).options(load_only(m.Article.title, m.Article.url, m.Article.published)),
+    )
+
+
+def recent_changes(
+    *, session: Session, tracker_id: int, since: datetime | None = None, until: datetime | None = None, limit: int = 10
+) -> list[ChangeView]:
+    """The newest changes first."""
+    q = _changes_query().where(m.StatusChange.tracker_id == tracker_id)
+    if since is not None:
+        q = q.where(m.StatusChange.created_at >= since)
+    if until is not None:
+        q = q.where(m.StatusChange.created_at <= until)
+    q = q.order_by(m.StatusChange.created_at.desc(), m.StatusChange.id.desc()).limit(limit)
+    return _change_views(session, list(session.scalars(q)))
+
+
+def changes_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, ChangeView]:
+    if not ids:
+        return {}
+    rows = list(session.scalars(_changes_query().where(m.StatusChange.id.in_(list(set(ids))))))
+    return {v.id: v for v in _change_views(session, rows)}
+
+
+def events_of_actor(*, session: Session, tracker_id: int, name: str, limit: int = 10) -> tuple[str | None, list[EventView]]:
+    """The actor whose name or alias contains `name` (its name), and their latest events."""
+    like = f"%{name.lower()}%"
+    actor = session.execute(
+        select(m.Actor.id, m.Actor.name)
+        .outerjoin(m.ActorAlias)
+        .where(m.Actor.tracker_id == tracker_id,
+               or_(func.lower(m.Actor.name).like(like), func.lower(m.ActorAlias.alias).like(like)))
+        .order_by(m.Actor.kind.desc(), m.Actor.id)
+        .limit(1)
+    ).first()
+    if actor is None:
+        return None, []
+    q = (
+        select(m.Event)
+        .join(m.EventActor)
+        .where(m.EventActor.actor_id == actor.id)
+        .order_by(m.Event.date_start.desc().nulls_last(), m.Event.id.desc())
+        .limit(limit)
+    )
+    return actor.name, event_views(session=session, events=list(session.scalars(q).unique()))
+
+
+def search(*, session: Session, tracker_id: int, words: str, limit: int = 10) -> tuple[list[EventView], list[SourceLink]]:
+    """Events whose summary or place, and articles whose title or text, contain every word."""
+    terms = [w.lower() for w in words.split() if w.strip()]
+    ev_q = select(m.Event).where(m.Event.tracker_id == tracker_id)
+    art_q = select(m.Article.title, m.Article.url, m.Article.published).where(
+        m.Article.tracker_id == tracker_id, m.Article.relevant.is_(True))
+    full_text = session.get_bind().dialect.name == "postgresql"
+    if full_text and terms:
+        # PostgreSQL: the GIN index of migration 0004 (English stemming: "summits" finds "summit")
+        art_q = art_q.where(
+            text(f"{ARTICLE_TSVECTOR} @@ plainto_tsquery('english', :words)").bindparams(words=" ".join(terms))
+        )
+    for t in terms:
+        # a plain plural still finds the singular ("summits" -> "summit"); PostgreSQL stems properly
+        like = f"%{t[:-1] if len(t) > 4 and t.endswith('s') and not t.endswith('ss') else t}%"
+        ev_q = ev_q.where(or_(func.lower(m.Event.summary).like(like), func.lower(m.Event.location).like(like)))
+        if not full_text:
+            art_q = art_q.where(or_(func.lower(m.Article.title).like(like), func.lower(m.Article.text).like(like)))
+    events = _views(session, ev_q.order_by(m.Event.date_start.desc().nulls_last()).limit(limit))
+    articles = [SourceLink(r.title, r.url, r.published)
+                for r in session.execute(art_q.order_by(m.Article.published.desc().nulls_last()).limit(limit))]
+    return events, articles
+
+
+def evidence_for(*, session: Session, event_ids: Sequence[int], article_id: int | None = None) -> list[EvidenceView]:
+    """Every sentence about these events (of one article, when given), oldest row first."""
+    if not event_ids:
+        return []
+    q = select(m.EvidenceRow).where(m.EvidenceRow.event_id.in_(list(set(event_ids))))
+    if article_id is not None:
+        q = q.where(m.EvidenceRow.article_id == article_id)
+    return [EvidenceView(event_id=e.event_id, article_id=e.article_id, sentence=e.sentence, start=e.start, end=e.end,
+                         attribution=tuple(e.attribution or ()))
+            for e in session.scalars(q.order_by(m.EvidenceRow.id))]
+
+
+def evidence_by_change(*, session: Session, changes: Sequence[ChangeView]) -> dict[int, list[EvidenceView]]:
+    """For each change, what the article that made it said about its event: one query."""
+    pairs = {(c.event.id, c.article_id) for c in changes if c.article_id is not None}
+    if not pairs:
+        return {}
+    q = select(m.EvidenceRow).where(
+        m.EvidenceRow.event_id.in_({e for e, _ in pairs}), m.EvidenceRow.article_id.in_({a for _, a in pairs})
+    ).order_by(m.EvidenceRow.id)
+    said: dict[tuple[int, int], list[EvidenceView]] = {}
+    for e in session.scalars(q):
+        said.setdefault((e.event_id, e.article_id), []).append(EvidenceView(
+            event_id=e.event_id, article_id=e.article_id, sentence=e.sentence, start=e.start, end=e.end,
+            attribution=tuple(e.attribution or ())))
+    return {c.id: said.get((c.event.id, c.article_id), []) for c in changes if c.article_id is not None}
+
+
+def articles_between(*, session: Session, tracker_id: int, since: datetime, until: datetime) -> list[m.Article]:
+    q = (
+        select(m.Article)
+        .where(m.Article.tracker_id == tracker_id, m.Article.relevant.is_(True),
+               m.Article.published >= since, m.Article.published <= until)
+        .order_by(m.Article.published)
+    )
+    return list(session.scalars(q))
