@@ -75,7 +75,8 @@ SourceState = SourceRow  # what a poll knows of its source before fetching (db/s
 
 def backoff(error_count: int) -> timedelta:
     """Exponential backoff after `error_count` consecutive failures, capped at a day."""
-    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** max(0, min(error_count, 20) - 1)))
+    steps: int = 2 ** max(0, min(error_count, 20) - 1)
+    return min(BACKOFF_MAX, BACKOFF_BASE * steps)
 
 
 def open_source(*, session: Session, tracker_id: int, url: str, origin: str = "cli") -> SourceRow:

@@ -111,7 +111,8 @@ def ingest_all(
                                urls=[u for u in locations if u not in page_urls], origin=origin)
     leased = set(sources.claim(sessions=rt.sessions, tracker_id=tracker_id, owner=owner, now=now, lease=cfg.lease,
                                urls=locations, due_only=False))
-    reports, failures = [], []
+    reports: list[IngestReport] = []
+    failures: list[str] = []
     for location in locations:
         if location not in leased:
             failures.append(f"{location}: another worker is polling it right now; skipped")
@@ -120,7 +121,10 @@ def ingest_all(
             progress("source", 1)
         outcome = poll_leased(rt, tracker, location, tracker_id=tracker_id, owner=owner, now=now, config=cfg,
                               extractor=extractor, alert=alert, progress=progress)
-        (reports if isinstance(outcome, IngestReport) else failures).append(outcome)
+        if isinstance(outcome, IngestReport):
+            reports.append(outcome)
+        else:
+            failures.append(outcome)
     return reports, failures
 
 
@@ -172,7 +176,8 @@ def poll_due(
     trackers = rt.trackers()
     leased: list[SourceRow] = sources.claim_due(sessions=rt.sessions, owner=owner, now=now, lease=cfg.lease,
                                                 source_ids=source_ids, limit=limit)
-    reports, failures = [], []
+    reports: list[IngestReport] = []
+    failures: list[str] = []
     for row in leased:
         tracker = trackers.get(row.tracker_id)
         if tracker is None:  # its tracker file is gone: give the lease back, leave the source alone
@@ -181,7 +186,10 @@ def poll_due(
             continue
         outcome = poll_leased(rt, tracker, row.url, tracker_id=row.tracker_id, owner=owner, now=now, config=cfg,
                               extractor=extractors(tracker))
-        (reports if isinstance(outcome, IngestReport) else failures).append(outcome)
+        if isinstance(outcome, IngestReport):
+            reports.append(outcome)
+        else:
+            failures.append(outcome)
     return reports, failures
 
 

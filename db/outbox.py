@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, Result, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import event_types as et
@@ -35,6 +35,11 @@ class Claimed:
     change_id: int | None
     payload: dict[str, Any] | None
     tried_before: bool
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE matched (a CursorResult's; 0 for anything else)."""
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def key_of(row_id: int, kind: str, key: str | None) -> str:
@@ -80,13 +85,14 @@ def queue_notice(*, session: Session, tracker_id: int, text: str, about: str, no
 
 def claim_summary_slot(*, session: Session, subscription_id: int, slot: datetime) -> bool:
     """Record the weekly summary for `slot` as taken, unless it (or a later one) already is."""
-    return session.execute(
+    result = session.execute(
         update(m.Subscription)
         .where(m.Subscription.id == subscription_id,
                or_(m.Subscription.last_summary_at.is_(None), m.Subscription.last_summary_at < slot))
         .values(last_summary_at=slot)
         .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )
+    return _rowcount(result) == 1
 
 
 def queue_summary(*, session: Session, tracker_id: int, subscription_id: int, key: str, payload: dict[str, Any],
@@ -113,13 +119,13 @@ def claim(*, session: Session, row_id: int, now: datetime, lease_until: datetime
     sending under a lease that ran out (its worker died). One conditional UPDATE, so two workers never
     both take it. None when not taken."""
     tried = session.scalar(select(m.Outbox.attempts).where(m.Outbox.id == row_id))
-    taken = session.execute(
+    taken = _rowcount(session.execute(
         update(m.Outbox)
         .where(m.Outbox.id == row_id, m.Outbox.state.in_(OPEN),
                or_(m.Outbox.next_attempt_at.is_(None), m.Outbox.next_attempt_at <= now))
         .values(state="sending", attempts=m.Outbox.attempts + 1, next_attempt_at=lease_until)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if taken != 1:
         return None
     row = session.execute(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from bot import event_types as et
@@ -93,7 +93,7 @@ def _change_views(session: Session, changes: Sequence[m.StatusChange]) -> list[C
     ]
 
 
-def _changes_query():  # type: ignore[no-untyped-def]
+def _changes_query() -> Select[tuple[m.StatusChange]]:
     return select(m.StatusChange).options(
         joinedload(m.StatusChange.article).options(load_only(m.Article.title, m.Article.url, m.Article.published)),
     )
