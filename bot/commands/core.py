@@ -42,7 +42,7 @@ class CommandContext:
     user_timezone: str | None = None
     # Where `sources add URL` may point (bot/netguard.py); None: public addresses only.
     source_policy: AddressPolicy | None = None
-    # Who may change sources, in the platform's words ("workspace admins" on Slack).
+    # Who may change sources, in the platform's own words.
     admins: str = "admins"
 
 
