@@ -64,6 +64,10 @@ def upgrade() -> None:
         f"{', '.join('d.' + c for c in STATE_COLUMNS)} "
         f"FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id ORDER BY d.id"
     ))
+    if bind.dialect.name == "postgresql":  # alerts kept their ids: the sequence moves past them before notices get new ones
+        bind.execute(sa.text(
+            "SELECT setval(pg_get_serial_sequence('outbox', 'id'), coalesce((SELECT max(id) FROM outbox), 0) + 1, false)"
+        ))
     outbox = sa.table("outbox", *(sa.column(c) for c in (
         "tracker_id", "subscription_id", "kind", "source_id", "key", *STATE_COLUMNS)),
         sa.column("payload", sa.JSON()))
@@ -77,10 +81,6 @@ def upgrade() -> None:
              "key": f"ntrack-notice-{n['id']}", **{c: n[c] for c in STATE_COLUMNS}}
             for n in notices
         ])
-    if bind.dialect.name == "postgresql":  # ids were given explicitly: move the sequence past them
-        bind.execute(sa.text(
-            "SELECT setval(pg_get_serial_sequence('outbox', 'id'), coalesce((SELECT max(id) FROM outbox), 0) + 1, false)"
-        ))
 
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_state_next")
