@@ -206,12 +206,23 @@ def demo(database_url: str | None) -> None:
     run_demo(database_url=database_url, write=click.echo)
 
 
+def _add_platform_commands() -> None:
+    """Each platform's own commands (`ntrack discord register`), from the registry."""
+    from bot import platforms
+
+    for platform in platforms.every():
+        for command in platform.cli():
+            if command.name not in cli.commands:
+                cli.add_command(command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors in one line, never a traceback (NTRACK_DEBUG=1 shows it)."""
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
     debug = os.environ.get("NTRACK_DEBUG") == "1"
     try:
+        _add_platform_commands()
         cli.main(args=argv, prog_name="ntrack", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("ntrack: aborted", err=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str] = {
     "terminal": "bot.platforms.terminal",
     "slack": "bot.platforms.slack",
+    "discord": "bot.platforms.discord",
 }
 
 

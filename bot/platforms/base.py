@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import click
     from apscheduler.schedulers.base import BaseScheduler
     from starlette.routing import BaseRoute
 
@@ -42,6 +43,10 @@ class Platform:
     def socket_mode(self, rt: Runtime) -> Callable[[], None] | None:
         """A blocking runner that takes commands over a connection the app opens (no public URL)."""
         return None
+
+    def cli(self) -> list[click.Command]:
+        """Commands of the platform's own under `ntrack` (e.g. `ntrack discord register`)."""
+        return []
 
     def render(self, reply: Reply) -> Any:
         """A reply in the platform's own format."""

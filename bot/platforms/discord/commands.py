@@ -1,0 +1,112 @@
+"""The tracker's slash command as Discord defines it (one subcommand per command of the core, options
+typed), and an interaction's options turned back into the core's command text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.event_types import EVENT_TYPES
+from bot.tracker import Tracker
+from bot.weekly import DAYS
+
+# Application command option types
+SUB_COMMAND, STRING, INTEGER, BOOLEAN = 1, 3, 4, 5
+CHAT_INPUT = 1
+MANAGE_GUILD = 1 << 5
+# What a subcommand needs: Manage Server for the ones that change what a channel gets or reads.
+NEEDS_MANAGER = frozenset({"subscribe", "unsubscribe", "summary-time"})
+MAX_LIST = 50
+
+_PUBLIC = {"type": BOOLEAN, "name": "public", "description": "Post the answer for the channel (default: only you)"}
+
+
+def _opt(kind: int, name: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "name": name, "description": description[:100], **extra}
+
+
+def _sub(name: str, description: str, *options: dict[str, Any]) -> dict[str, Any]:
+    return {"type": SUB_COMMAND, "name": name, "description": description[:100], "options": [*options, _PUBLIC]}
+
+
+def command_name(tracker: Tracker) -> str:
+    """'/kuril' -> 'kuril' (Discord: lowercase letters, digits, - and _, at most 32)."""
+    name = re.sub(r"[^\w-]", "", tracker.command.lstrip("/").lower())[:32]
+    return name or tracker.slug[:32]
+
+
+def definition(tracker: Tracker) -> dict[str, Any]:
+    """The command for a bulk overwrite (PUT .../commands)."""
+    return {
+        "name": command_name(tracker),
+        "type": CHAT_INPUT,
+        "description": tracker.title[:100],
+        "options": [
+            _sub("status", "Next events, latest developments and active deadlines"),
+            _sub("next", "The next scheduled meetings and visits"),
+            _sub("timeline", "The last events by date",
+                 _opt(INTEGER, "count", "How many (1-50, default 10)", min_value=1, max_value=MAX_LIST)),
+            _sub("deadlines", "Target dates and where they stand"),
+            _sub("events", "Recent events, optionally of one type",
+                 _opt(STRING, "type", "The type of event", choices=[{"name": t, "value": t} for t in EVENT_TYPES])),
+            _sub("who", "A person's or a party's recent events and stated positions",
+                 _opt(STRING, "name", "A name or surname", required=True, autocomplete=True)),
+            _sub("search", "Events and articles that mention words",
+                 _opt(STRING, "words", "What to look for", required=True, max_length=200)),
+            _sub("sources", "The feeds this tracker reads, and their health",
+                 _opt(STRING, "action", "Add or remove a feed (Manage Server)",
+                      choices=[{"name": "list", "value": "list"}, {"name": "add", "value": "add"},
+                               {"name": "remove", "value": "remove"}]),
+                 _opt(STRING, "url", "The feed's URL, for add and remove", max_length=2000)),
+            _sub("subscribe", "Alerts in this channel (Manage Server)",
+                 _opt(STRING, "level", "Every change, or major ones only",
+                      choices=[{"name": "all", "value": "all"}, {"name": "major", "value": "major"}])),
+            _sub("unsubscribe", "Stop alerts in this channel (Manage Server)"),
+            _sub("summary-time", "When this channel gets the weekly summary (Manage Server)",
+                 _opt(STRING, "day", "Day of the week", choices=[{"name": d, "value": d} for d in DAYS]),
+                 _opt(STRING, "time", "HH:MM, 24-hour (default 09:00)", max_length=5),
+                 _opt(STRING, "zone", "IANA time zone, e.g. Asia/Tokyo (default UTC)", max_length=64)),
+            _sub("summary", "The weekly summary, now"),
+            _sub("help", "What this command can do"),
+        ],
+    }
+
+
+def _values(options: list[dict[str, Any]] | None) -> dict[str, Any]:
+    return {o.get("name"): o.get("value") for o in options or [] if isinstance(o, dict)}
+
+
+def subcommand(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(subcommand name, its option values) of an interaction's data; ('status', {}) when absent."""
+    options = data.get("options") or []
+    first = options[0] if options and isinstance(options[0], dict) else {}
+    if first.get("type") != SUB_COMMAND:
+        return "status", _values(options)
+    return str(first.get("name") or "status"), _values(first.get("options"))
+
+
+def _word(value: Any) -> str:
+    """One argument of the core's command text; quoted when it has spaces."""
+    text = " ".join(str(value).split())
+    return f'"{text}"' if " " in text and '"' not in text else text
+
+
+def to_text(name: str, values: dict[str, Any]) -> tuple[str, bool]:
+    """The core's command text for a subcommand and its options, and whether to answer publicly."""
+    public = values.get("public") is True
+    if name == "timeline" and values.get("count") is not None:
+        return f"timeline {int(values['count'])}", public
+    if name == "events" and values.get("type"):
+        return f"events {_word(values['type'])}", public
+    if name == "who":
+        return f"who {' '.join(str(values.get('name') or '').split())}".strip(), public
+    if name == "search":
+        return f"search {' '.join(str(values.get('words') or '').split())}".strip(), public
+    if name == "sources" and values.get("action") in {"add", "remove"}:
+        return f"sources {values['action']} {_word(values.get('url') or '')}".strip(), public
+    if name == "subscribe" and values.get("level"):
+        return f"subscribe {_word(values['level'])}", public
+    if name == "summary-time":
+        parts = [str(values[k]) for k in ("day", "time", "zone") if values.get(k)]
+        return " ".join(["subscribe", "weekly", *(_word(p) for p in parts)]), public
+    return name, public
