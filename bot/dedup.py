@@ -19,12 +19,10 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain import ArticleIn
-from db import models as m
+from db import articles
 
 # Query parameters that say who sent the reader, not what the page is.
 TRACKING = frozenset({
@@ -130,20 +128,11 @@ def _guid_value(guid: str | None) -> str | None:
 
 def match_known(*, session: Session, tracker_id: int, entries: Sequence[Entry]) -> list[Entry]:
     """Mark entries whose keys a stored article has (copy_of); the first of equal entries stays fresh."""
-    wanted = [k for e in entries for k in e.keys]
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted, 500):
-        rows = session.execute(
-            select(m.ArticleKey.key, m.ArticleKey.article_id)
-            .where(m.ArticleKey.tracker_id == tracker_id, m.ArticleKey.key.in_(chunk))
-        )
-        found.update({k: a for k, a in rows})
+    found = articles.known_keys(session=session, tracker_id=tracker_id, keys=[k for e in entries for k in e.keys])
     legacy = [e.identity for e in entries if not any(k in found for k in e.keys)]
     if legacy:  # articles stored before keys existed are found by their guid
-        for chunk in _chunks(legacy, 500):
-            rows = session.execute(select(m.Article.guid, m.Article.id)
-                                   .where(m.Article.tracker_id == tracker_id, m.Article.guid.in_(chunk)))
-            found.update({key_of(g): a for g, a in rows})
+        found.update({key_of(g): a for g, a in articles.by_guid(session=session, tracker_id=tracker_id,
+                                                                   guids=legacy).items()})
     batch: dict[str, Entry] = {}
     fresh = []
     for entry in entries:
@@ -188,14 +177,10 @@ def match_near(*, session: Session, tracker_id: int, entries: Sequence[Entry]) -
         entry.simhash = simhash(entry.article.text)
     if not any(e.simhash is not None for e in entries):
         return list(entries)
-    rows = session.execute(
-        select(m.Article.id, m.Article.simhash, func.length(m.Article.text))
-        .where(m.Article.tracker_id == tracker_id, m.Article.simhash.is_not(None))
-        .order_by(m.Article.id.desc()).limit(RECENT)
-    ).all()
+    rows = articles.recent_simhashes(session=session, tracker_id=tracker_id, limit=RECENT)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     hashes = np.array([r[1] for r in rows], dtype=np.int64).view(np.uint64)
-    lengths = np.array([r[2] or 0 for r in rows], dtype=np.int64)
+    lengths = np.array([r[2] for r in rows], dtype=np.int64)
     fresh: list[Entry] = []
     for entry in entries:
         h, size = entry.simhash, len(entry.article.text)
@@ -219,17 +204,9 @@ def add_keys(
     *, session: Session, tracker_id: int, article_id: int, keys: dict[str, tuple[str, str]], source_id: int | None,
     now: datetime,
 ) -> None:
-    """Remember every key of an article; keys already known (to it or, by a race, to another) are kept."""
-    if not keys:
-        return
-    rows = [
-        {"tracker_id": tracker_id, "article_id": article_id, "key": k, "kind": kind, "value": value[:2000],
-         "source_id": source_id, "created_at": now}
-        for k, (kind, value) in keys.items()
-    ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(m.ArticleKey).values(rows).on_conflict_do_nothing(index_elements=["tracker_id", "key"]))
+    """Remember every key of an article (db/articles.py)."""
+    articles.add_keys(session=session, tracker_id=tracker_id, article_id=article_id, keys=keys, source_id=source_id,
+                      now=now)
 
 
 def record_copies(*, session: Session, tracker_id: int, entries: Iterable[Entry], source_id: int | None, now: datetime) -> int:
@@ -245,14 +222,4 @@ def record_copies(*, session: Session, tracker_id: int, entries: Iterable[Entry]
 
 def urls_of(*, session: Session, article_id: int) -> list[str]:
     """Every URL an article was found under, first seen first."""
-    rows = session.scalars(
-        select(m.ArticleKey.value)
-        .where(m.ArticleKey.article_id == article_id, m.ArticleKey.kind == "url")
-        .order_by(m.ArticleKey.id)
-    )
-    return list(rows)
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+    return articles.urls_of(session=session, article_id=article_id)

@@ -180,7 +180,7 @@ def _store_events(
     created: list[KnownEvent] = []
     for ev in events:
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
-        update = resolve(ev, candidates, published=repo.as_utc(published), within=within)  # type: ignore[arg-type]
+        update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
         if update.event_id is not None:
             matched.add(update.event_id)
         row, changes = repo.apply_update(session=session, tracker_id=tracker_id, article=article, extracted=ev,

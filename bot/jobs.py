@@ -44,7 +44,7 @@ _context: _Context | None = None
 
 def transports(rt: Runtime) -> dict[str, Transport]:
     """The transport of every platform this deployment is configured for."""
-    return {p.name: p.transport(rt) for p in platforms.enabled(rt.settings)}
+    return {p.name: p.transport(rt) for p in platforms.enabled(rt.settings) if p.posts(rt.settings)}
 
 
 def deliver_all(rt: Runtime, using: dict[str, Transport]) -> Iterator[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,6 +73,10 @@ def known_events(*, session: Session, tracker_id: int) -> list[KnownEvent]:
     return out
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     if value is not None and value.tzinfo is None:
@@ -116,7 +121,9 @@ def apply_update(
     else:
         ev = session.get_one(m.Event, update.event_id)
         ev.mentions += 1
-        if update.changes or (as_utc(ev.as_of) is None or published >= as_utc(ev.as_of)):  # type: ignore[operator]
+        held_since = as_utc(ev.as_of) if ev.as_of is not None else None
+        newer = held_since is None or published >= held_since
+        if update.changes or newer:
             if update.status:
                 ev.status = update.status
             if update.date_value != ev.date_value:
@@ -125,7 +132,7 @@ def apply_update(
             ev.location = update.location
             if update.type:
                 ev.type = update.type
-            if as_utc(ev.as_of) is None or published >= as_utc(ev.as_of):  # type: ignore[operator]
+            if newer:
                 ev.as_of = published
                 ev.summary = extracted.summary or ev.summary
         ev.updated_at = now

@@ -29,6 +29,10 @@ class Platform:
         """Whether this deployment is configured for the platform (tokens set)."""
         return False
 
+    def posts(self, settings: Settings) -> bool:
+        """Whether the worker can post here (a platform may answer commands without a bot token)."""
+        return self.enabled(settings)
+
     def transport(self, rt: Runtime) -> Transport:
         """Posts the outbox's messages for this platform."""
         raise NotImplementedError(f"{self.name} has no transport")

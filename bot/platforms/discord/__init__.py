@@ -30,6 +30,9 @@ class Discord(Platform):
         section = settings.section(DiscordSettings)
         return section.answers or section.posts
 
+    def posts(self, settings: Settings) -> bool:
+        return settings.section(DiscordSettings).posts
+
     def transport(self, rt: Runtime) -> Transport:
         from bot.platforms.discord.transport import DiscordTransport
 
