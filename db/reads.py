@@ -202,3 +202,16 @@ def articles_between(*, session: Session, tracker_id: int, since: datetime, unti
         .order_by(m.Article.published)
     )
     return list(session.scalars(q))
+
+
+def actor_names(*, session: Session, tracker_id: int, typed: str, limit: int = 500) -> list[tuple[str, str | None]]:
+    """(actor name, one of its aliases or None) of the tracker's actors whose name or an alias contains
+    `typed` (case-insensitive, taken literally; every actor when empty), by name: for autocomplete."""
+    q = select(m.Actor.name, m.ActorAlias.alias).outerjoin(m.ActorAlias).where(m.Actor.tracker_id == tracker_id)
+    want = typed.strip().lower()
+    if want:
+        like = "%" + want.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(func.lower(m.Actor.name).like(like, escape="\\"),
+                        func.lower(m.ActorAlias.alias).like(like, escape="\\")))
+    rows = session.execute(q.order_by(m.Actor.name, m.ActorAlias.alias).limit(limit)).all()
+    return [(str(r[0]), r[1]) for r in rows]
