@@ -18,57 +18,79 @@ DESCRIPTION_MAX = 4096
 FOOTER_MAX = 2048
 TOTAL_MAX = 6000
 CONTENT_MAX = 2000
+LINE_MAX = 600  # one bullet, its source link included
+LABEL_MAX = 200  # a source link's label
+URL_MAX = 512  # longer URLs are not linked
 ELLIPSIS = "\u2026"
 EPHEMERAL = 1 << 6
 NO_MENTIONS: dict[str, Any] = {"parse": []}
 COLOUR = 0x2B6CB0
-# Discord markdown: emphasis, code, quotes, spoilers, headings, lists, masked links; escaped with "\".
-_MARKDOWN = re.compile(r"([\\*_~`>|\[\]()#\-])")
+# Discord markdown anywhere in a line: emphasis, code, spoilers, masked links, and `<` which opens
+# mentions (<@id>, <@&role>, <#channel>), custom emoji and timestamps. Escaped with "\".
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+# ... and only at the start of a line: headings, subtext, quotes, lists.
+_LINE_START = re.compile(r"^(?:([#>+-])|(\d+)\.)")
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    return f"\\{match[1]}" if match[1] else f"{match[2]}\\."
 
 
 def escape(text: str) -> str:
-    """Plain text -> Discord markdown that shows exactly that text (an @ cannot start a mention)."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")
-
-
-def link(url: str | None, label: str) -> str:
-    """A masked link for http(s) URLs; other URLs are not linked."""
-    if not url or not url.lower().startswith(("http://", "https://")) or any(c in url for c in " <>()"):
-        return escape(label)
-    return f"[{escape(label)}]({url})"
-
-
-def line_text(line: Line) -> str:
-    text = f"\u2022 {escape(line.text)}"
-    if line.source_url or line.source_title:
-        text += f" \u2014 {link(line.source_url, line.source_title or 'source')}"
-    return text
+    """Plain text -> one line of Discord markdown that shows exactly that text: markdown escaped,
+    whitespace (newlines too) collapsed, and an @ that cannot start a mention (@everyone, @here)."""
+    flat = " ".join(text.split())
+    escaped = _LINE_START.sub(_escape_start, _MARKDOWN.sub(r"\\\1", flat))
+    return escaped.replace("@", "@\u200b")
 
 
 def cut(text: str, limit: int) -> str:
-    """`text` within `limit` characters, never inside an escape or a masked link."""
+    """Escaped text within `limit` characters, never ending inside an escape."""
     if len(text) <= limit:
         return text
-    kept = text[: limit - 1]
-    bracket = kept.rfind("[")
-    if bracket > kept.rfind(")"):
-        kept = kept[:bracket]
-    while kept.endswith("\\"):
+    kept = text[: max(limit - 1, 0)]
+    # an odd run of trailing backslashes would escape the ellipsis: drop one
+    if (len(kept) - len(kept.rstrip("\\"))) % 2:
         kept = kept[:-1]
     return kept + ELLIPSIS
+
+
+def link(url: str | None, label: str) -> str:
+    """A masked link for http(s) URLs; other URLs (and odd ones) are not linked."""
+    text = cut(escape(label), LABEL_MAX)
+    if (not url or not url.lower().startswith(("http://", "https://")) or len(url) > URL_MAX
+            or any(c in url for c in " <>()\\\n") or not url.isprintable()):
+        return text
+    return f"[{text}]({url})"
+
+
+def line_text(line: Line) -> str:
+    """One bullet within LINE_MAX: the text cut if need be, its source link whole."""
+    source = ""
+    if line.source_url or line.source_title:
+        source = f" \u2014 {link(line.source_url, line.source_title or 'source')}"
+    return cut(f"\u2022 {escape(line.text)}", LINE_MAX - len(source)) + source
 
 
 def _section_text(section: Section) -> list[str]:
     head = f"**{escape(section.title)}**"
     if not section.lines:
         return [head, f"*{escape(section.empty)}*"]
-    return [head, *(cut(line_text(line), 600) for line in section.lines)]
+    return [head, *(line_text(line) for line in section.lines)]
+
+
+def _pointer(hidden: int, more_hint: str) -> str:
+    what = f"{hidden} more line{'s' if hidden != 1 else ''} not shown." if hidden else "The rest is not shown."
+    return f"*{what}*" + (f" {more_hint}" if more_hint else "")
 
 
 def embed(reply: Reply, *, more_hint: str = "", key: str | None = None) -> dict[str, Any]:
-    """The reply as one embed; lines that do not fit are replaced by a pointer to the rest.
-    `key` (an outbox row's) goes in the footer, where a later run can find the message again."""
+    """The reply as one embed within Discord's limits (title 256, description 4096, 6000 in all);
+    lines that do not fit are replaced by a line saying how many are left out, and `more_hint`
+    (markdown of ours, not escaped) on how to ask for less. `key` (an outbox row's) goes in the
+    footer, where a later run can find the message again."""
     title = cut(escape(reply.title), TITLE_MAX)
+    footer = cut(key, FOOTER_MAX) if key else ""
     lines: list[str] = []
     if reply.error:
         lines.append(f"\u26a0\ufe0f {escape(reply.error)}")
@@ -78,27 +100,35 @@ def embed(reply: Reply, *, more_hint: str = "", key: str | None = None) -> dict[
         if lines:
             lines.append("")
         lines.extend(_section_text(section))
-    footer = key or ""
-    budget = min(DESCRIPTION_MAX, TOTAL_MAX - len(title) - len(footer)) - 200  # room for the pointer
-    description, shown = "", 0
-    for line in lines:
-        if len(description) + len(line) + 1 > budget:
-            break
-        description = f"{description}\n{line}" if description else line
-        shown += 1
-    hidden = sum(1 for line in lines[shown:] if line.startswith("\u2022"))
-    if shown < len(lines):
-        pointer = f"\n*{hidden} more lines not shown.*" + (f" {escape(more_hint)}" if more_hint else "")
-        description += pointer
-    out: dict[str, Any] = {"title": title, "description": description, "color": COLOUR}
+    limit = min(DESCRIPTION_MAX, TOTAL_MAX - len(title) - len(footer))
+    description = "\n".join(lines)
+    if len(description) > limit:
+        more_hint = cut(more_hint, 300)
+        budget = limit - len(_pointer(len(lines), more_hint)) - 1
+        shown: list[str] = []
+        used = -1
+        for line in lines:
+            if used + 1 + len(line) > budget:
+                break
+            shown.append(line)
+            used += 1 + len(line)
+        hidden = sum(1 for line in lines[len(shown):] if line.startswith("\u2022"))
+        description = "\n".join([*shown, _pointer(hidden, more_hint)])
+    out: dict[str, Any] = {"title": title, "color": COLOUR}
+    if description:
+        out["description"] = description
     if footer:
-        out["footer"] = {"text": cut(footer, FOOTER_MAX)}
+        out["footer"] = {"text": footer}
     return out
 
 
-def message(reply: Reply, *, more_hint: str = "", key: str | None = None) -> dict[str, Any]:
-    """A message body (a channel post, an interaction response's data, an edit of @original)."""
+def message(reply: Reply, *, more_hint: str = "", key: str | None = None,
+            ephemeral: bool | None = None) -> dict[str, Any]:
+    """A message body (an interaction response's data, an edit of @original, a channel post).
+
+    `ephemeral`: flag 64 (only the one who asked sees it); default: unless the reply is for the
+    channel. Pass False for channel posts and edits, where Discord takes no such flag."""
     body: dict[str, Any] = {"embeds": [embed(reply, more_hint=more_hint, key=key)], "allowed_mentions": NO_MENTIONS}
-    if not reply.in_channel:
+    if (not reply.in_channel) if ephemeral is None else ephemeral:
         body["flags"] = EPHEMERAL
     return body
