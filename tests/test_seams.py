@@ -51,6 +51,17 @@ def test_db_imports_only_the_core() -> None:
         assert not strays, f"{path.relative_to(ROOT)} imports {sorted(strays)}: db/ may import only {CORE}"
 
 
+SQL_BUILDERS = {"select", "update", "insert", "delete", "text", "func", "or_", "and_"}
+
+
+def test_all_sql_lives_in_db() -> None:
+    for path in modules("bot"):
+        imported = imports_of(path)
+        built = {i.rsplit(".", 1)[1] for i in imported if i.startswith("sqlalchemy.") and "." in i}
+        strays = (built & SQL_BUILDERS) | {i for i in imported if i.startswith("sqlalchemy.dialects")}
+        assert not strays, f"{path.relative_to(ROOT)} builds SQL ({sorted(strays)}): that belongs in db/"
+
+
 def test_only_platform_folders_import_a_platform() -> None:
     names = [f"bot.platforms.{name}" for name in platforms.REGISTRY]
     for path in modules("bot"):
