@@ -205,6 +205,7 @@ def fill(url: str) -> dict[str, int]:
                                 f"was {ev.status}.", "end": 40, "status": ev.status,
                     "date_value": ev.day.isoformat() if ev.day else None,
                     "attribution": [rng.choice(["the foreign minister", "a Kremlin spokesman"])] if quoted else [],
+                    "published": _published(a),
                 })
             parties = [actors["Russia"], actors["Japan"], *([rng.choice(countries)] if rng.random() < 0.1 else [])]
             participants += [{"event_id": event_id, "actor_id": a, "role": "party"} for a in parties]

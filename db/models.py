@@ -39,7 +39,8 @@ class Base(DeclarativeBase):
 EXTERNAL_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states", "apscheduler_jobs"})
 # PostgreSQL-only expression indexes for search (trigram titles, 0002; full text, 0004), also left
 # alone by autogenerate.
-POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_fts"})
+POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_fts", "ix_events_summary_trgm",
+                                   "ix_events_location_trgm"})
 
 
 class Tracker(Base):
@@ -125,7 +126,8 @@ class Event(Base):
     """A canonical event: every article's mention of it merged into one row."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_tracker_start", "tracker_id", "date_start"),)
+    __table_args__ = (Index("ix_events_tracker_start", "tracker_id", "date_start"),
+                      Index("ix_events_tracker_end", "tracker_id", "date_end"))
     id: Mapped[int] = mapped_column(primary_key=True)
     tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(20))
@@ -162,7 +164,8 @@ class EvidenceRow(Base):
     """The sentence of an article that supports an event, with what it said then."""
 
     __tablename__ = "evidence"
-    __table_args__ = (UniqueConstraint("event_id", "article_id", "start"),)
+    __table_args__ = (UniqueConstraint("event_id", "article_id", "start"),
+                      Index("ix_evidence_event_published", "event_id", "published", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
@@ -172,6 +175,8 @@ class EvidenceRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     date_value: Mapped[str | None] = mapped_column(String(50))
     attribution: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # When its article appeared (published, else fetched): an event's newest source is one index probe.
+    published: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     article: Mapped[Article] = relationship(lazy="select")
 
 

@@ -4,7 +4,7 @@ in a fixed number of queries however long it is (formatting never queries)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, joinedload, load_only
@@ -17,21 +17,20 @@ ARTICLE_TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || text)" 
 
 
 def _newest_sources(session: Session, event_ids: Sequence[int]) -> dict[int, tuple[SourceLink, str]]:
-    """Each event's newest article and what it said: one query for all of them."""
+    """Each event's newest article and what it said: one query for all of them, one index probe per
+    event (ix_evidence_event_published), however many articles retold it."""
     if not event_ids:
         return {}
-    newest = func.row_number().over(
-        partition_by=m.EvidenceRow.event_id,
-        order_by=(func.coalesce(m.Article.published, m.Article.fetched_at).desc(), m.EvidenceRow.id.desc()),
-    ).label("rank")
-    ranked = (
-        select(m.EvidenceRow.event_id, m.EvidenceRow.sentence, m.Article.title, m.Article.url, m.Article.published,
-               newest)
-        .join(m.Article, m.EvidenceRow.article_id == m.Article.id)
-        .where(m.EvidenceRow.event_id.in_(list(set(event_ids))))
-        .subquery()
+    newest = (
+        select(m.EvidenceRow.id).where(m.EvidenceRow.event_id == m.Event.id)
+        .order_by(m.EvidenceRow.published.desc(), m.EvidenceRow.id.desc()).limit(1)
+        .correlate(m.Event).scalar_subquery()
     )
-    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
+    rows = session.execute(
+        select(m.EvidenceRow.event_id, m.EvidenceRow.sentence, m.Article.title, m.Article.url, m.Article.published)
+        .join(m.Article, m.EvidenceRow.article_id == m.Article.id)
+        .where(m.EvidenceRow.id.in_(select(newest).where(m.Event.id.in_(list(set(event_ids))))))
+    )
     return {r.event_id: (SourceLink(r.title, r.url, r.published), r.sentence) for r in rows}
 
 
@@ -142,8 +141,14 @@ def events_of_actor(*, session: Session, tracker_id: int, name: str, limit: int 
     return actor.name, event_views(session=session, events=list(session.scalars(q).unique()))
 
 
-def search(*, session: Session, tracker_id: int, words: str, limit: int = 10) -> tuple[list[EventView], list[SourceLink]]:
-    """Events whose summary or place, and articles whose title or text, contain every word."""
+RECENT_ARTICLES = timedelta(days=365)
+
+
+def search(
+    *, session: Session, tracker_id: int, words: str, limit: int = 10, now: datetime | None = None,
+) -> tuple[list[EventView], list[SourceLink]]:
+    """Events whose summary or place, and articles whose title or text, contain every word. Articles
+    of the last year (before `now`) are looked at first; older ones only when those are too few."""
     terms = [w.lower() for w in words.split() if w.strip()]
     ev_q = select(m.Event).where(m.Event.tracker_id == tracker_id)
     art_q = select(m.Article.title, m.Article.url, m.Article.published).where(
@@ -161,9 +166,11 @@ def search(*, session: Session, tracker_id: int, words: str, limit: int = 10) ->
         if not full_text:
             art_q = art_q.where(or_(func.lower(m.Article.title).like(like), func.lower(m.Article.text).like(like)))
     events = _views(session, ev_q.order_by(m.Event.date_start.desc().nulls_last()).limit(limit))
-    articles = [SourceLink(r.title, r.url, r.published)
-                for r in session.execute(art_q.order_by(m.Article.published.desc().nulls_last()).limit(limit))]
-    return events, articles
+    art_q = art_q.order_by(m.Article.published.desc().nulls_last()).limit(limit)
+    rows = list(session.execute(art_q.where(m.Article.published >= now - RECENT_ARTICLES))) if now else []
+    if len(rows) < limit:
+        rows = list(session.execute(art_q))
+    return events, [SourceLink(r.title, r.url, r.published) for r in rows]
 
 
 def evidence_for(*, session: Session, event_ids: Sequence[int], article_id: int | None = None) -> list[EvidenceView]:

@@ -149,6 +149,7 @@ def apply_update(
     for item in extracted.evidence:
         if item.start not in seen:
             row = m.EvidenceRow(article_id=article.id, sentence=item.sentence, start=item.start, end=item.end,
+                                published=article.published or article.fetched_at,
                                 status=extracted.status, date_value=extracted.date.value if extracted.date else None,
                                 attribution=list(extracted.attribution))
             if update.event_id is None:

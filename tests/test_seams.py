@@ -200,7 +200,7 @@ def test_a_command_reads_in_a_fixed_number_of_queries(runtime: Runtime, command:
     add(2, 0)
     few = queries()
     add(12, 2)
-    assert queries() == few, "the number of queries grew with the number of lines"
+    assert queries() <= few, "the number of queries grew with the number of lines"
 
 
 # -------------------------------------------------------------------- the outbox migration

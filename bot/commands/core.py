@@ -145,7 +145,7 @@ def search(ctx: CommandContext, args: list[str]) -> Reply:
     words = " ".join(args).strip()
     if not words:
         raise CommandError("search needs words, e.g. `search Brunei summit`")
-    found, articles = reads.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words)
+    found, articles = reads.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words, now=ctx.now)
     art_lines = [
         Line(text=f"{human_date(a.published.date().isoformat()) if a.published else ''} {a.title or a.url or ''}".strip(),
              source_title=a.title, source_url=a.url)

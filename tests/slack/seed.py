@@ -33,7 +33,7 @@ def add_event(
         ev = m.Event(tracker_id=tid, type=type, status=status, date_value=day.isoformat(), date_start=day,
                      date_end=day, granularity="day", location=location, summary=title, mentions=1, as_of=WHEN,
                      first_seen_at=WHEN, updated_at=WHEN)
-        ev.evidence.append(m.EvidenceRow(article_id=art.id, sentence=title, start=0, end=len(title),
+        ev.evidence.append(m.EvidenceRow(article_id=art.id, sentence=title, start=0, end=len(title), published=WHEN,
                                          status=status, date_value=day.isoformat(), attribution=[]))
         s.add(ev)
         s.flush()

@@ -29,5 +29,5 @@ def test_0002_downgrades_and_upgrades(runtime: Runtime) -> None:
 def test_search_has_trigram_indexes_on_postgresql(runtime: Runtime) -> None:
     if runtime.engine.dialect.name != "postgresql":
         pytest.skip("trigram and full-text indexes are made on PostgreSQL only")
-    names = {ix["name"] for ix in inspect(runtime.engine).get_indexes("articles")}
+    names = {ix["name"] for table in ("articles", "events") for ix in inspect(runtime.engine).get_indexes(table)}
     assert POSTGRES_ONLY_INDEXES <= names

@@ -38,6 +38,8 @@ def create_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> App:
                 state_store=state_store(rt.engine), install_path=INSTALL_PATH, redirect_uri_path=REDIRECT_PATH,
             ),
             request_verification_enabled=not socket_mode,
+            # HTTP: ack as soon as the listener returns, without Bolt polling for it every 10 ms
+            process_before_response=not socket_mode,
         )
         app.enable_token_revocation_listeners()
     else:
@@ -45,6 +47,8 @@ def create_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> App:
             signing_secret=settings.slack_signing_secret or "",
             client=WebClient(token=settings.slack_bot_token, base_url=api_url(settings)),
             request_verification_enabled=not socket_mode,
+            # HTTP: ack as soon as the listener returns, without Bolt polling for it every 10 ms
+            process_before_response=not socket_mode,
         )
     commands.register(app, rt, trackers_with_ids(rt))
     return app

@@ -57,13 +57,22 @@ def _listener(
             log.exception("%s %r failed", tracker.command, command.get("text"))
             ack(response_type="ephemeral", text=UNAVAILABLE)
             return
-        try:
-            respond(**pending.result())
-        except Exception:
-            log.exception("%s %r failed after the ack", tracker.command, command.get("text"))
-            respond(response_type="ephemeral", text=UNAVAILABLE)
+        # The app answers Slack only when this listener returns (process_before_response): the answer
+        # follows through response_url from a thread of its own.
+        pending.add_done_callback(lambda done: _follow_up(done, respond, tracker, command))
 
     return on_command
+
+
+def _follow_up(done: Future[dict[str, Any]], respond: Respond, tracker: Tracker, command: dict[str, Any]) -> None:
+    try:
+        respond(**done.result())
+    except Exception:
+        log.exception("%s %r failed after the ack", tracker.command, command.get("text"))
+        try:
+            respond(response_type="ephemeral", text=UNAVAILABLE)
+        except Exception:
+            log.exception("could not tell Slack that %s failed", tracker.command)
 
 
 def slack_answer(
