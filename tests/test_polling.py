@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,15 +17,9 @@ from bot.settings import Settings
 from bot.worker import ingest_all, poll_due, sync_poll_jobs
 from db import models as m
 from db import repo
-from tests.conftest import PG_URL, run_cli
+from tests.conftest import PG_URL, CliResult
 from tests.feedserver import FeedServer, rss
 from tests.test_sources import FAST, QUIET, NoEvents
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as s:
-        yield s
 
 
 def feed(i: int) -> bytes:
@@ -149,9 +143,10 @@ def test_backfill_reports_progress_and_records_without_alerts(runtime, kuril, se
     assert sum(k for kind, k in seen if kind == "done") == 7
 
 
-def test_backfill_flag_keeps_json_on_stdout(runtime, db_url: str, server: FeedServer) -> None:  # type: ignore[no-untyped-def]
+def test_backfill_flag_keeps_json_on_stdout(runtime, db_url: str, server: FeedServer,  # type: ignore[no-untyped-def]
+                                            ntrack: Callable[..., CliResult]) -> None:
     server.feed("/q", QUIET)
-    proc = run_cli("ingest", "--backfill", "--json", "--source", server.url("/q"),
+    proc = ntrack("ingest", "--backfill", "--json", "--source", server.url("/q"),
                    env={"DATABASE_URL": db_url, "NTRACK_NOW": "2000-11-06T12:00:00Z"})
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"articles_new": 1, "changes": []}

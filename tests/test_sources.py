@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.sources import PollConfig
 from bot.worker import due_sources, ingest_all
 from db import models as m
 from db import repo
-from tests.conftest import run_cli
+from tests.conftest import CliResult
 from tests.feedserver import FEEDS, FeedServer, rss
 
 FAST = PollConfig(user_agent="ntrack-test", timeout=1.0, connect_timeout=1.0, max_bytes=200_000, max_failures=3)
@@ -41,12 +41,6 @@ class NoEvents:
         for _ in items:
             NoEvents.calls += 1
             yield []
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as s:
-        yield s
 
 
 def poll(rt, tracker, url: str, *, config: PollConfig = FAST, origin: str = "cli", later: timedelta = timedelta()):  # type: ignore[no-untyped-def]
@@ -173,12 +167,16 @@ def test_a_304_parses_nothing_and_writes_only_the_poll_time(runtime, kuril, serv
     assert count(runtime, m.Article) == articles
 
 
-def test_an_unchanged_feed_costs_one_request_across_processes(runtime, db_url: str, server: FeedServer) -> None:  # type: ignore[no-untyped-def]
+def test_an_unchanged_feed_costs_one_request_across_runs(runtime, db_url: str, server: FeedServer,  # type: ignore[no-untyped-def]
+                                                         ntrack: Callable[..., CliResult]) -> None:
+    """Two `ntrack ingest` runs, each with its own connection to the database: the ETag the second
+    sends can only have come from there."""
     server.feed("/f", QUIET, etag='"q1"')
     env = {"DATABASE_URL": db_url, "NTRACK_NOW": "2000-11-06T12:00:00Z", "NTRACK_FETCH_TIMEOUT": "2"}
-    first = run_cli("ingest", "--source", server.url("/f"), env=env)
+    first = ntrack("ingest", "--source", server.url("/f"), env=env)
     assert first.returncode == 0, first.stderr
-    second = run_cli("ingest", "--source", server.url("/f"), env=env)
+    assert "not modified" not in first.stdout
+    second = ntrack("ingest", "--source", server.url("/f"), env=env)
     assert second.returncode == 0, second.stderr
     assert "not modified" in second.stdout
     assert server.hits["/f"] == 2 and server.last_headers("/f")["if-none-match"] == '"q1"'
@@ -206,12 +204,15 @@ def test_one_bad_source_never_stops_the_others(runtime, kuril, server: FeedServe
     assert all("\n" not in f for f in failures)
 
 
-def test_the_cli_prints_one_line_per_failed_source(runtime, db_url: str, server: FeedServer) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_prints_one_line_per_failed_source(runtime, db_url: str, server: FeedServer,  # type: ignore[no-untyped-def]
+                                                   ntrack: Callable[..., CliResult]) -> None:
     server.silent("/hangs")
     server.static("/page", (FEEDS / "page.html").read_bytes(), ctype="text/html")
     server.feed("/good", QUIET)
-    env = {"DATABASE_URL": db_url, "NTRACK_NOW": "2000-11-06T12:00:00Z", "NTRACK_FETCH_TIMEOUT": "1"}
-    proc = run_cli("ingest", "--json", "--source", server.url("/hangs"), "--source", server.url("/page"),
+    # three sources on one host: no pause between them (pacing is tested in test_fetch.py)
+    env = {"DATABASE_URL": db_url, "NTRACK_NOW": "2000-11-06T12:00:00Z", "NTRACK_FETCH_TIMEOUT": "1",
+           "NTRACK_HOST_INTERVAL": "0"}
+    proc = ntrack("ingest", "--json", "--source", server.url("/hangs"), "--source", server.url("/page"),
                    "--source", server.url("/good"), env=env)
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["articles_new"] == 1
