@@ -39,8 +39,7 @@ class Base(DeclarativeBase):
 EXTERNAL_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states", "apscheduler_jobs"})
 # PostgreSQL-only expression indexes for search (trigram titles, 0002; full text, 0004), also left
 # alone by autogenerate.
-POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_fts", "ix_events_summary_trgm",
-                                   "ix_events_location_trgm"})
+POSTGRES_ONLY_INDEXES = frozenset({"ix_articles_title_trgm", "ix_articles_fts", "ix_events_text_trgm"})
 
 
 class Tracker(Base):

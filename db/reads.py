@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from bot import event_types as et
@@ -14,6 +14,9 @@ from bot.domain import ChangeView, EventView, EvidenceView, SourceLink
 from db import models as m
 
 ARTICLE_TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || text)"  # as in migration 0004
+# An event's summary and place in one lower-case text: a trigram index on PostgreSQL (migration 0007)
+# answers LIKE on it; the planner matches this text, so it is written exactly as the index is.
+EVENT_TEXT = "lower(coalesce(summary, '') || ' ' || coalesce(location, ''))"
 
 
 def _newest_sources(session: Session, event_ids: Sequence[int]) -> dict[int, tuple[SourceLink, str]]:
@@ -162,7 +165,7 @@ def search(
     for t in terms:
         # a plain plural still finds the singular ("summits" -> "summit"); PostgreSQL stems properly
         like = f"%{t[:-1] if len(t) > 4 and t.endswith('s') and not t.endswith('ss') else t}%"
-        ev_q = ev_q.where(or_(func.lower(m.Event.summary).like(like), func.lower(m.Event.location).like(like)))
+        ev_q = ev_q.where(literal_column(EVENT_TEXT).like(like))
         if not full_text:
             art_q = art_q.where(or_(func.lower(m.Article.title).like(like), func.lower(m.Article.text).like(like)))
     events = _views(session, ev_q.order_by(m.Event.date_start.desc().nulls_last()).limit(limit))

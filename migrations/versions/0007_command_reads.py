@@ -1,5 +1,5 @@
 """reads for commands in a fixed, small time: evidence knows when its article appeared, events are
-indexed by end date, event text by trigrams on PostgreSQL
+indexed by end date, event text (summary and place) by trigrams on PostgreSQL
 
 Revision ID: 0007
 Revises: 0006
@@ -19,6 +19,9 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+# An event's words for search, as db/reads.py writes it (the planner matches the expression's text).
+EVENT_TEXT = "lower(coalesce(summary, '') || ' ' || coalesce(location, ''))"
+
 
 def upgrade() -> None:
     with op.batch_alter_table("evidence", schema=None) as batch_op:
@@ -33,14 +36,12 @@ def upgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index("ix_events_tracker_end", ["tracker_id", "date_end"], unique=False)
     if op.get_bind().dialect.name == "postgresql":  # pg_trgm comes from migration 0002
-        op.execute("CREATE INDEX ix_events_summary_trgm ON events USING gin (lower(summary) gin_trgm_ops)")
-        op.execute("CREATE INDEX ix_events_location_trgm ON events USING gin (lower(location) gin_trgm_ops)")
+        op.execute(f"CREATE INDEX ix_events_text_trgm ON events USING gin ({EVENT_TEXT} gin_trgm_ops)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP INDEX IF EXISTS ix_events_location_trgm")
-        op.execute("DROP INDEX IF EXISTS ix_events_summary_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_events_text_trgm")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_tracker_end")
     with op.batch_alter_table("evidence", schema=None) as batch_op:
