@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import time
 import zlib
-from collections.abc import Iterator
 from email.utils import formatdate
 
 import pytest
@@ -18,12 +17,6 @@ from tests.feedserver import FeedServer, rss
 
 FAST = {"timeout": 1.0, "connect_timeout": 1.0}
 FEED = rss([{"title": "Kuril talks", "guid": "a1", "description": "Peace treaty talks resume."}])
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as s:
-        yield s
 
 
 def test_conditional_get_and_user_agent(server: FeedServer) -> None:
