@@ -26,9 +26,8 @@ def trend(changes: list[ChangeView]) -> str:
 
 def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: datetime) -> Reply:
     since = now - WEEK
-    changes = reads.recent_changes(session=session, tracker_id=tracker_id, since=since, until=now, limit=50)
-    upcoming = reads.upcoming_events(session=session, tracker_id=tracker_id, now=now, limit=5)
-    deadlines = reads.active_deadlines(session=session, tracker_id=tracker_id, limit=5)
+    seen = reads.overview(session=session, tracker_id=tracker_id, now=now, since=since, changes=50)
+    changes, upcoming, deadlines = seen.changes, seen.upcoming, seen.deadlines
     articles = reads.articles_between(session=session, tracker_id=tracker_id, since=since, until=now)
     quotes: list[Line] = []
     for art in articles:

@@ -4,10 +4,11 @@ in a fixed number of queries however long it is (formatting never queries)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, literal_column, or_, select, text
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from bot import event_types as et
 from bot.domain import ChangeView, EventView, EvidenceView, SourceLink
@@ -37,45 +38,76 @@ def _newest_sources(session: Session, event_ids: Sequence[int]) -> dict[int, tup
     return {r.event_id: (SourceLink(r.title, r.url, r.published), r.sentence) for r in rows}
 
 
+def _actors(session: Session, event_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each event's (role, name) pairs, people in the tracker file's order (then as met): one query."""
+    if not event_ids:
+        return {}
+    rows = session.execute(
+        select(m.EventActor.event_id, m.EventActor.role, m.Actor.name)
+        .join(m.Actor, m.EventActor.actor_id == m.Actor.id)
+        .where(m.EventActor.event_id.in_(list(set(event_ids))))
+        .order_by(m.EventActor.actor_id)
+    )
+    out: dict[int, list[tuple[str, str]]] = {}
+    for event_id, role, name in rows:
+        out.setdefault(event_id, []).append((role, name))
+    return out
+
+
 def event_views(*, session: Session, events: Sequence[m.Event]) -> list[EventView]:
-    """Views of loaded events (their actors come with them), sources by one query."""
-    sources = _newest_sources(session, [e.id for e in events])
+    """Views of loaded events: their people and newest sources by one query each, for all of them."""
+    ids = [e.id for e in events]
+    sources = _newest_sources(session, ids)
+    actors = _actors(session, ids)
     out = []
     for ev in events:
         source, sentence = sources.get(ev.id, (None, None))
+        named = actors.get(ev.id, [])
         out.append(EventView(
             id=ev.id, type=ev.type, status=ev.status, date_value=ev.date_value, date_mod=ev.date_mod,
             date_text=ev.date_text, location=ev.location, summary=ev.summary, mentions=ev.mentions,
-            participants=tuple(a.actor.name for a in ev.actors if a.role == "participant"),
-            parties=tuple(sorted(a.actor.name for a in ev.actors if a.role == "party")),
+            participants=tuple(name for role, name in named if role == "participant"),
+            parties=tuple(sorted(name for role, name in named if role == "party")),
             source=source, sentence=sentence,
         ))
     return out
 
 
-def _views(session: Session, q: object) -> list[EventView]:
-    return event_views(session=session, events=list(session.scalars(q)))  # type: ignore[call-overload]
+def _events(session: Session, q: Select[tuple[m.Event]]) -> list[m.Event]:
+    """Events without their actor rows (event_views reads the names for all of them at once)."""
+    return list(session.scalars(q.options(lazyload(m.Event.actors))))
 
 
-def upcoming_events(*, session: Session, tracker_id: int, now: datetime, limit: int = 10) -> list[EventView]:
-    """Meetings not yet held whose date has not passed, soonest first (undated last)."""
-    today = now.date()
-    return _views(session, (
+def _views(session: Session, q: Select[tuple[m.Event]]) -> list[EventView]:
+    return event_views(session=session, events=_events(session, q))
+
+
+def _upcoming(tracker_id: int, now: datetime, limit: int) -> Select[tuple[m.Event]]:
+    return (
         select(m.Event)
         .where(m.Event.tracker_id == tracker_id, m.Event.type.in_(sorted(et.MEETING_TYPES)),
-               m.Event.status.in_(et.OPEN_STATUSES), or_(m.Event.date_end.is_(None), m.Event.date_end >= today))
+               m.Event.status.in_(et.OPEN_STATUSES), or_(m.Event.date_end.is_(None), m.Event.date_end >= now.date()))
         .order_by(m.Event.date_start.is_(None), m.Event.date_start, m.Event.id)
         .limit(limit)
-    ))
+    )
 
 
-def active_deadlines(*, session: Session, tracker_id: int, limit: int = 10) -> list[EventView]:
-    return _views(session, (
+def _deadlines(tracker_id: int, limit: int) -> Select[tuple[m.Event]]:
+    return (
         select(m.Event)
         .where(m.Event.tracker_id == tracker_id, m.Event.type == "deadline", m.Event.status == "active")
         .order_by(m.Event.date_start, m.Event.id)
         .limit(limit)
-    ))
+    )
+
+
+def upcoming_events(*, session: Session, tracker_id: int, now: datetime, limit: int = 10) -> list[EventView]:
+    """Meetings not yet held whose date has not passed, soonest first (undated last)."""
+    return _views(session, _upcoming(tracker_id, now, limit))
+
+
+def active_deadlines(*, session: Session, tracker_id: int, limit: int = 10) -> list[EventView]:
+    return _views(session, _deadlines(tracker_id, limit))
 
 
 def timeline(*, session: Session, tracker_id: int, limit: int = 10, event_type: str | None = None) -> list[EventView]:
@@ -85,33 +117,61 @@ def timeline(*, session: Session, tracker_id: int, limit: int = 10, event_type: 
     return _views(session, q.order_by(m.Event.date_start.desc(), m.Event.id.desc()).limit(limit))
 
 
+def _change_view(c: m.StatusChange, events: dict[int, EventView]) -> ChangeView:
+    return ChangeView(id=c.id, kind=c.kind, old=c.old, new=c.new, created_at=c.created_at, alert=c.alert,
+                      tracker_id=c.tracker_id, event=events[c.event_id], article_id=c.article_id,
+                      article=SourceLink(c.article.title, c.article.url, c.article.published) if c.article else None)
+
+
 def _change_views(session: Session, changes: Sequence[m.StatusChange]) -> list[ChangeView]:
     events = {v.id: v for v in event_views(session=session, events=list({c.event.id: c.event for c in changes}.values()))}
-    return [
-        ChangeView(id=c.id, kind=c.kind, old=c.old, new=c.new, created_at=c.created_at, alert=c.alert,
-                   tracker_id=c.tracker_id, event=events[c.event_id], article_id=c.article_id,
-                   article=SourceLink(c.article.title, c.article.url, c.article.published) if c.article else None)
-        for c in changes
-    ]
+    return [_change_view(c, events) for c in changes]
 
 
 def _changes_query() -> Select[tuple[m.StatusChange]]:
     return select(m.StatusChange).options(
         joinedload(m.StatusChange.article).options(load_only(m.Article.title, m.Article.url, m.Article.published)),
+        joinedload(m.StatusChange.event).lazyload(m.Event.actors),
     )
+
+
+def _recent(tracker_id: int, since: datetime | None, until: datetime | None, limit: int) -> Select[tuple[m.StatusChange]]:
+    q = _changes_query().where(m.StatusChange.tracker_id == tracker_id)
+    if since is not None:
+        q = q.where(m.StatusChange.created_at >= since)
+    if until is not None:
+        q = q.where(m.StatusChange.created_at <= until)
+    return q.order_by(m.StatusChange.created_at.desc(), m.StatusChange.id.desc()).limit(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What `status` and the weekly summary show: next events, the latest changes, active deadlines."""
+
+    upcoming: list[EventView]
+    changes: list[ChangeView]
+    deadlines: list[EventView]
+
+
+def overview(
+    *, session: Session, tracker_id: int, now: datetime, since: datetime | None = None, upcoming: int = 5,
+    changes: int = 5, deadlines: int = 5,
+) -> Overview:
+    """Next events, changes up to `now` (from `since`), active deadlines: their events viewed in one pass."""
+    up = _events(session, _upcoming(tracker_id, now, upcoming))
+    due = _events(session, _deadlines(tracker_id, deadlines))
+    told = list(session.scalars(_recent(tracker_id, since, now, changes)))
+    events = {e.id: e for e in (*up, *due, *(c.event for c in told))}
+    views = {v.id: v for v in event_views(session=session, events=list(events.values()))}
+    return Overview(upcoming=[views[e.id] for e in up], changes=[_change_view(c, views) for c in told],
+                    deadlines=[views[e.id] for e in due])
 
 
 def recent_changes(
     *, session: Session, tracker_id: int, since: datetime | None = None, until: datetime | None = None, limit: int = 10
 ) -> list[ChangeView]:
     """The newest changes first."""
-    q = _changes_query().where(m.StatusChange.tracker_id == tracker_id)
-    if since is not None:
-        q = q.where(m.StatusChange.created_at >= since)
-    if until is not None:
-        q = q.where(m.StatusChange.created_at <= until)
-    q = q.order_by(m.StatusChange.created_at.desc(), m.StatusChange.id.desc()).limit(limit)
-    return _change_views(session, list(session.scalars(q)))
+    return _change_views(session, list(session.scalars(_recent(tracker_id, since, until, limit))))
 
 
 def changes_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, ChangeView]:
@@ -141,7 +201,7 @@ def events_of_actor(*, session: Session, tracker_id: int, name: str, limit: int 
         .order_by(m.Event.date_start.desc().nulls_last(), m.Event.id.desc())
         .limit(limit)
     )
-    return actor.name, event_views(session=session, events=list(session.scalars(q).unique()))
+    return actor.name, event_views(session=session, events=list(session.scalars(q.options(lazyload(m.Event.actors))).unique()))
 
 
 RECENT_ARTICLES = timedelta(days=365)

@@ -72,9 +72,8 @@ def help_reply(ctx: CommandContext, reason: str | None = None) -> Reply:
 
 def status(ctx: CommandContext, args: list[str]) -> Reply:
     s, tid = ctx.session, ctx.tracker_id
-    upcoming = reads.upcoming_events(session=s, tracker_id=tid, now=ctx.now, limit=5)
-    changes = reads.recent_changes(session=s, tracker_id=tid, until=ctx.now, limit=5)
-    deadlines = reads.active_deadlines(session=s, tracker_id=tid, limit=5)
+    seen = reads.overview(session=s, tracker_id=tid, now=ctx.now)
+    upcoming, changes, deadlines = seen.upcoming, seen.changes, seen.deadlines
     return Reply(
         title=f"{ctx.tracker.title}: status as of {human_date(ctx.now.date().isoformat())}",
         sections=[
