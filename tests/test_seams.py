@@ -244,3 +244,13 @@ def test_0006_moves_alerts_and_notices_into_one_outbox_and_back(runtime: Runtime
     upgrade(runtime.engine)
     with runtime.sessions.begin() as s:
         assert repo.subscription(session=s, tracker_id=tracker_id, platform="slack", channel="C1", team_id="T0001")
+
+
+def test_summary_time_sets_the_weekly_slot_on_any_platform(runtime: Runtime) -> None:
+    tracker = runtime.tracker("kuril")
+    reply = answer(runtime, tracker, "summary-time fri 17:30 Europe/Moscow", channel="#desk", platform="terminal")
+    assert reply.error is None and "Fri 17:30 Europe/Moscow" in reply.title
+    with runtime.sessions.begin() as s:
+        sub = repo.subscription(session=s, tracker_id=runtime.tracker_id(tracker), platform="terminal", channel="#desk")
+        assert sub is not None and (sub.weekly_day, sub.weekly_time, sub.timezone) == (4, "17:30", "Europe/Moscow")
+    assert answer(runtime, tracker, "summary-time 25:00", channel="#desk").error

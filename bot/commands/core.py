@@ -58,6 +58,7 @@ HELP = [
     ("sources add|remove URL", "read a feed, or stop reading it ({admins})"),
     ("subscribe [all|major]", f"alerts in this channel (major: {MAJOR_WORDS})"),
     ("subscribe weekly [DAY] [HH:MM] [TIMEZONE]", "when this channel gets the weekly summary (default: mon 09:00 in your time zone, else UTC)"),
+    ("summary-time [DAY] [HH:MM] [TIMEZONE]", "the same, e.g. `summary-time fri 17:30 Europe/Moscow`"),
     ("unsubscribe", "stop alerts in this channel"),
     ("summary", "the weekly summary, now"),
     ("help", "this list"),
@@ -228,6 +229,13 @@ def subscribe_weekly(ctx: CommandContext, args: list[str]) -> Reply:
     return Reply(title=f"Weekly summary: this channel gets it every {describe(sub)}.", in_channel=True)
 
 
+def summary_time(ctx: CommandContext, args: list[str]) -> Reply:
+    """`summary-time DAY HH:MM ZONE`: `subscribe weekly` by the name Discord users see."""
+    if not ctx.channel:
+        raise CommandError("summary-time works in a channel")
+    return subscribe_weekly(ctx, args)
+
+
 def unsubscribe(ctx: CommandContext, args: list[str]) -> Reply:
     if not ctx.channel:
         raise CommandError("unsubscribe works in a channel")
@@ -253,7 +261,7 @@ class CommandError(Exception):
 
 COMMANDS: dict[str, Callable[[CommandContext, list[str]], Reply]] = {
     "status": status, "next": next_events, "timeline": timeline, "deadlines": deadlines, "events": events,
-    "who": who, "search": search, "sources": sources, "subscribe": subscribe, "unsubscribe": unsubscribe,
+    "who": who, "search": search, "sources": sources, "subscribe": subscribe, "summary-time": summary_time, "unsubscribe": unsubscribe,
     "summary": summary, "help": help_command,
 }
 
@@ -283,6 +291,8 @@ def needs_from_user(text: str) -> frozenset[str]:
     if name == "sources" and args and args[0].lower() in {"add", "remove"}:
         return frozenset({"admin"})
     if name == "subscribe" and not (args and args[0].lower() == "weekly" and names_zone(args[1:])):
+        return frozenset({"timezone"})
+    if name == "summary-time" and not names_zone(args):
         return frozenset({"timezone"})
     return frozenset()
 
