@@ -1,30 +1,38 @@
-"""p50/p99 of every `/kuril` command that reads, through the HTTP app, signature verification included.
+"""p50/p99 of every `/kuril` command that reads, through the HTTP app, signature verification included,
+as a Slack slash command and as a Discord interaction.
 
     .venv/bin/python bench/commands.py [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench --reset] [-n 300]
 
 Fills a database with 100,000 articles and 20,000 events (SQLite in a temporary file, and PostgreSQL
 when --postgres names an empty database, or one made by an earlier run with --reset), starts the web
-process as deployed (`ntrack serve` in a process of its own: uvicorn on 127.0.0.1, the Slack app) and
-times signed slash commands end to end over HTTP from a client on the same machine: status, next,
-timeline, deadlines, events, events summit, who Putin, search Brunei summit, sources, summary, help,
-and subscribe / unsubscribe (which write) alternately. Slack allows 3,000 ms; the goal is a p99 of
-50 ms for status and 40 ms for the others. Commands are sent in rounds (one of each per round), so
-that a noisy neighbour slows all of them alike. Each line also gives the SQL statements the command
-sends and the median time in the core's answer() (database, ORM, building the reply; the rest of a
-request is HTTP, the signature, Bolt and Block Kit), both measured in this process; a command whose
-query count grows with its answer is reported. The Web API the Slack app needs (auth.test at start,
-users.info for subscribe) is the tests' fake (loopback only).
+process as deployed (`ntrack serve` in a process of its own: uvicorn on 127.0.0.1, the Slack app and
+the Discord app) and times signed slash commands end to end over HTTP from a client on the same
+machine: status, next, timeline, deadlines, events, events summit, who Putin, search Brunei summit,
+sources, summary, help, and subscribe / unsubscribe (which write) alternately. Each is sent twice per
+round: as a Slack slash command (form-encoded, HMAC-signed, to /slack/events) and as the equivalent
+Discord interaction (an APPLICATION_COMMAND with the subcommand and its options, Ed25519-signed with
+a key pair made for the run, to /discord/interactions, from a member with Manage Server); a Discord
+answer must be the response itself (type 4), and any deferral (type 5) is counted and reported.
+Slack and Discord allow 3,000 ms; the goal is a p99 of 50 ms for status and 40 ms for the others, on
+both. Commands are sent in rounds (one of each per round and platform), so that a noisy neighbour
+slows all of them alike. Each line also gives the SQL statements the command sends and the median
+time in the core's answer() (database, ORM, building the reply; the rest of a request is HTTP, the
+signature, Bolt and Block Kit, or Discord's JSON and embed), both measured in this process; a command
+whose query count grows with its answer is reported. The Web API the Slack app needs (auth.test at
+start, users.info for subscribe) is the tests' fake, and so is Discord's REST API (only used to edit
+a deferred answer) (loopback only).
 
 The fill is what years of polling leave: articles every 140 minutes up to now; events told by a
 heavy-tailed number of articles (most by a few, the next summit and the latest news by thousands),
 with their parties and participants, a `new` change and later status, date and place changes, each
-from one of its articles; sources; subscribed channels with two years of alerts and weekly summaries
-in the outbox, a few of them parked.
+from one of its articles; sources; subscribed channels (Slack, and a Discord server's) with two years
+of alerts and weekly summaries in the outbox, a few of them parked.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import socket
@@ -42,6 +50,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import create_engine, event, func, insert, inspect, select, text
 
@@ -50,9 +60,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import open_runtime  # noqa: E402
 from bot.event_types import MEETING_TYPES, OPEN_STATUSES, STATUSES  # noqa: E402
+from bot.platforms.discord import PLATFORM as DISCORD  # noqa: E402
+from bot.platforms.discord import commands as discord_commands  # noqa: E402
 from bot.service import answer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from db import models as m  # noqa: E402
+from tests.discord.fake_discord import FakeDiscordServer  # noqa: E402
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlackServer  # noqa: E402
 
 ARTICLES, EVENTS = 100_000, 20_000
@@ -67,6 +80,15 @@ COMMANDS: dict[str, tuple[str, float]] = {
     "search": ("search Brunei summit", 40), "sources": ("sources", 40), "summary": ("summary", 40),
     "help": ("help", 40), "subscribe": ("subscribe", 40), "unsubscribe": ("unsubscribe", 40),
 }
+# The same commands as Discord interactions: name -> (subcommand, its options); the goals are COMMANDS'.
+DISCORD_COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "status": ("status", {}), "next": ("next", {}), "timeline": ("timeline", {}), "deadlines": ("deadlines", {}),
+    "events": ("events", {}), "events summit": ("events", {"type": "summit"}), "who Putin": ("who", {"name": "Putin"}),
+    "search": ("search", {"words": "Brunei summit"}), "sources": ("sources", {}), "summary": ("summary", {}),
+    "help": ("help", {}), "subscribe": ("subscribe", {}), "unsubscribe": ("unsubscribe", {}),
+}
+APPLICATION_ID, GUILD, DISCORD_CHANNEL = "100000000000000001", "200000000000000002", "300000000000000003"
+MANAGE_GUILD = 1 << 5  # subscribe and unsubscribe need it
 WARMUP = 20
 PLACES = ["Moscow", "Tokyo", "Brunei", "Irkutsk", "Vladivostok", "Sochi", "Singapore", "Nagato", "Kunashir",
           "Shikotan", "Osaka", "Lima", "Da Nang", "Buenos Aires", "Krasnoyarsk", "Kawana"]
@@ -262,7 +284,8 @@ def _outbox(conn: Any, rng: random.Random, tracker_id: int, source_ids: list[int
     alerts, weekly summaries, notices; nearly all sent, some parked, a few pending."""
     since = NOW - timedelta(days=730)
     channels = [("slack", TEAM, CHANNEL, "all"), ("slack", TEAM, "C0002", "major"), ("slack", TEAM, "C0003", "all"),
-                ("slack", "T0002", "C0100", "all"), ("terminal", "", "local", "all")]
+                ("slack", "T0002", "C0100", "all"), ("terminal", "", "local", "all"),
+                ("discord", GUILD, DISCORD_CHANNEL, "all"), ("discord", GUILD, "300000000000000009", "major")]
     conn.execute(insert(m.Subscription), [{"tracker_id": tracker_id, "platform": p, "team_id": t, "channel": c,
                                            "level": lv, "created_at": since} for p, t, c, lv in channels])
     subs = list(conn.execute(select(m.Subscription.id, m.Subscription.level).order_by(m.Subscription.id)))
@@ -314,13 +337,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(url: str, api_url: str, log: Path) -> Iterator[int]:
-    """`ntrack serve` in a process of its own, as deployed (uvicorn, the Slack app): its port."""
+def serve(url: str, api_url: str, log: Path, *, discord_key: str = "", discord_api_url: str = "") -> Iterator[int]:
+    """`ntrack serve` in a process of its own, as deployed (uvicorn, the Slack app, and the Discord app
+    when given its public key in hex): its port."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "NTRACK_NOW": NOW.isoformat(), "SLACK_BOT_TOKEN": BOT_TOKEN,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "PYTHONPATH": str(ROOT)}
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_APP_TOKEN"):  # one workspace, HTTP
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_APP_TOKEN",  # one workspace, HTTP
+                 "DISCORD_APPLICATION_ID", "DISCORD_PUBLIC_KEY", "DISCORD_BOT_TOKEN", "DISCORD_API_URL"):
         env.pop(name, None)
+    if discord_key:  # answering needs no bot token; a deferred answer would be edited on the fake
+        env |= {"DISCORD_APPLICATION_ID": APPLICATION_ID, "DISCORD_PUBLIC_KEY": discord_key,
+                "DISCORD_API_URL": discord_api_url or "http://127.0.0.1:9"}
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--host",
                                  "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -353,14 +381,45 @@ def signed(text_: str) -> tuple[str, dict[str, str]]:
                   "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or ""}
 
 
+def discord_signed(key: Ed25519PrivateKey, sub: str, options: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    """The APPLICATION_COMMAND interaction for `/kuril SUB option:value ...` in a server channel, from a
+    member with Manage Server, signed as Discord signs it (Ed25519 over timestamp + body)."""
+    opts = [{"type": discord_commands.INTEGER if isinstance(v, int) else discord_commands.STRING, "name": k, "value": v}
+            for k, v in options.items()]
+    body = json.dumps({
+        "type": 2, "id": "400000000000000004", "application_id": APPLICATION_ID, "token": "bench-token", "version": 1,
+        "guild_id": GUILD, "channel_id": DISCORD_CHANNEL,
+        "member": {"user": {"id": "500000000000000005", "username": "analyst"}, "permissions": str(MANAGE_GUILD)},
+        "data": {"id": "600000000000000006", "name": "kuril", "type": 1,
+                 "options": [{"type": discord_commands.SUB_COMMAND, "name": sub, "options": opts}]},
+    }).encode()
+    ts = str(int(time.time()))
+    return body, {"X-Signature-Ed25519": key.sign(ts.encode() + body).hex(), "X-Signature-Timestamp": ts,
+                  "Content-Type": "application/json"}
+
+
+def discord_text(name: str) -> str:
+    """The core's command text the Discord app makes of DISCORD_COMMANDS[name] (the same as Slack's)."""
+    sub, options = DISCORD_COMMANDS[name]
+    return discord_commands.to_text(sub, options)[0]
+
+
 def p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def measure(port: int, n: int) -> dict[str, list[float]]:
-    """Milliseconds per request: n rounds (after WARMUP) of one request per command, in a fixed order."""
-    out: dict[str, list[float]] = {name: [] for name in COMMANDS}
+@dataclass
+class Timings:
+    slack: dict[str, list[float]]  # command -> milliseconds per request
+    discord: dict[str, list[float]]
+    deferred: dict[str, int]  # Discord interactions answered with a deferral (type 5), warm-up included
+
+
+def measure(port: int, n: int, key: Ed25519PrivateKey) -> Timings:
+    """Milliseconds per request: n rounds (after WARMUP) of one request per command, in a fixed order,
+    each command as a Slack slash command and then as a Discord interaction."""
+    out = Timings({name: [] for name in COMMANDS}, {name: [] for name in COMMANDS}, {name: 0 for name in COMMANDS})
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
         for i in range(n + WARMUP):
             for name, (command, _) in COMMANDS.items():
@@ -371,7 +430,19 @@ def measure(port: int, n: int) -> dict[str, list[float]]:
                 if resp.status_code != 200 or "blocks" not in resp.text or "Looking that up" in resp.text:
                     raise SystemExit(f"{name}: HTTP {resp.status_code}: {resp.text[:300]}")
                 if i >= WARMUP:  # warm-up: connections, caches, users.info for subscribe
-                    out[name].append(elapsed)
+                    out.slack[name].append(elapsed)
+
+                raw, headers = discord_signed(key, *DISCORD_COMMANDS[name])
+                started = time.perf_counter()
+                resp = client.post("/discord/interactions", content=raw, headers=headers)
+                elapsed = (time.perf_counter() - started) * 1000
+                reply = resp.json() if resp.status_code == 200 else {}
+                if reply.get("type") == 5:
+                    out.deferred[name] += 1
+                elif reply.get("type") != 4 or not reply.get("data", {}).get("embeds") or "\u26a0" in str(reply):
+                    raise SystemExit(f"discord {name}: HTTP {resp.status_code}: {resp.text[:300]}")  # or a refusal
+                if i >= WARMUP:
+                    out.discord[name].append(elapsed)
     return out
 
 
@@ -385,11 +456,11 @@ class CoreCost:
 LONGER = {"timeline": "timeline 50", "events": "events statement", "who Putin": "who Russia", "search": "search summit"}
 
 
-def core_costs(url: str, repeat: int = 15) -> tuple[dict[str, CoreCost], list[str]]:
-    """Each command answered in this process as the Slack listener answers it: the SQL statements it
-    sends (counted on the engine) and the time in answer() (database, ORM, building the reply; the rest
-    of a request is HTTP, the signature, Bolt and Block Kit). Also: commands whose query count grows
-    with the answer (there should be none)."""
+def core_costs(url: str, repeat: int = 15, *, discord: bool = False) -> tuple[dict[str, CoreCost], list[str]]:
+    """Each command answered in this process as the Slack listener (or the Discord route) answers it:
+    the SQL statements it sends (counted on the engine) and the time in answer() (database, ORM,
+    building the reply; the rest of a request is HTTP, the signature, Bolt and Block Kit, or Discord's
+    JSON and embed). Also: commands whose query count grows with the answer (there should be none)."""
     settings = Settings(DATABASE_URL=url, NTRACK_NOW=NOW.isoformat())
     rt = open_runtime(settings)
     tracker = rt.tracker("kuril")
@@ -401,17 +472,21 @@ def core_costs(url: str, repeat: int = 15) -> tuple[dict[str, CoreCost], list[st
 
     event.listen(rt.engine, "after_cursor_execute", counted)
 
+    asker: dict[str, Any] = (
+        {"channel": DISCORD_CHANNEL, "platform": DISCORD.name, "team_id": GUILD, "user_is_admin": True,
+         "admins": DISCORD.admins} if discord else {"channel": CHANNEL, "platform": "slack", "team_id": TEAM,
+                                                    "user_timezone": "UTC"})
+
     def run(text_: str) -> tuple[int, float]:
         count[0] = 0
         started = time.perf_counter()
-        answer(rt, tracker, text_, channel=CHANNEL, platform="slack", team_id=TEAM, now=NOW, tracker_id=tracker_id,
-               user_timezone="UTC")
+        answer(rt, tracker, text_, now=NOW, tracker_id=tracker_id, **asker)
         return count[0], (time.perf_counter() - started) * 1000
 
     runs: dict[str, list[tuple[int, float]]] = {name: [] for name in COMMANDS}
     for _ in range(repeat + 2):  # in rounds, as over HTTP (subscribe and unsubscribe alternate)
         for name, (command, _goal) in COMMANDS.items():
-            runs[name].append(run(command))
+            runs[name].append(run(discord_text(name) if discord else command))
     costs = {name: CoreCost(done[-1][0], statistics.median(ms for _, ms in done[2:])) for name, done in runs.items()}
     growing = [f"{COMMANDS[name][0]}: {costs[name].queries} queries, {longer}: {n}" for name, longer in LONGER.items()
                if (n := run(longer)[0]) != costs[name].queries]
@@ -439,7 +514,9 @@ def main() -> None:
     parser.add_argument("--sqlite", metavar="PATH", help="the SQLite file to fill, replaced if it exists (default: a temporary one)")
     parser.add_argument("--no-fill", action="store_true", help="measure the databases as they are (an earlier fill)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as fake:
+    key = Ed25519PrivateKey.generate()  # the Discord application's, for this run
+    public_key = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as fake, FakeDiscordServer() as fake_discord:
         if args.sqlite and not args.no_fill:
             Path(args.sqlite).unlink(missing_ok=True)
         targets = [("SQLite", f"sqlite:///{args.sqlite or f'{tmp}/bench.db'}")]
@@ -455,14 +532,24 @@ def main() -> None:
                 counts = fill(url)
                 print(f"{label}: filled in {time.perf_counter() - started:.0f} s: "
                       + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
-            with serve(url, fake.api_url, Path(tmp) / f"serve-{label}.log") as port:
-                timings = measure(port, args.n)
+            with serve(url, fake.api_url, Path(tmp) / f"serve-{label}.log", discord_key=public_key,
+                       discord_api_url=fake_discord.api_url) as port:
+                timings = measure(port, args.n, key)
             costs, growing = core_costs(url)
-            for name, ms in timings.items():
+            discord_costs, _ = core_costs(url, discord=True)
+            for name, ms in timings.slack.items():
                 goal, cost = COMMANDS[name][1], costs[name]
                 print(f"{label:<11} {name:<13} p50 {statistics.median(ms):5.1f} ms  p99 {p99(ms):5.1f} ms  "
                       f"goal {goal:.0f}: {'met   ' if p99(ms) <= goal else 'MISSED'}  "
                       f"queries {cost.queries:<2}  in answer() {cost.answer_ms:5.1f} ms", flush=True)
+                ms, cost, deferred = timings.discord[name], discord_costs[name], timings.deferred[name]
+                print(f"{label:<11} discord {name:<13} p50 {statistics.median(ms):5.1f} ms  p99 {p99(ms):5.1f} ms  "
+                      f"goal {goal:.0f}: {'met   ' if p99(ms) <= goal else 'MISSED'}  "
+                      f"queries {cost.queries:<2}  in answer() {cost.answer_ms:5.1f} ms"
+                      + (f"  DEFERRED {deferred} of {args.n + WARMUP}" if deferred else ""), flush=True)
+            deferred_total = sum(timings.deferred.values())
+            print(f"{label}: Discord interactions deferred (type 5): {deferred_total or 'none'}"
+                  + (f" of {(args.n + WARMUP) * len(COMMANDS)}" if deferred_total else ""))
             for line in growing:
                 print(f"{label}: the query count grows with the answer: {line}")
             if not growing:
