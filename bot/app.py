@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from alembic.runtime.migration import MigrationContext
@@ -18,6 +19,8 @@ from db import repo
 from db.migrate import alembic_config, upgrade
 from db.session import check_connection, make_engine, session_factory
 
+log = logging.getLogger("ntrack.trackers")
+
 
 @dataclass(slots=True)
 class Runtime:
@@ -26,17 +29,33 @@ class Runtime:
     sessions: sessionmaker[Session]
     now: datetime
     _trackers: dict[int, Tracker] | None = None
+    # Tracker files left out by trackers(), one line each (the file, and what is wrong with it).
+    tracker_problems: list[str] = field(default_factory=list)
 
     def trackers(self) -> dict[int, Tracker]:
         """Every tracker file ntrack knows (built-in and NTRACK_TRACKERS_DIR), by database id; synced
-        once per runtime. Two trackers may not share a slash command."""
+        once per runtime. A broken file is left out, logged once and listed in `tracker_problems`, so
+        every other tracker keeps working (loading it by name still raises its UserError). Two
+        trackers may not share a slash command: the second one (by name) is left out."""
         if self._trackers is None:
-            found = [load_tracker(slug, self.settings.trackers_dir) for slug in available(self.settings.trackers_dir)]
+            found: list[Tracker] = []
+            problems: list[str] = []
             commands: dict[str, str] = {}
-            for t in found:
+            for slug in available(self.settings.trackers_dir):
+                try:
+                    t = load_tracker(slug, self.settings.trackers_dir)
+                except UserError as exc:
+                    problems.append(f"{exc}; tracker {slug!r} left out")
+                    continue
                 if t.command in commands:
-                    raise UserError(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command {t.command}")
+                    problems.append(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command "
+                                    f"{t.command}; tracker {t.slug!r} left out")
+                    continue
                 commands[t.command] = t.slug
+                found.append(t)
+            for line in problems:
+                log.error("%s", line)
+            self.tracker_problems = problems
             self._trackers = {self.tracker_id(t): t for t in found}
         return self._trackers
 

@@ -19,12 +19,19 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+# Publication dates ntrack can reason about: date arithmetic around year 1 or 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+
+
 def parse_day(text: str) -> date:
-    """YYYY-MM-DD -> date, or a UserError naming the bad value."""
+    """YYYY-MM-DD -> date, or a UserError naming the bad value (also for years outside 1800-2200)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise UserError(f"date out of range: {text!r} (years {FIRST_YEAR} to {LAST_YEAR})")
+    return day
 
 
 def now(override: str | None = None) -> datetime:

@@ -169,50 +169,114 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").lower().split())
 
 
-def _actor(raw: TomlTable, kind: str) -> Actor:
+class _Invalid(Exception):
+    """One field of a tracker file is wrong: its place in the file (e.g. `people[3].years`) and why."""
+
+    def __init__(self, where: str, why: str) -> None:
+        super().__init__(f"{where}: {why}")
+
+
+def _text(raw: TomlTable, key: str, where: str, *, required: bool = True) -> str | None:
+    """A non-empty string field (None when optional and absent)."""
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        why = "is missing" if value is None else f"must be a non-empty text, not {_show(value)}"
+        raise _Invalid(f"{where}{key}", why)
+    return value.strip()
+
+
+def _texts(raw: TomlTable, key: str, where: str) -> tuple[str, ...]:
+    """A list of non-empty strings (empty when absent)."""
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _Invalid(f"{where}{key}", f"must be a list of non-empty texts, not {_show(value)}")
+    return tuple(v.strip() for v in value)
+
+
+def _year(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9999:
+        raise _Invalid(where, f"must be a year (a whole number, e.g. 2000), not {_show(value)}")
+    return value
+
+
+def _tables(data: TomlTable, key: str, where: str = "") -> list[TomlTable]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Invalid(f"{where}{key}", f"must be a list of tables ([[{key}]]), not {_show(value)}")
+    return value
+
+
+def _show(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _actor(raw: TomlTable, kind: str, where: str) -> Actor:
+    years = raw.get("years")
+    span: tuple[int, int] | None = None
+    if years is not None:
+        if not isinstance(years, list) or len(years) != 2:
+            raise _Invalid(f"{where}years", f"must be two years, e.g. [2000, 2008], not {_show(years)}")
+        span = (_year(years[0], f"{where}years[0]"), _year(years[1], f"{where}years[1]"))
+        if span[0] > span[1]:
+            raise _Invalid(f"{where}years", f"the first year comes after the last: {_show(years)}")
+    leader = raw.get("leader", False)
+    if not isinstance(leader, bool):
+        raise _Invalid(f"{where}leader", f"must be true or false, not {_show(leader)}")
     return Actor(
-        name=str(raw["name"]),
-        kind=str(raw.get("kind", kind)),
-        country=_opt(raw.get("country")),
-        aliases=tuple(str(a) for a in raw.get("aliases", ()) or ()),
-        roles=tuple(str(r) for r in raw.get("roles", ()) or ()),
-        years=tuple(raw["years"]) if raw.get("years") else None,
-        capital=_opt(raw.get("capital")),
-        leader=bool(raw.get("leader", False)),
+        name=_text(raw, "name", where) or "",
+        kind=_text(raw, "kind", where, required=False) or kind,
+        country=_text(raw, "country", where, required=False),
+        aliases=_texts(raw, "aliases", where),
+        roles=_texts(raw, "roles", where),
+        years=span,
+        capital=_text(raw, "capital", where, required=False),
+        leader=leader,
     )
 
 
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
+def _place(raw: TomlTable, where: str) -> Place:
+    return Place(_text(raw, "name", where) or "", _text(raw, "country", where, required=False),
+                 _texts(raw, "aliases", where), _text(raw, "within", where, required=False))
+
+
+def _office(raw: TomlTable, where: str) -> Office:
+    titles = _texts(raw, "titles", where)
+    if not titles:
+        raise _Invalid(f"{where}titles", "is missing")
+    holders = []
+    for i, h in enumerate(_tables(raw, "holders", where)):
+        at = f"{where}holders[{i}]."
+        holders.append((_text(h, "name", at) or "", _year(h.get("from"), f"{at}from"), _year(h.get("to"), f"{at}to")))
+    return Office(titles=titles, holders=tuple(holders))
 
 
 def parse_tracker(data: TomlTable, *, origin: str) -> Tracker:
-    """A tracker from the parsed TOML; a UserError naming the file when a field is missing."""
+    """A tracker from the parsed TOML; a one-line UserError naming the file and the field that is
+    missing or wrong (e.g. `people[3].years`)."""
     try:
+        hits = data.get("min_keyword_hits", 1)
+        if isinstance(hits, bool) or not isinstance(hits, int) or hits < 1:
+            raise _Invalid("min_keyword_hits", f"must be a whole number from 1, not {_show(hits)}")
         return Tracker(
-            slug=str(data["slug"]),
-            title=str(data["title"]),
-            command=str(data["command"]),
-            keywords=tuple(str(k) for k in data.get("keywords", ())),
-            actors=tuple(_actor(a, "country") for a in data.get("actors", ())),
-            people=tuple(_actor(p, "person") for p in data.get("people", ())),
-            places=tuple(
-                Place(str(p["name"]), _opt(p.get("country")), tuple(p.get("aliases", ())), _opt(p.get("within")))
-                for p in data.get("places", ())
-            ),
-            feeds=tuple(str(f) for f in data.get("feeds", ())),
-            pages=tuple(str(p) for p in data.get("pages", ())),
-            min_keyword_hits=int(data.get("min_keyword_hits", 1)),
-            offices=tuple(
-                Office(
-                    titles=tuple(str(t) for t in o["titles"]),
-                    holders=tuple((str(h["name"]), int(h["from"]), int(h["to"])) for h in o["holders"]),
-                )
-                for o in data.get("offices", ())
-            ),
+            slug=_text(data, "slug", "") or "",
+            title=_text(data, "title", "") or "",
+            command=_text(data, "command", "") or "",
+            keywords=_texts(data, "keywords", ""),
+            actors=tuple(_actor(a, "country", f"actors[{i}].") for i, a in enumerate(_tables(data, "actors"))),
+            people=tuple(_actor(p, "person", f"people[{i}].") for i, p in enumerate(_tables(data, "people"))),
+            places=tuple(_place(p, f"places[{i}].") for i, p in enumerate(_tables(data, "places"))),
+            feeds=_texts(data, "feeds", ""),
+            pages=_texts(data, "pages", ""),
+            min_keyword_hits=hits,
+            offices=tuple(_office(o, f"offices[{i}].") for i, o in enumerate(_tables(data, "offices"))),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except _Invalid as exc:
         raise UserError(f"tracker file {origin} is invalid: {exc}") from None
+    except (KeyError, TypeError, ValueError, IndexError) as exc:  # anything the checks above did not foresee
+        raise UserError(f"tracker file {origin} is invalid: {type(exc).__name__}: {exc}") from None
 
 
 def available(extra_dir: str | None = None) -> list[str]:
@@ -227,8 +291,12 @@ def load_tracker(slug: str, extra_dir: str | None = None) -> Tracker:
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
+            except tomllib.TOMLDecodeError as exc:  # its message names the line and column
                 raise UserError(f"tracker file {path} is not valid TOML: {exc}") from None
+            except UnicodeDecodeError:
+                raise UserError(f"tracker file {path} is not UTF-8 text") from None
+            except OSError as exc:
+                raise UserError(f"tracker file {path} cannot be read: {exc.strerror}") from None
             return parse_tracker(data, origin=str(path))
     known = ", ".join(available(extra_dir)) or "none"
     raise UserError(f"unknown tracker {slug!r} (known: {known})")

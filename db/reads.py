@@ -209,10 +209,13 @@ RECENT_ARTICLES = timedelta(days=365)
 
 def search(
     *, session: Session, tracker_id: int, words: str, limit: int = 10, now: datetime | None = None,
+    max_terms: int = 12,
 ) -> tuple[list[EventView], list[SourceLink]]:
     """Events whose summary or place, and articles whose title or text, contain every word. Articles
     of the last year (before `now`) are looked at first; older ones only when those are too few."""
-    terms = [w.lower() for w in words.split() if w.strip()]
+    # At most `max_terms` distinct words, without NUL: each word is one more condition (SQLite
+    # refuses an expression deeper than 1,000) and PostgreSQL refuses NUL in any text.
+    terms = list(dict.fromkeys(w.lower() for w in words.replace("\x00", " ").split()))[:max_terms]
     ev_q = select(m.Event).where(m.Event.tracker_id == tracker_id)
     art_q = select(m.Article.title, m.Article.url, m.Article.published).where(
         m.Article.tracker_id == tracker_id, m.Article.relevant.is_(True))

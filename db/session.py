@@ -10,9 +10,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import UserError
 
+# The PostgreSQL driver ntrack installs is psycopg 3: a URL that names no driver (SQLAlchemy's
+# default for it is psycopg2, not installed) or Heroku's "postgres://" uses it.
+_PG_SCHEMES = ("postgresql://", "postgres://")
+
+
+def driver_url(url: str) -> str:
+    """`postgresql://` and `postgres://` -> `postgresql+psycopg://`; any other URL as it is."""
+    for scheme in _PG_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets its directory made, foreign keys on and WAL."""
+    url = driver_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1] if "///" in url else ""
         if path and path != ":memory:":

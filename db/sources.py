@@ -3,6 +3,8 @@ are the caller's (bot/sources.py); this module only reads and writes them."""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,6 +120,52 @@ def _due(now: datetime) -> ColumnElement[bool]:
     return or_(m.Source.next_poll_at.is_(None), m.Source.next_poll_at <= now)
 
 
+def holder_is_dead(owner: str) -> bool:
+    """Whether a lease's holder ("host:pid:thread", as bot/worker.py writes it) is a process of this
+    host that is gone. Only a process on this host can be checked; any other counts as alive."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname()[:60] or not pid_text.isascii() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, but is another user's
+        return False
+    return False
+
+
+def _take_over_dead(session: Session, now: datetime, scope: list[ColumnElement[bool]]) -> None:
+    """Free the unexpired leases in `scope` whose holder died on this host (kill -9, a crash): they
+    would otherwise keep their sources from every worker until they run out."""
+    host = socket.gethostname()[:60]
+    held = session.execute(
+        select(m.Source.id, m.Source.lease_owner)
+        .where(*scope, m.Source.lease_until >= now, m.Source.lease_owner.like(f"{host}:%"))
+    ).all()
+    for source_id, holder in held:
+        if holder and holder_is_dead(holder):
+            session.execute(
+                update(m.Source).where(m.Source.id == source_id, m.Source.lease_owner == holder)
+                .values(lease_owner=None, lease_until=None).execution_options(synchronize_session=False)
+            )
+
+
+def lease_holder(*, session: Session, tracker_id: int, url: str, now: datetime) -> tuple[str, datetime] | None:
+    """(who holds the source's lease, until when), or None when no unexpired lease holds it."""
+    row = session.execute(
+        select(m.Source.lease_owner, m.Source.lease_until)
+        .where(m.Source.tracker_id == tracker_id, m.Source.url == url, m.Source.lease_until >= now)
+    ).first()
+    if row is None or row.lease_owner is None or row.lease_until is None:
+        return None
+    return row.lease_owner, row.lease_until
+
+
 def claim(
     *, session: Session, owner: str, now: datetime, until: datetime, tracker_id: int | None = None,
     urls: Sequence[str] | None = None, source_ids: Sequence[int] | None = None, due_only: bool = True,
@@ -126,16 +174,18 @@ def claim(
     """Lease sources for `owner` until `until`: the due ones of every tracker (or of `tracker_id`), or
     exactly `urls`/`source_ids`. A source another worker holds is skipped, never waited for (SKIP
     LOCKED on PostgreSQL; the conditional UPDATE is the compare-and-set everywhere); disabled sources
-    are skipped unless named."""
-    q = select(m.Source.id).where(_free(now))
+    are skipped unless named. A lease whose holder died on this host is taken over at once."""
+    scope: list[ColumnElement[bool]] = []
     if tracker_id is not None:
-        q = q.where(m.Source.tracker_id == tracker_id)
+        scope.append(m.Source.tracker_id == tracker_id)
     if urls is not None:
-        q = q.where(m.Source.url.in_(list(urls)))
+        scope.append(m.Source.url.in_(list(urls)))
     elif source_ids is not None:
-        q = q.where(m.Source.id.in_(list(source_ids)))
+        scope.append(m.Source.id.in_(list(source_ids)))
     else:
-        q = q.where(m.Source.disabled.is_(False))
+        scope.append(m.Source.disabled.is_(False))
+    _take_over_dead(session, now, scope)
+    q = select(m.Source.id).where(_free(now), *scope)
     if due_only:
         q = q.where(_due(now))
     q = q.order_by(m.Source.next_poll_at.is_(None).desc(), m.Source.next_poll_at, m.Source.id)

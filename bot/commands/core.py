@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,12 @@ RECENT = timedelta(days=30)
 MAJOR_WORDS = ", ".join(f"{t.label.lower()}s" if not t.label.endswith("s") else t.label.lower()
                         for t in TYPES.values() if t.name in MAJOR_TYPES)
 MAX_LIST = 50
+# What a search may hold: more words than this find nothing anyway, and each one is a condition.
+MAX_SEARCH_WORDS = 12
+MAX_SEARCH_CHARS = 200
+_COUNT = re.compile(r"[0-9]{1,6}")
+# NUL and the other control characters: no text holds them, and PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(slots=True)
@@ -93,7 +100,8 @@ def next_events(ctx: CommandContext, args: list[str]) -> Reply:
 def _count(args: list[str], default: int = 10) -> int:
     if not args:
         return default
-    if not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_LIST:
+    # ASCII digits only: "²" and "⑤" pass str.isdigit() and then fail int()
+    if not _COUNT.fullmatch(args[0]) or not 1 <= int(args[0]) <= MAX_LIST:
         raise CommandError(f"N must be a number from 1 to {MAX_LIST}, not {args[0]!r}")
     return int(args[0])
 
@@ -124,6 +132,8 @@ def who(ctx: CommandContext, args: list[str]) -> Reply:
     if not args:
         raise CommandError("who needs a name, e.g. `who Putin`")
     name = " ".join(args)
+    if len(name) > MAX_SEARCH_CHARS:
+        raise CommandError(f"who takes a name of at most {MAX_SEARCH_CHARS} characters")
     actor, found = reads.events_of_actor(session=ctx.session, tracker_id=ctx.tracker_id, name=name)
     if actor is None:
         return Reply(title=f"No one called {name!r} in this tracker", note="Try a surname, e.g. `who Mori`.")
@@ -145,6 +155,10 @@ def search(ctx: CommandContext, args: list[str]) -> Reply:
     words = " ".join(args).strip()
     if not words:
         raise CommandError("search needs words, e.g. `search Brunei summit`")
+    if len(words.split()) > MAX_SEARCH_WORDS:
+        raise CommandError(f"search takes at most {MAX_SEARCH_WORDS} words, not {len(words.split())}")
+    if len(words) > MAX_SEARCH_CHARS:
+        raise CommandError(f"search takes at most {MAX_SEARCH_CHARS} characters, not {len(words)}")
     found, articles = reads.search(session=ctx.session, tracker_id=ctx.tracker_id, words=words, now=ctx.now)
     art_lines = [
         Line(text=f"{human_date(a.published.date().isoformat()) if a.published else ''} {a.title or a.url or ''}".strip(),
@@ -267,11 +281,13 @@ COMMANDS: dict[str, Callable[[CommandContext, list[str]], Reply]] = {
 
 
 def parse(text: str) -> tuple[str, list[str]]:
-    """'timeline 5' -> ('timeline', ['5']); '' -> ('status', []); quotes group words."""
+    """'timeline 5' -> ('timeline', ['5']); '' -> ('status', []); quotes group words. Control
+    characters (NUL among them) are spaces: no command means them, and PostgreSQL refuses NUL."""
+    text = _CONTROL.sub(" ", text).strip()
     try:
-        words = shlex.split(text.strip())
+        words = shlex.split(text)
     except ValueError:
-        words = text.strip().replace('"', " ").replace("'", " ").split()
+        words = text.replace('"', " ").replace("'", " ").split()
     if not words:
         return "status", []
     return words[0].lower(), words[1:]

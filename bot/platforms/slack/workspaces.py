@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -10,6 +14,9 @@ from sqlalchemy import Engine
 
 from bot.errors import UserError
 from bot.platforms.slack.settings import SlackSettings as Settings
+from db.slack_states import purge_expired
+
+log = logging.getLogger("ntrack.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
 STATE_EXPIRATION_SECONDS = 600
@@ -36,8 +43,22 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
     return SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=engine)
 
 
+class PurgingStateStore(SQLAlchemyOAuthStateStore):
+    """slack_sdk's state store, deleting expired states each time it issues one: slack_sdk deletes a
+    state only when its install completes, so abandoned installs would pile up (one row per
+    `GET /slack/install`). The rows left are those of the last STATE_EXPIRATION_SECONDS."""
+
+    def issue(self, *args: Any, **kwargs: Any) -> str:
+        state: str = super().issue(*args, **kwargs)
+        try:  # slack_sdk's clock (the real one, as it stores expire_at by it), not NTRACK_NOW
+            purge_expired(engine=self.engine, now=datetime.fromtimestamp(time.time(), tz=UTC))
+        except Exception:  # housekeeping never stands in the way of an install
+            log.warning("could not purge expired OAuth states", exc_info=True)
+        return state
+
+
 def state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
-    return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+    return PurgingStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
 
 
 def token_lookup(settings: Settings, engine: Engine) -> Callable[[str], str | None]:
