@@ -115,7 +115,7 @@ def ingest_all(
     failures: list[str] = []
     for location in locations:
         if location not in leased:
-            failures.append(f"{location}: another worker is polling it right now; skipped")
+            failures.append(_held_elsewhere(rt, tracker_id, location, now))
             continue
         if progress is not None:
             progress("source", 1)
@@ -126,6 +126,17 @@ def ingest_all(
         else:
             failures.append(outcome)
     return reports, failures
+
+
+def _held_elsewhere(rt: Runtime, tracker_id: int, location: str, now: datetime) -> str:
+    """Why a source was not polled: who holds its lease, and until when."""
+    with rt.sessions.begin() as session:
+        held = source_rows.lease_holder(session=session, tracker_id=tracker_id, url=location, now=now)
+    if held is None:
+        return f"{location}: another worker took it a moment ago; skipped"
+    who, until = held
+    return (f"{location}: worker {who} holds it until {as_utc(until):%Y-%m-%d %H:%M} UTC (polling it, or dead on "
+            "another host: the lease then runs out); skipped")
 
 
 def poll_leased(
@@ -295,4 +306,6 @@ def run_forever(rt: Runtime) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     log.info("worker started: trackers %s, polling every %s min",
              ", ".join(t.slug for t in rt.trackers().values()), rt.settings.poll_minutes)
+    for problem in rt.tracker_problems:
+        log.error(problem)
     scheduler.start()

@@ -29,7 +29,11 @@ def command_definitions(settings: Settings) -> list[dict[str, Any]]:
     found: dict[str, str] = {}
     out = []
     for slug in available(settings.trackers_dir):
-        tracker = load_tracker(slug, settings.trackers_dir)
+        try:
+            tracker = load_tracker(slug, settings.trackers_dir)
+        except UserError as exc:  # one broken file: the others are still registered
+            click.echo(f"ntrack: skipped: {exc}", err=True)
+            continue
         name = command_name(tracker)
         if name in found:
             raise UserError(f"trackers {found[name]!r} and {slug!r} both make the Discord command /{name}")
