@@ -180,14 +180,19 @@ def serve(port: int, host: str, socket_mode: bool) -> None:
 
     import uvicorn
 
-    from bot.web import create_app
+    from bot.web import create_app, guarded_protocol
 
     app = create_app(rt)
     # What start-up loaded lives as long as the process: kept out of the collector's full passes, which
     # otherwise stall a request for ~50 ms every so often.
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    s = rt.settings
+    # Idle and slow connections are closed (keep-alive, request head within NTRACK_HEADER_TIMEOUT),
+    # request heads are bounded, and beyond NTRACK_MAX_CONNECTIONS uvicorn answers 503 at once.
+    uvicorn.run(app, host=host, port=port, log_level="info", http=guarded_protocol(s.header_timeout),
+                timeout_keep_alive=s.keep_alive, limit_concurrency=s.max_connections,
+                h11_max_incomplete_event_size=s.max_header_bytes)
 
 
 @cli.command()

@@ -48,6 +48,31 @@ class Settings(BaseSettings):
     # How often `ntrack worker` looks at the outbox.
     deliver_seconds: int = Field(default=10, alias="NTRACK_DELIVER_SECONDS")
 
+    # The web process (`ntrack serve`, bot/web.py) under hostile or odd input and under load.
+    # A request body longer than this is refused (413) after reading at most this much.
+    max_request_bytes: int = Field(default=64 * 1024, alias="NTRACK_MAX_REQUEST_BYTES")
+    # A request body not received within this many seconds is refused (408).
+    body_timeout: float = Field(default=10.0, alias="NTRACK_BODY_TIMEOUT")
+    # A connection that has not sent a whole request head within this many seconds is closed
+    # (slowloris); an idle kept-alive connection is closed after NTRACK_KEEP_ALIVE seconds.
+    header_timeout: float = Field(default=10.0, alias="NTRACK_HEADER_TIMEOUT")
+    keep_alive: int = Field(default=5, alias="NTRACK_KEEP_ALIVE")
+    # Longest request head (request line and headers) uvicorn buffers; open connections and requests
+    # at once beyond which uvicorn answers 503.
+    max_header_bytes: int = Field(default=16 * 1024, alias="NTRACK_MAX_HEADER_BYTES")
+    max_connections: int = Field(default=1000, alias="NTRACK_MAX_CONNECTIONS")
+    # Threads running platform requests (Bolt), and requests that may wait for one; beyond that a
+    # command is told at once that ntrack is busy.
+    web_threads: int = Field(default=32, alias="NTRACK_WEB_THREADS")
+    web_queue: int = Field(default=256, alias="NTRACK_WEB_QUEUE")
+    # Threads answering commands from the database, and commands that may wait for one (beyond: "busy,
+    # try again"); a command not answered within NTRACK_ANSWER_DEADLINE seconds is told to try again.
+    answer_threads: int = Field(default=16, alias="NTRACK_ANSWER_THREADS")
+    answer_queue: int = Field(default=64, alias="NTRACK_ANSWER_QUEUE")
+    answer_deadline: float = Field(default=30.0, alias="NTRACK_ANSWER_DEADLINE")
+    # /healthz answers 503 when the database does not answer within this many seconds.
+    health_timeout: float = Field(default=2.0, alias="NTRACK_HEALTH_TIMEOUT")
+
     def section(self, cls: type[SectionT]) -> SectionT:
         """A platform's own settings (its class, in its folder), read from the environment; values
         given to this Settings by name (tests, the demo) win, as they do here."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -11,10 +13,17 @@ from bot.errors import UserError
 from bot.platforms.slack import commands
 from bot.platforms.slack.settings import SlackSettings
 from bot.platforms.slack.workspaces import BOT_SCOPES, api_url, installation_store, require_slack, state_store
+from bot.settings import Settings, get_settings
 from bot.tracker import Tracker
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
+_SETTINGS: weakref.WeakKeyDictionary[App, Settings] = weakref.WeakKeyDictionary()
+
+
+def settings_of(app: App) -> Settings:
+    """The settings the Bolt app was made with (its web routes read their limits from them)."""
+    return _SETTINGS.get(app) or get_settings()
 
 
 def trackers_with_ids(rt: Runtime) -> list[tuple[Tracker, int]]:
@@ -51,4 +60,5 @@ def create_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> App:
             process_before_response=not socket_mode,
         )
     commands.register(app, rt, trackers_with_ids(rt))
+    _SETTINGS[app] = rt.settings
     return app
