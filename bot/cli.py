@@ -112,6 +112,9 @@ def extract(file: Path, published: str, tracker_slug: str | None, title: str | N
     day = clock.parse_day(published)
     if not file.is_file():
         raise UserError(f"no such file: {file}")
+    size, limit = file.stat().st_size, _settings().max_body_bytes
+    if size > limit:
+        raise UserError(f"{file} is {size:,} bytes; articles are read up to {limit:,} bytes (NTRACK_MAX_BODY_BYTES)")
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -84,7 +84,6 @@ def test_published_date_out_of_range_is_a_user_error(ntrack: Ntrack, tmp_path: P
     _one_line(ntrack("extract", str(f), "--published", day, "--json"), day, "1800")
 
 
-@pytest.mark.xfail(strict=True, reason="needs the size check in bot/cli.py `extract` (not this change's file)")
 def test_a_50_mb_article_is_a_user_error(ntrack: Ntrack, tmp_path: Path) -> None:
     f = tmp_path / "big.txt"
     f.write_text("The Kuril Islands dispute. " * (50 * 1024 * 1024 // 27))
