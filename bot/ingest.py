@@ -1,30 +1,35 @@
 """The ingest job: fetch -> parse -> store -> extract -> resolve -> status changes -> outbox.
 
 One source per call; one transaction per article, so a crash loses at most the article in hand and
-never leaves a change without its outbox rows.
+never leaves a change without its outbox rows. An entry is the unit of failure: one that cannot be
+parsed, extracted or stored is left out with one line naming it (`IngestReport.entry_notes`), the
+rest of the feed is stored and the source counts as healthy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import dedup, pages
 from bot import sources as src_state
 from bot.domain import EvidenceView, ExtractedEvent, KnownEvent, SourceLink
 from bot.errors import SourceError
-from bot.feeds import parse_feed
+from bot.feeds import EntryNotes, entry_name, parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
 from bot.resolve import KnownIndex, resolve
 from bot.serialize import change_json, stored_event_view
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
 from db import outbox, repo
+
+log = logging.getLogger("ntrack.ingest")
 
 # Entries dated this far ahead of `now` are not published yet (replaying history with NTRACK_NOW).
 FUTURE_SLACK = timedelta(days=1)
@@ -45,6 +50,9 @@ class IngestReport:
     changes: list[dict[str, Any]] = field(default_factory=list)
     articles_duplicate: int = 0  # known entries and near-duplicate copies (their URLs are kept)
     pages_fetched: int = 0
+    entries_skipped: int = 0  # entries left out (unreadable, extraction failed, refused by the database)
+    articles_cut: int = 0  # articles longer than the extractor reads (it reads their first part)
+    entry_notes: list[str] = field(default_factory=list)  # one line per entry left out or changed
 
     def to_json(self) -> dict[str, Any]:
         return {"articles_new": self.articles_new, "changes": self.changes}
@@ -81,6 +89,8 @@ def ingest_source(
     source_id, first_poll = state.id, state.first_poll
     report = IngestReport(source=location, first_poll=first_poll)
     options = cfg.fetch_options(restricted=state.restricted)
+    # HTML parsed per page (NTRACK_MAX_PAGE_BYTES), once PollConfig carries it
+    page_bytes: int = getattr(cfg, "max_page_bytes", pages.MAX_PAGE_BYTES)
 
     try:
         result = fetcher(location, etag=state.etag, last_modified=state.last_modified, **options)
@@ -88,14 +98,19 @@ def ingest_source(
             report.not_modified = True
             src_state.record_not_modified(sessions=sessions, source_id=source_id, result=result, now=now, config=cfg)
             return report
+        notes = EntryNotes()
         if state.kind == "page":
-            title, entries = pages.parse_page(result.body, url=location, content_type=result.content_type)
+            title, entries = pages.parse_page(result.body, url=location, content_type=result.content_type, notes=notes,
+                                              max_bytes=page_bytes)
         else:
-            title, entries = parse_feed(result.body, where=location, content_type=result.content_type)
+            title, entries = parse_feed(result.body, where=location, content_type=result.content_type, notes=notes)
     except SourceError as exc:
         record_failure(sessions=sessions, source_id=source_id, error=str(exc), now=now,
                        retry_after=getattr(exc, "retry_after", None), max_failures=cfg.max_failures)
         raise
+    report.entries_skipped += len(notes.skipped)
+    for line in notes.all():
+        _note(report, line)
 
     candidates = dedup.identify(entries, url_keys=state.kind != "page")
     with sessions.begin() as session:
@@ -112,7 +127,8 @@ def ingest_source(
     if is_url(location) and waiting:  # a local file is the operator's whole text; web feeds may link to more
         page_options = {**options, "accept": PAGE_ACCEPT}
         report.pages_fetched = pages.fill_full_text(
-            waiting, fetch_page=lambda url: fetcher(url, **page_options), limit=cfg.max_page_fetches
+            waiting, fetch_page=lambda url: fetcher(url, **page_options), limit=cfg.max_page_fetches,
+            max_bytes=page_bytes,
         ).fetched
     with sessions.begin() as session:
         unique = dedup.match_near(session=session, tracker_id=tracker_id, entries=waiting)
@@ -126,10 +142,21 @@ def ingest_source(
 
     relevant = [(g, a) for g, a in fresh if tracker.is_relevant(f"{a.title or ''}\n{a.text}")]
     extracted: dict[str, list[ExtractedEvent]] = {}
+    failed: set[str] = set()
     if relevant:
-        results = extractor().extract_many(((a.text, (a.published or now).date()) for _, a in relevant))
-        for (g, _), events in zip(relevant, results, strict=True):
-            extracted[g] = events
+        ex = extractor()
+        limit = getattr(ex, "max_chars", 0)
+        for g, a in relevant:
+            if isinstance(limit, int) and 0 < limit < len(a.text):
+                report.articles_cut += 1
+                log.info("%s: %s: %d characters, events from the first %d", location, _name(g, a), len(a.text), limit)
+        for g, events in _extract_each(ex, relevant, now=now):
+            if events is None:
+                failed.add(g)
+                report.entries_skipped += 1
+                _note(report, f"{location}: {_name(g, by_identity[g].article)}: skipped (extraction failed)")
+            else:
+                extracted[g] = events
             if progress is not None:
                 progress("done", 1)
 
@@ -138,6 +165,8 @@ def ingest_source(
     known: KnownIndex | None = None
     actor_ids: dict[str, int] = {}  # actor name -> id, for the whole poll
     for guid, art in fresh:
+        if guid in failed:  # not stored: read again at the next poll
+            continue
         try:
             with sessions.begin() as session:
                 if known is None and guid in extracted:
@@ -159,10 +188,51 @@ def ingest_source(
             report.articles_duplicate += 1
             known = None  # what this article added was rolled back: read again
             actor_ids.clear()
+        except DataError as exc:  # a value this database refuses: this entry only, rolled back
+            report.entries_skipped += 1
+            detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+            _note(report, f"{location}: {_name(guid, art)}: skipped (the database refused it: "
+                          f"{detail[0][:120] if detail else type(exc).__name__})")
+            known = None
+            actor_ids.clear()
         if progress is not None and guid not in extracted:
             progress("done", 1)
     src_state.record_success(sessions=sessions, source_id=source_id, result=result, title=title, now=now, config=cfg)
     return report
+
+
+def _note(report: IngestReport, line: str) -> None:
+    report.entry_notes.append(line)
+    log.info("%s", line)
+
+
+def _name(guid: str, art: Any) -> str:
+    return entry_name(None, guid, getattr(art, "url", None), getattr(art, "title", None))
+
+
+def _extract_each(
+    ex: Extracts, items: list[tuple[str, Any]], *, now: datetime
+) -> Iterator[tuple[str, list[ExtractedEvent] | None]]:
+    """(identity, events) for each article in order; None for one whose extraction raised. Articles
+    go in batches; when a batch fails, the rest are extracted one at a time to find the culprit."""
+    def item(a: Any) -> tuple[str, Any]:
+        return a.text, (a.published or now).date()
+
+    done = 0
+    try:
+        for events in ex.extract_many(item(a) for _, a in items):
+            yield items[done][0], events
+            done += 1
+    except Exception:
+        log.info("extraction failed in a batch; extracting one article at a time", exc_info=True)
+    for g, a in items[done:]:
+        try:
+            events_one = list(ex.extract_many([item(a)]))
+        except Exception:
+            log.info("extraction failed for %s", g, exc_info=True)
+            yield g, None
+            continue
+        yield g, events_one[0] if events_one else []
 
 
 def _store_events(

@@ -3,6 +3,8 @@
 trafilatura finds the article among navigation, comments and footers; without it (or when it gives
 up) the page's <article>/<main>, else its body, stands in, with navigation and boilerplate removed.
 A page that cannot be fetched or read leaves the entry with its summary: never a failed source.
+Only the first MAX_PAGE_BYTES of a page are parsed (a news page is well under a megabyte; parsing
+takes time that grows faster than the page).
 """
 
 from __future__ import annotations
@@ -11,23 +13,35 @@ import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from bs4 import BeautifulSoup
 
 from bot.domain import ArticleIn
 from bot.errors import SourceError
-from bot.feeds import html_to_text
+from bot.feeds import EntryNotes, clean, html_to_text, in_range, make_article
 from bot.fetch import FetchResult, is_url
 
 log = logging.getLogger("ntrack.pages")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# HTML parsed per page (NTRACK_MAX_PAGE_BYTES): the rest of a longer page is not read.
+MAX_PAGE_BYTES = 2 * 1024 * 1024
 _BOILERPLATE = ["script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "figure"]
 
 
-def main_text(html: bytes, *, url: str | None = None) -> str:
-    """The article text of an HTML page, one paragraph per block; '' when it has none."""
+def cap_html(html: bytes, max_bytes: int = MAX_PAGE_BYTES, *, url: str | None = None) -> bytes:
+    """The first `max_bytes` of a page, cut before the last tag that starts within them (0: no cap)."""
+    if max_bytes <= 0 or len(html) <= max_bytes:
+        return html
+    cut = html.rfind(b"<", max_bytes // 2, max_bytes)
+    log.info("page %s: %d bytes, only the first %d parsed", url, len(html), cut if cut > 0 else max_bytes)
+    return html[: cut if cut > 0 else max_bytes]
+
+
+def main_text(html: bytes, *, url: str | None = None, max_bytes: int = MAX_PAGE_BYTES) -> str:
+    """The article text of an HTML page (its first `max_bytes`), one paragraph per block; '' when it has none."""
+    html = cap_html(html, max_bytes, url=url)
     try:
         import trafilatura
     except ImportError:  # optional at run time: the fallback below reads most news pages well enough
@@ -44,34 +58,43 @@ def main_text(html: bytes, *, url: str | None = None) -> str:
     return _fallback_text(html)
 
 
-def parse_page(body: bytes, *, url: str, content_type: str | None = None) -> tuple[str | None, list[ArticleIn]]:
+def parse_page(
+    body: bytes, *, url: str, content_type: str | None = None, notes: EntryNotes | None = None,
+    max_bytes: int = MAX_PAGE_BYTES,
+) -> tuple[str | None, list[ArticleIn]]:
     """A page source read as one article: its main text, title and publication date.
 
     Each revision is its own entry (`page:<url>:<text digest>`); near-identical revisions (a fixed
-    typo) are then caught as near-duplicates, a substantial update is a new article.
+    typo) are then caught as near-duplicates, a substantial update is a new article. A publication
+    date out of range is dropped with a line in `notes`; only the first `max_bytes` are parsed.
     """
     if not body.strip():
         raise SourceError(f"{url}: empty body")
     if content_type and not any(t in content_type for t in _HTML_TYPES):
         raise SourceError(f"{url}: not an HTML page ({content_type.split(';')[0]})")
-    text = main_text(body, url=url)
+    body = cap_html(body, max_bytes, url=url)
+    text = clean(main_text(body, url=url, max_bytes=0))
     if not text.strip():
         raise SourceError(f"{url}: no article text found on the page")
-    title, published = _page_metadata(body, url)
+    title, published, raw_date = _page_metadata(body, url)
+    if raw_date and published is None and notes is not None:
+        notes.fixed.append(f"{url}: publication date {raw_date[:40]!r} unreadable or out of range; read as undated")
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    article = ArticleIn(title=title, text=text, published=published, url=url if is_url(url) else None,
-                        guid=f"page:{url}:{digest}")
-    return title, [article]
+    article = make_article(title=title, text=text, published=published, url=url if is_url(url) else None,
+                           guid=f"page:{url}:{digest}")
+    return article.title, [article]
 
 
-def _page_metadata(body: bytes, url: str) -> tuple[str | None, datetime | None]:
-    title = published = None
+def _page_metadata(body: bytes, url: str) -> tuple[str | None, datetime | None, str | None]:
+    """(title, publication date, the date as written when one was found)."""
+    title = published = raw = None
     try:
         import trafilatura
 
         meta = trafilatura.extract_metadata(body, default_url=url)
         if meta is not None:
-            title, published = meta.title, _day(meta.date)
+            title, raw = meta.title, meta.date
+            published = _day(raw)
     except Exception:  # metadata is a bonus: the page's own tags below will do
         meta = None
     if title is None or published is None:
@@ -81,18 +104,20 @@ def _page_metadata(body: bytes, url: str) -> tuple[str | None, datetime | None]:
         if published is None:
             tag = soup.find("meta", attrs={"property": "article:published_time"}) or soup.find("time")
             value = tag.get("content") or tag.get("datetime") if tag else None
+            raw = str(value) if value else raw
             published = _day(str(value)) if value else None
-    return title, published
+    return title, published, raw
 
 
 def _day(value: str | None) -> datetime | None:
+    """An ISO date or instant, in UTC; None when unreadable or its year is implausible."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return in_range(parsed)
 
 
 def _fallback_text(html: bytes) -> str:
@@ -116,12 +141,13 @@ class WithArticle(Protocol):
 
 
 def fill_full_text(
-    entries: Sequence[WithArticle], *, fetch_page: Callable[[str], FetchResult], limit: int
+    entries: Sequence[WithArticle], *, fetch_page: Callable[[str], FetchResult], limit: int,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> PageStats:
     """Give entries that carry only a summary their linked page's text (in place), up to `limit` pages.
 
     `entries` have an `.article` (bot.dedup.Entry). The summary stays when the page fails, is no
-    HTML, or has less to say than the summary.
+    HTML, or has less to say than the summary. Only the first `max_bytes` of each page are parsed.
     """
     stats = PageStats()
     for entry in entries:
@@ -137,7 +163,7 @@ def fill_full_text(
             stats.failed += 1
             continue
         ctype = (page.content_type or "text/html").split(";")[0].strip().lower()
-        text = main_text(page.body, url=page.url) if page.body and ctype in _HTML_TYPES else ""
+        text = clean(main_text(page.body, url=page.url, max_bytes=max_bytes)) if page.body and ctype in _HTML_TYPES else ""
         if len(text) > len(art.text):
             entry.article = dataclasses.replace(art, text=text, summary_only=False)
             stats.fetched += 1

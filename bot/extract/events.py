@@ -3,6 +3,8 @@ article says, inherited places and dates, summaries. Pure apart from the spaCy p
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,6 +31,8 @@ from bot.extract.mentions import (
 )
 from bot.extract.timex import Timex, find_dates, interval
 from bot.tracker import Tracker
+
+log = logging.getLogger("ntrack.extract")
 
 
 @dataclass(slots=True)
@@ -482,12 +486,60 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     return events
 
 
-class Extractor:
-    """Extraction for one tracker: holds the pipeline and the matcher, runs articles in batches."""
+# Long articles (NTRACK_MAX_ARTICLE_CHARS, NTRACK_ARTICLE_SECONDS): extraction reads the first
+# MAX_ARTICLE_CHARS characters of an article, cut at the last paragraph break before them (a long
+# news article has 10,000-30,000); a text longer than CHUNK_CHARS is parsed by spaCy in pieces of
+# paragraphs (memory stays that of one piece) joined into one Doc, and no piece is started once the
+# article has used ARTICLE_SECONDS (the events are those of the text read by then). 0 turns each off.
+MAX_ARTICLE_CHARS = 100_000
+ARTICLE_SECONDS = 30.0
+CHUNK_CHARS = 10_000
 
-    def __init__(self, nlp: Language, tracker: Tracker) -> None:
+
+def _cut_point(text: str, limit: int) -> int:
+    """Where to end a piece of `text` no longer than `limit`: after the last paragraph break, else
+    line break, else sentence end, else space in its second half; else at `limit`."""
+    head = text[:limit]
+    for sep in ("\n\n", "\n", ". ", " "):
+        at = head.rfind(sep, limit // 2)
+        if at > 0:
+            return at + len(sep)
+    return limit
+
+
+def cap_text(text: str, max_chars: int = MAX_ARTICLE_CHARS) -> str:
+    """The first `max_chars` characters of `text`, ending at a paragraph break when there is one
+    in their second half (0: the whole text). A prefix, so evidence offsets hold for the whole text."""
+    if max_chars <= 0 or len(text) <= max_chars:
+        return text
+    return text[: _cut_point(text, max_chars)].rstrip()
+
+
+def pieces(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """`text` in consecutive pieces of about `size` characters ending at paragraph breaks where it
+    can; ''.join(pieces) == text."""
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + _cut_point(text[start:start + size], size)
+        out.append(text[start:end])
+        start = end
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+class Extractor:
+    """Extraction for one tracker: holds the pipeline and the matcher, runs articles in batches.
+
+    `max_chars`, `seconds` and `chunk_chars` bound what one article may cost (see MAX_ARTICLE_CHARS)."""
+
+    def __init__(
+        self, nlp: Language, tracker: Tracker, *, max_chars: int = MAX_ARTICLE_CHARS,
+        seconds: float = ARTICLE_SECONDS, chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
         self.nlp, self.tracker = nlp, tracker
         self.matcher = trigger_matcher(nlp)
+        self.max_chars, self.seconds, self.chunk_chars = max_chars, seconds, chunk_chars
 
     def extract(self, text: str, published: date) -> list[ExtractedEvent]:
         return next(self.extract_many([(text, published)]))
@@ -495,8 +547,41 @@ class Extractor:
     def extract_many(
         self, items: Iterable[tuple[str, date]], batch_size: int = 16
     ) -> Iterator[list[ExtractedEvent]]:
-        """Events per article, in input order; texts go through nlp.pipe in batches."""
-        pairs = list(items)
-        docs = self.nlp.pipe((t for t, _ in pairs), batch_size=batch_size)
-        for doc, (_, published) in zip(docs, pairs, strict=True):
+        """Events per article, in input order; texts go through nlp.pipe in batches, long ones
+        (capped) in pieces."""
+        pairs = []
+        for text, published in items:
+            capped = cap_text(text, self.max_chars)
+            if len(capped) < len(text):
+                log.info("article of %d characters: extraction reads the first %d (the limit is %d)",
+                         len(text), len(capped), self.max_chars)
+            pairs.append((capped, published))
+        for (_text, published), doc in zip(pairs, self._docs([t for t, _ in pairs], batch_size), strict=True):
             yield events_from_doc(doc, published=published, tracker=self.tracker, matcher=self.matcher)
+
+    def _docs(self, texts: list[str], batch_size: int) -> Iterator[Doc]:
+        """One Doc per text, in order: short ones batched, long ones pieced together."""
+        batch: list[str] = []
+        for text in texts:
+            if self.chunk_chars <= 0 or len(text) <= self.chunk_chars:
+                batch.append(text)
+                continue
+            yield from self.nlp.pipe(batch, batch_size=batch_size)
+            batch = []
+            yield self._long_doc(text)
+        yield from self.nlp.pipe(batch, batch_size=batch_size)
+
+    def _long_doc(self, text: str) -> Doc:
+        """A long text parsed piece by piece (paragraph breaks end sentences anyway) into one Doc,
+        its text a prefix of `text`: no piece is started after the article's time budget."""
+        started = time.monotonic()
+        parts = pieces(text, self.chunk_chars)
+        docs: list[Doc] = []
+        for doc in self.nlp.pipe(parts, batch_size=1):
+            docs.append(doc)
+            if self.seconds > 0 and time.monotonic() - started > self.seconds and len(docs) < len(parts):
+                read = sum(len(d.text) for d in docs)
+                log.info("article of %d characters: time budget of %.0f s spent, events from the first %d",
+                         len(text), self.seconds, read)
+                break
+        return Doc.from_docs(docs, ensure_whitespace=False)
