@@ -89,7 +89,11 @@ def ingest(sources: tuple[str, ...], pages: tuple[str, ...], tracker_slug: str |
         for r in reports:
             state = "not modified" if r.not_modified else f"{r.articles_new} new articles, {len(r.changes)} changes"
             note = " (first poll: recorded, no alerts)" if r.first_poll and r.changes else ""
-            click.echo(f"{r.source}: {state}{note}")
+            skipped = f", {r.entries_skipped} entries skipped" if r.entries_skipped else ""
+            click.echo(f"{r.source}: {state}{skipped}{note}")
+    for r in reports:
+        for line in r.entry_notes:  # an entry that could not be read: the rest of its feed was
+            click.echo(f"ntrack: {line}", err=True)
     for failure in failures:
         click.echo(f"ntrack: {failure}", err=True)
     if failures:

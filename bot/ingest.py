@@ -89,8 +89,8 @@ def ingest_source(
     source_id, first_poll = state.id, state.first_poll
     report = IngestReport(source=location, first_poll=first_poll)
     options = cfg.fetch_options(restricted=state.restricted)
-    # HTML parsed per page (NTRACK_MAX_PAGE_BYTES), once PollConfig carries it
-    page_bytes: int = getattr(cfg, "max_page_bytes", pages.MAX_PAGE_BYTES)
+    # HTML parsed per page (NTRACK_MAX_PAGE_BYTES)
+    page_bytes = cfg.max_page_bytes
 
     try:
         result = fetcher(location, etag=state.etag, last_modified=state.last_modified, **options)

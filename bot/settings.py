@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     allow_networks: str = Field(default="", alias="NTRACK_ALLOW_NETWORKS")
     env: str = Field(default="development", alias="NTRACK_ENV")
 
+    # Extraction reads the first this many characters of an article (cut at a paragraph break; the article
+    # is stored whole), parses a long one in paragraph pieces and starts no piece after `article_seconds`.
+    max_article_chars: int = Field(default=100_000, alias="NTRACK_MAX_ARTICLE_CHARS")
+    article_seconds: float = Field(default=30.0, alias="NTRACK_ARTICLE_SECONDS")
+    # HTML parsed per article page (page sources and the pages feed entries link to).
+    max_page_bytes: int = Field(default=2 * 1024 * 1024, alias="NTRACK_MAX_PAGE_BYTES")
     # How often `ntrack worker` looks at the outbox.
     deliver_seconds: int = Field(default=10, alias="NTRACK_DELIVER_SECONDS")
 

@@ -49,6 +49,7 @@ class PollConfig:
     pacer: HostPacer | None = None
     resolver: Resolver | None = None
     lease: timedelta = timedelta(minutes=10)
+    max_page_bytes: int = 2 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Any, *, pacer: HostPacer | None = None) -> PollConfig:
@@ -57,6 +58,7 @@ class PollConfig:
             max_bytes=settings.max_body_bytes, max_redirects=settings.max_redirects,
             max_failures=settings.max_failures, poll_minutes=settings.poll_minutes,
             max_page_fetches=settings.max_page_fetches, policy=AddressPolicy(parse_networks(settings.allow_networks)),
+            max_page_bytes=settings.max_page_bytes,
             pacer=pacer if pacer is not None else HostPacer(settings.host_interval),
             lease=timedelta(seconds=max(600.0, settings.fetch_timeout * (settings.max_page_fetches + 2))),
         )

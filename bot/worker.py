@@ -41,8 +41,11 @@ def extractor_for(tracker: Tracker) -> Callable[[], Any]:
             if not loaded:
                 from bot.extract.events import Extractor
                 from bot.extract.nlp import load_nlp
+                from bot.settings import get_settings
 
-                loaded.append(_OneAtATime(Extractor(load_nlp(tracker), tracker)))
+                limits = get_settings()
+                loaded.append(_OneAtATime(Extractor(load_nlp(tracker), tracker, max_chars=limits.max_article_chars,
+                                                    seconds=limits.article_seconds)))
         return loaded[0]
 
     return factory
@@ -233,7 +236,8 @@ def report_line(r: IngestReport) -> str:
     if r.not_modified:
         return f"{r.source}: not modified"
     dup = f", {r.articles_duplicate} already known" if r.articles_duplicate else ""
-    return f"{r.source}: {r.articles_new} new, {len(r.changes)} changes{dup}"
+    skipped = f", {r.entries_skipped} entries skipped" if r.entries_skipped else ""
+    return f"{r.source}: {r.articles_new} new, {len(r.changes)} changes{dup}{skipped}"
 
 
 POLL_JOB = "poll:"

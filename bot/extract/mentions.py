@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -417,14 +418,23 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
     last_person: list[str] = []
     leaders_seen: list[str] = []
     recent_day: list[tuple[int, Timex]] = []
-    for s_index, sent in enumerate(doc.sents):
-        triggers = [
-            (doc[i], label)
-            for i, label in sorted(by_token.items())
-            if sent.start <= i < sent.end and _keep_trigger(label, doc[i], sent)
-        ]
+    # Entities and triggers by sentence, found once: `Span.ents` rebuilds the document's entity list on
+    # every read, which made a long article quadratic.
+    sentences = list(doc.sents)
+    starts = [s.start for s in sentences]
+    ents_of: list[list[Span]] = [[] for _ in sentences]
+    for ent in doc.ents:
+        k = bisect_right(starts, ent.start) - 1
+        if k >= 0 and ent.end <= sentences[k].end:  # as Span.ents: wholly inside the sentence
+            ents_of[k].append(ent)
+    triggers_of: list[list[tuple[int, str]]] = [[] for _ in sentences]
+    for i, label in sorted(by_token.items()):
+        triggers_of[bisect_right(starts, i) - 1].append((i, label))
+    for s_index, sent in enumerate(sentences):
+        sent_ents = ents_of[s_index]
+        triggers = [(doc[i], label) for i, label in triggers_of[s_index] if _keep_trigger(label, doc[i], sent)]
         if not triggers:
-            resolved = [resolve(e.text) for e in sent.ents
+            resolved = [resolve(e.text) for e in sent_ents
                         if e.label_ == "PERSON" and not in_dateline(e) and not _title_before_name(e)]
             named = [n for n in resolved if n]
             if named:
@@ -434,7 +444,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         persons: list[tuple[Token, str]] = []
         dates: list[tuple[Span, Token]] = []
         places: list[tuple[Token, str]] = _capital_phrase(sent, tracker)
-        for ent in sent.ents:
+        for ent in sent_ents:
             if in_dateline(ent) or _title_before_name(ent):
                 continue
             if ent.label_ == "PERSON":
@@ -594,7 +604,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                     if x <= root.i <= y and name not in m.participants:
                         m.participants.append(name)
         for m in made.values():
-            for ent in sent.ents:
+            for ent in sent_ents:
                 party = tracker.party_for(ent.text) if ent.label_ in {"GPE", "NORP", "ORG"} else None
                 if party and (m.type != "statement"):
                     m.parties.add(party)
