@@ -261,3 +261,14 @@ class ArticleKey(Base):
     value: Mapped[str] = mapped_column(String(2000))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Team(Base):
+    """A workspace or server ntrack has heard from (Discord servers are recorded on their first command)."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("platform", "team_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[str] = mapped_column(String(50))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

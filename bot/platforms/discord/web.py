@@ -40,7 +40,7 @@ from bot.platforms.discord import PLATFORM, commands, render, signature
 from bot.platforms.discord.rest import DiscordError, DiscordRest
 from bot.platforms.discord.settings import DiscordSettings
 from bot.tracker import Tracker
-from db import reads
+from db import reads, teams
 
 PATH = "/discord/interactions"
 MAX_BODY = 64 * 1024  # Discord's interactions are a few kilobytes
@@ -150,10 +150,20 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
                 rest.append(DiscordRest(settings))
             return rest[0]
 
+    servers_seen: set[str] = set()
+
+    def note_server(guild: str | None) -> None:
+        """A server is recorded on its first command (once per process after that: no write per command)."""
+        if guild and guild not in servers_seen:
+            with rt.sessions.begin() as session:
+                teams.record(session=session, platform=PLATFORM.name, team_id=guild, now=clock.now(rt.settings.now))
+            servers_seen.add(guild)
+
     def answer_body(name: str, text: str, *, public: bool, manager: bool, guild: str | None,
                     channel: str | None) -> dict[str, Any]:
         """The message answering `/name text` (runs in the pool; never raises)."""
         try:
+            note_server(guild)
             found = by_name.get(name)
             if found is None:
                 return _notice(f"/{name} is not a command of this ntrack.",
