@@ -208,7 +208,7 @@ SUBCOMMANDS: list[tuple[str, dict[str, Any], str]] = [
     ("unsubscribe", {}, "This channel was not subscribed."),
     ("summary-time", {"day": "fri", "time": "17:30", "zone": "Asia/Tokyo"}, "every Fri 17:30 Asia/Tokyo"),
     ("summary", {}, "week to 6 Nov 2000"),
-    ("help", {}, "/kuril who NAME"),
+    ("help", {}, "/kuril who name:"),
 ]
 
 
@@ -323,12 +323,12 @@ def test_a_slow_public_answer_defers_publicly(
 
     monkeypatch.setattr(service, "answer", slow)
     monkeypatch.setattr(web, "ANSWER_WITHIN", 0.05)
-    resp = interact(discord_web, cmd("help", token="public-token", public=True))
+    resp = interact(discord_web, cmd("deadlines", token="public-token", public=True))
     assert resp.json() == {"type": 5, "data": {"allowed_mentions": {"parse": []}}}
     deadline = time.monotonic() + 10
     while not fake_discord.edits.get("public-token") and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert "/kuril who NAME" in fake_discord.edits["public-token"][0]["embeds"][0]["description"]
+    assert "Target dates" in fake_discord.edits["public-token"][0]["embeds"][0]["description"]
 
 
 def test_a_command_still_queued_behind_slow_ones_is_answered_later(
@@ -573,6 +573,7 @@ def test_render_message_is_what_the_interaction_sends(discord_rt: Runtime, disco
     """The response's data is render.message of the core's reply (one rendering for every path)."""
     from bot.platforms.discord import PLATFORM
 
-    reply = service.answer(discord_rt, discord_rt.tracker("kuril"), "help", platform="discord", admins=PLATFORM.admins)
+    reply = service.answer(discord_rt, discord_rt.tracker("kuril"), "deadlines", platform="discord",
+                           admins=PLATFORM.admins)
     expected = render.message(reply, more_hint=web._hint("kuril"), ephemeral=True)
-    assert interact(discord_web, cmd("help")).json()["data"] == expected
+    assert interact(discord_web, cmd("deadlines")).json()["data"] == expected

@@ -7,6 +7,7 @@ import re
 import shlex
 from typing import Any
 
+from bot.commands.reply import Line, Reply, Section
 from bot.event_types import EVENT_TYPES
 from bot.tracker import Tracker
 from bot.weekly import DAYS
@@ -155,3 +156,15 @@ def to_text(name: str, values: dict[str, Any]) -> tuple[str, bool]:
         parts = [str(values[k]).strip() for k in ("day", "time", "zone") if values.get(k)]
         return " ".join(["subscribe", "weekly", *(shlex.quote(p) for p in parts if p)]), public
     return name, public
+
+
+def help_reply(tracker: Tracker) -> Reply:
+    """`/kuril help` in Discord's own terms: each subcommand with its options as Discord shows them."""
+    name = command_name(tracker)
+    lines = []
+    for sub in definition(tracker)["options"]:
+        options = " ".join(f"{o['name']}:" + ("…" if o.get("required") else "…?") for o in sub["options"]
+                           if o["name"] != "public")
+        lines.append(Line(f"/{name} {sub['name']}{' ' + options if options else ''}: {sub['description']}"))
+    return Reply(title=f"/{name}: {tracker.title}", note="Add public:True to show an answer to the channel.",
+                 sections=[Section("Commands", lines)])

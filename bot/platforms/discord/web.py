@@ -169,6 +169,8 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
                 return _notice(f"/{name} is not a command of this ntrack.",
                                error="run ntrack discord register again to update the commands")
             tracker, tracker_id = found
+            if text == "help":  # Discord's own syntax (options), not the text commands of the core
+                return render.message(commands.help_reply(tracker), ephemeral=not public)
             reply = service.answer(
                 rt, tracker, text, channel=channel, platform=PLATFORM.name, team_id=guild or "dm",
                 user_is_admin=manager, now=clock.now(rt.settings.now), tracker_id=tracker_id, admins=PLATFORM.admins,
