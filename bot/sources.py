@@ -10,8 +10,12 @@ every database).
 
 from __future__ import annotations
 
+import logging
 import random
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +35,10 @@ BACKOFF_MAX = timedelta(hours=24)
 # for it fires a little early (jitter) still polls it, another worker's job in between does not.
 DUE_AGAIN = 0.8
 ORIGINS = ("tracker", "cli", "chat")
+# A lease is short and renewed by a heartbeat while its worker polls (`kept`): a worker that dies, on
+# any host, lets its sources go within this.
+LEASE = timedelta(seconds=90)
+log = logging.getLogger("ntrack.sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,7 @@ class PollConfig:
     policy: AddressPolicy = field(default_factory=AddressPolicy)
     pacer: HostPacer | None = None
     resolver: Resolver | None = None
-    lease: timedelta = timedelta(minutes=10)
+    lease: timedelta = timedelta(seconds=90)
     max_page_bytes: int = 2 * 1024 * 1024
 
     @classmethod
@@ -60,7 +68,7 @@ class PollConfig:
             max_page_fetches=settings.max_page_fetches, policy=AddressPolicy(parse_networks(settings.allow_networks)),
             max_page_bytes=settings.max_page_bytes,
             pacer=pacer if pacer is not None else HostPacer(settings.host_interval),
-            lease=timedelta(seconds=max(600.0, settings.fetch_timeout * (settings.max_page_fetches + 2))),
+            lease=LEASE,
         )
 
     def fetch_options(self, *, restricted: bool) -> dict[str, Any]:
@@ -171,6 +179,36 @@ def claim_due(
     with sessions.begin() as session:
         return store.claim(session=session, owner=owner, now=now, until=now + lease, source_ids=source_ids,
                            limit=limit)
+
+
+@contextmanager
+def kept(
+    *, sessions: sessionmaker[Session], tracker_id: int, url: str, owner: str, now: datetime, lease: timedelta,
+    beat: float | None = None,
+) -> Iterator[None]:
+    """Hold the lease on a source while the block runs: a heartbeat thread renews it every third of the
+    lease. Time is `now` (the poll's, NTRACK_NOW in a replay) plus the time the poll has taken."""
+    every = beat if beat is not None else max(lease.total_seconds() / 3, 0.05)
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def beat_loop() -> None:
+        while not stop.wait(every):
+            until = now + timedelta(seconds=time.monotonic() - started) + lease
+            try:
+                with sessions.begin() as session:
+                    if not store.renew(session=session, tracker_id=tracker_id, url=url, owner=owner, until=until):
+                        return  # the poll ended (the lease was given back) or it was lost
+            except Exception:  # a missed beat is retried at the next; the lease still has two to go
+                log.warning("could not renew the lease on %s", url, exc_info=True)
+
+    thread = threading.Thread(target=beat_loop, name="ntrack-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(every + 5)
 
 
 def release(*, sessions: sessionmaker[Session], tracker_id: int, owner: str, urls: Sequence[str]) -> None:

@@ -148,8 +148,11 @@ def poll_leased(
 ) -> IngestReport | str:
     """Poll one source this worker holds: its report, or the one-line reason it failed."""
     try:
-        return ingest_source(sessions=rt.sessions, tracker=tracker, location=location, now=now, extractor=extractor,
-                             config=config, tracker_id=tracker_id, alert=alert, progress=progress)
+        with sources.kept(sessions=rt.sessions, tracker_id=tracker_id, url=location, owner=owner, now=now,
+                          lease=config.lease):
+            return ingest_source(sessions=rt.sessions, tracker=tracker, location=location, now=now,
+                                 extractor=extractor, config=config, tracker_id=tracker_id, alert=alert,
+                                 progress=progress)
     except SourceError as exc:
         return str(exc)
     except Exception as exc:  # a bug or a database hiccup with one source must not stop the others

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import models as m
@@ -259,3 +259,12 @@ def health(*, session: Session) -> tuple[datetime | None, int]:
     last = session.scalar(select(func.max(m.Source.last_success_at)))
     disabled = session.scalar(select(func.count()).select_from(m.Source).where(m.Source.disabled.is_(True))) or 0
     return last, disabled
+
+
+def renew(*, session: Session, tracker_id: int, url: str, owner: str, until: datetime) -> bool:
+    """Extend a lease `owner` still holds (a heartbeat); False when it holds it no more."""
+    result = session.execute(
+        update(m.Source).where(m.Source.tracker_id == tracker_id, m.Source.url == url, m.Source.lease_owner == owner)
+        .values(lease_until=until).execution_options(synchronize_session=False)
+    )
+    return isinstance(result, CursorResult) and result.rowcount == 1
