@@ -43,6 +43,9 @@ class EventType:
     rank: int = UNRANKED
     # The trend weight of a new event of this type, when it is not the usual one for its status.
     new_weight: int | None = None
+    # Whether its changes are alerted to channels. Statements are not: nearly every article has one, and
+    # "Putin said something" is not news; they are kept for `who`, the timeline and the weekly summary.
+    alerts: bool = True
 
 
 TYPES: dict[str, EventType] = {t.name: t for t in (
@@ -52,7 +55,7 @@ TYPES: dict[str, EventType] = {t.name: t for t in (
     EventType("visit", "Visit", MEETING_STATUSES, meeting=True, rank=1),
     EventType("deadline", "Deadline", ("active", "met", "missed", "dropped"), major=True),
     EventType("agreement", "Agreement", ("proposed", "agreed", "signed"), major=True),
-    EventType("statement", "Statement", ("made",)),
+    EventType("statement", "Statement", ("made",), alerts=False),
     EventType("suspension", "Suspension", ("in_effect", "lifted"), major=True, new_weight=-2),
 )}
 
@@ -89,6 +92,12 @@ def types_compatible(a: str, b: str) -> bool:
 def is_open(event_type: str, status: str) -> bool:
     """A meeting not yet held: upcoming, and its date can move."""
     return event_type in MEETING_TYPES and status in OPEN_STATUSES
+
+
+def alerts(event_type: str) -> bool:
+    """Whether a change of an event of this type is alerted to subscribed channels."""
+    t = TYPES.get(event_type)
+    return t.alerts if t else True
 
 
 def label(event_type: str) -> str:

@@ -24,6 +24,16 @@ def trend(changes: list[ChangeView]) -> str:
     return "improved" if score > 0 else "deteriorated" if score < 0 else "unchanged"
 
 
+def said_line(change: ChangeView) -> Line:
+    """'Vladimir Putin, Tokyo, 1 Nov 2000: <the sentence that reported it>' with its source."""
+    ev = change.event
+    who = ", ".join(ev.participants) or ", ".join(ev.parties) or "Unattributed"
+    where = f", {ev.location}" if ev.location else ""
+    art = change.article
+    return Line(text=f"{who}{where}, {human_date(ev.date_value, ev.date_mod)}: {ev.sentence or ev.summary}".strip(),
+                source_title=art.title if art else None, source_url=art.url if art else None)
+
+
 def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: datetime) -> Reply:
     since = now - WEEK
     seen = reads.overview(session=session, tracker_id=tracker_id, now=now, since=since, changes=50)
@@ -34,11 +44,14 @@ def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: 
         for q in QUOTE.findall(art.text)[:2]:
             quotes.append(Line(text=f"\u201c{q.strip()}\u201d", source_title=art.title, source_url=art.url))
     direction = trend(changes)
+    said = [c for c in reversed(changes) if c.event.type == "statement" and c.kind == "new"]
+    happened = [c for c in reversed(changes) if c.event.type != "statement"]
     return Reply(
         title=f"{tracker.title}: week to {human_date(now.date().isoformat())}",
         note=f"Trend: {direction} ({len(changes)} changes, {len(articles)} articles)",
         sections=[
-            Section("What changed this week", [change_line(c) for c in reversed(changes)], "No changes this week."),
+            Section("What changed this week", [change_line(c) for c in happened], "No changes this week."),
+            Section("What was said", [said_line(c) for c in said], "No statements this week."),
             Section("What is next", [event_line(e) for e in upcoming], "Nothing scheduled."),
             Section("Deadlines", [event_line(e) for e in deadlines], "No active deadlines."),
             Section("Notable quotes", quotes[:5], "No quotes this week."),

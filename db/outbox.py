@@ -57,8 +57,9 @@ def _subscribers(session: Session, tracker_id: int) -> list[m.Subscription]:
 
 
 def queue_alerts(*, session: Session, tracker_id: int, change: m.StatusChange, event_type: str, now: datetime) -> int:
-    """One row per subscribed channel (`major` channels: major types only); how many."""
-    if not change.alert:
+    """One row per subscribed channel (`major` channels: major types only; no type that is not alerted,
+    such as statements); how many."""
+    if not change.alert or not et.alerts(event_type):
         return 0
     n = 0
     for sub in _subscribers(session, tracker_id):
