@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import dedup, pages
+from bot import dedup, event_types, pages
 from bot import sources as src_state
 from bot.domain import EvidenceView, ExtractedEvent, KnownEvent, SourceLink
 from bot.errors import SourceError
@@ -253,8 +253,9 @@ def _store_events(
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
         if update.event_id is not None:
             matched.add(update.event_id)
+        alerted = alert and event_types.alerts(update.type or ev.type)  # statements are recorded, not alerted
         row, changes = repo.apply_update(session=session, tracker_id=tracker_id, article=article, extracted=ev,
-                                         update=update, now=now, alert=alert, actor_cache=cache)
+                                         update=update, now=now, alert=alerted, actor_cache=cache)
         if update.event_id is not None:
             k = known.get(row.id)
             if k is not None:
@@ -279,7 +280,7 @@ def _store_events(
         for change in changes:
             outbox.queue_alerts(session=session, tracker_id=tracker_id, change=change, event_type=row.type, now=now)
             out.append(change_json(kind=change.kind, old=change.old, new=change.new, event=view,
-                                   evidence=list(told.values()), article=link, alert=alert))
+                                   evidence=list(told.values()), article=link, alert=alerted))
     for k in created:
         known.add(k)
     return out
