@@ -123,11 +123,6 @@ def deliver_pending(
     return posted
 
 
-def delivery_key(row_id: int) -> str:
-    """What a posted alert carries so that it can be found again (Slack: message metadata)."""
-    return outbox.key_of(row_id, outbox.ALERT, None)
-
-
 def _deliver_one(*, sessions: sessionmaker[Session], transport: Transport, claim: outbox.Claimed, reply: Reply,
                  now: datetime) -> str:
     """Post one claimed row (or find it already posted) and record the outcome.

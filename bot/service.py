@@ -39,9 +39,8 @@ def status_json(rt: Runtime, tracker: Tracker) -> dict[str, Any]:
     """`ntrack status --json`: upcoming events, recent changes, active deadlines, in a fixed number of queries."""
     with rt.sessions.begin() as session:
         tid = repo.sync_tracker(session=session, tracker=tracker).id
-        upcoming = reads.upcoming_events(session=session, tracker_id=tid, now=rt.now)
-        changes = reads.recent_changes(session=session, tracker_id=tid, until=rt.now, limit=10)
-        deadlines = reads.active_deadlines(session=session, tracker_id=tid)
+        seen = reads.overview(session=session, tracker_id=tid, now=rt.now, upcoming=10, changes=10, deadlines=10)
+        upcoming, changes, deadlines = seen.upcoming, seen.changes, seen.deadlines
         evidence: dict[int, list[EvidenceView]] = {}
         for e in reads.evidence_for(session=session, event_ids=[v.id for v in (*upcoming, *deadlines)]):
             evidence.setdefault(e.event_id, []).append(e)

@@ -80,9 +80,6 @@ class PollConfig:
         }
 
 
-SourceState = SourceRow  # what a poll knows of its source before fetching (db/sources.py)
-
-
 def backoff(error_count: int) -> timedelta:
     """Exponential backoff after `error_count` consecutive failures, capped at a day."""
     steps: int = 2 ** max(0, min(error_count, 20) - 1)

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.deliver import Transport, deliver_pending
 from bot.summary import weekly_summary
 from bot.tracker import Tracker
 from db import models as m
@@ -138,15 +137,4 @@ def queue_due_summaries(
             outbox.queue_summary(session=session, tracker_id=tracker_id, subscription_id=sub_id,
                                  key=summary_key(sub_id, slot), payload=reply.to_json(), now=now)
         done.append(f"weekly summary to {channel} (slot {slot:%Y-%m-%d %H:%M} UTC)")
-    return done
-
-
-def post_due_summaries(
-    *, sessions: sessionmaker[Session], transport: Transport, now: datetime, trackers: dict[int, Tracker],
-    subscription_id: int | None = None,
-) -> list[str]:
-    """Queue the due summaries of `transport.platform` and deliver that platform's outbox at once."""
-    done = queue_due_summaries(sessions=sessions, now=now, trackers=trackers, platforms=[transport.platform],
-                               subscription_id=subscription_id)
-    deliver_pending(sessions=sessions, transport=transport, now=now, titles={tid: t.command for tid, t in trackers.items()})
     return done

@@ -7,7 +7,6 @@ with a lease), then marks it sent, retried or parked (bot/deliver.py decides whi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -193,8 +192,3 @@ def pending_by_platform(*, session: Session) -> dict[str, int]:
          .join(m.Subscription, m.Outbox.subscription_id == m.Subscription.id)
          .where(m.Outbox.state.in_(OPEN)).group_by(m.Subscription.platform))
     return {platform: n for platform, n in session.execute(q)}
-
-
-def rows(*, session: Session, ids: Sequence[int]) -> list[m.Outbox]:
-    """Rows by id (tests and tools)."""
-    return list(session.scalars(select(m.Outbox).where(m.Outbox.id.in_(list(ids))).order_by(m.Outbox.id)))

@@ -106,10 +106,6 @@ def upcoming_events(*, session: Session, tracker_id: int, now: datetime, limit: 
     return _views(session, _upcoming(tracker_id, now, limit))
 
 
-def active_deadlines(*, session: Session, tracker_id: int, limit: int = 10) -> list[EventView]:
-    return _views(session, _deadlines(tracker_id, limit))
-
-
 def timeline(*, session: Session, tracker_id: int, limit: int = 10, event_type: str | None = None) -> list[EventView]:
     q = select(m.Event).where(m.Event.tracker_id == tracker_id, m.Event.date_start.is_not(None))
     if event_type:
@@ -165,13 +161,6 @@ def overview(
     views = {v.id: v for v in event_views(session=session, events=list(events.values()))}
     return Overview(upcoming=[views[e.id] for e in up], changes=[_change_view(c, views) for c in told],
                     deadlines=[views[e.id] for e in due])
-
-
-def recent_changes(
-    *, session: Session, tracker_id: int, since: datetime | None = None, until: datetime | None = None, limit: int = 10
-) -> list[ChangeView]:
-    """The newest changes first."""
-    return _change_views(session, list(session.scalars(_recent(tracker_id, since, until, limit))))
 
 
 def changes_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, ChangeView]:

@@ -55,11 +55,6 @@ def source_id(*, session: Session, tracker_id: int, url: str) -> int | None:
     return session.scalar(select(m.Source.id).where(m.Source.tracker_id == tracker_id, m.Source.url == url))
 
 
-def source_by_id(*, session: Session, source_id: int) -> SourceRow | None:
-    row = session.get(m.Source, source_id)
-    return _state(row) if row is not None else None
-
-
 def ensure(*, session: Session, tracker_id: int, urls: Sequence[str], origin: str, kind: str = "feed") -> None:
     """Rows for these URLs unless they exist (two workers starting together: the second insert is a no-op)."""
     if not urls:

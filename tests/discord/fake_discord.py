@@ -13,9 +13,11 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from tests.fakes import LoopbackServer
 
 BOT_TOKEN = "discord-test-bot-token"
 APPLICATION_ID = "100000000000000001"
@@ -191,22 +193,9 @@ def _handler(state: FakeDiscord) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeDiscordServer:
+class FakeDiscordServer(LoopbackServer[FakeDiscord]):
     """`with FakeDiscordServer() as discord:` serves on 127.0.0.1 at a free port until the block ends."""
 
     def __init__(self) -> None:
-        self.state = FakeDiscord()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        self._server.daemon_threads = True
-        self.state.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self) -> FakeDiscord:
-        self._thread.start()
-        return self.state
-
-    def __exit__(self, *exc: object) -> None:
-        for gate in list(self.state.hang.values()):
-            gate.set()
-        self._server.shutdown()
-        self._server.server_close()
+        state = FakeDiscord()
+        super().__init__(state, _handler(state))

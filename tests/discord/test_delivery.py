@@ -24,6 +24,7 @@ from bot.platforms.terminal.render import render_text
 from bot.service import answer
 from db import models as m
 from tests.discord.fake_discord import BOT_TOKEN, GUILD_ID, FakeDiscord
+from tests.fakes import FakeClock
 from tests.slack import seed
 
 T0 = seed.WHEN
@@ -33,21 +34,6 @@ C1 = "310000000000000001"
 C2 = "310000000000000002"
 GONE = "310000000000000404"
 FORBIDDEN = "310000000000000403"
-
-
-class FakeClock:
-    """monotonic() and sleep() for the outbox's pacing and Discord's rate limits, without waiting."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.t += seconds
 
 
 # ------------------------------------------------------------------------- helpers (shared)
@@ -87,7 +73,7 @@ def shown(msg: dict[str, Any]) -> str:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from bot import service
 from bot.app import Runtime, open_runtime
 from bot.platforms.discord import render, web
+from bot.settings import Settings
 from bot.web import create_app
 from db import models as m
 from tests.conftest import ROOT
@@ -147,13 +148,13 @@ def test_a_probe_with_malformed_headers_is_refused_before_its_body_is_read(
     discord_web: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[bool] = []
-    real = web._read_body
+    real = web.read_body
 
-    async def spy(request: Any) -> Any:
+    async def spy(request: Any, limit: int, timeout: float) -> Any:
         read.append(True)
-        return await real(request)
+        return await real(request, limit, timeout)
 
-    monkeypatch.setattr(web, "_read_body", spy)
+    monkeypatch.setattr(web, "read_body", spy)
     body = json.dumps(cmd("status")).encode()
     for kind in ("missing signature", "non-hex signature", "stale timestamp"):
         payload, headers = _probe(kind, body)
@@ -164,7 +165,7 @@ def test_a_probe_with_malformed_headers_is_refused_before_its_body_is_read(
 
 def test_a_body_over_the_cap_is_refused_unparsed(discord_web: TestClient, answers: list[str]) -> None:
     payload = cmd("search", words="x")
-    payload["padding"] = "x" * (web.MAX_BODY + 1)
+    payload["padding"] = "x" * (Settings().max_request_bytes + 1)
     body = json.dumps(payload).encode()
     resp = discord_web.post("/discord/interactions", content=body, headers=signed(body))
     assert resp.status_code == 413

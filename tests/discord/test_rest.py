@@ -20,7 +20,7 @@ from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.transport import delivery_error
 from tests.conftest import ROOT
 from tests.discord.fake_discord import APPLICATION_ID, BOT_TOKEN, FakeDiscord
-from tests.discord.test_delivery import FakeClock
+from tests.fakes import FakeClock
 
 A = "320000000000000001"
 B = "320000000000000002"
@@ -33,7 +33,7 @@ def settings(fake: FakeDiscord, token: str = BOT_TOKEN) -> DiscordSettings:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 @pytest.fixture

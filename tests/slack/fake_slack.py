@@ -11,9 +11,11 @@ import base64
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from tests.fakes import LoopbackServer
 
 BOT_TOKEN = "xoxb-test-token"
 OAUTH_BOT_TOKEN = "xoxb-installed-token"
@@ -204,22 +206,9 @@ def _handler(state: FakeSlack) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeSlackServer:
+class FakeSlackServer(LoopbackServer[FakeSlack]):
     """`with FakeSlackServer() as slack:` serves on 127.0.0.1 at a free port until the block ends."""
 
     def __init__(self) -> None:
-        self.state = FakeSlack()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        self._server.daemon_threads = True
-        self.state.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self) -> FakeSlack:
-        self._thread.start()
-        return self.state
-
-    def __exit__(self, *exc: object) -> None:
-        for gate in list(self.state.hang.values()):
-            gate.set()
-        self._server.shutdown()
-        self._server.server_close()
+        state = FakeSlack()
+        super().__init__(state, _handler(state))

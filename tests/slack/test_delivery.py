@@ -14,25 +14,11 @@ from bot.deliver import MAX_ATTEMPTS, deliver_pending
 from bot.platforms.slack.transport import SlackTransport
 from bot.platforms.terminal.render import render_text
 from bot.service import answer
+from tests.fakes import FakeClock
 from tests.slack import seed
 from tests.slack.fake_slack import BOT_TOKEN, TEAM_ID, FakeSlack
 
 T0 = seed.WHEN
-
-
-class FakeClock:
-    """monotonic() and sleep() for the pacing, without waiting."""
-
-    def __init__(self) -> None:
-        self.t = 100.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.t += seconds
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from sqlalchemy import text
 
 from bot import jobs
 from bot.app import Runtime, open_runtime
+from bot.deliver import deliver_pending
 from bot.platforms.slack.transport import SlackTransport
 from bot.service import answer
-from bot.weekly import DAYS, due_slot, last_slot, post_due_summaries
+from bot.weekly import DAYS, due_slot, last_slot, queue_due_summaries
 from db import models as m
 from tests.slack import seed
 from tests.slack.conftest import slack_settings
@@ -38,8 +39,11 @@ def subscribe_weekly(rt: Runtime, words: str, channel: str = "C1") -> None:
 
 
 def post(rt: Runtime, transport: SlackTransport, now: datetime) -> list[str]:
-    return post_due_summaries(sessions=rt.sessions, transport=transport, now=now,
-                              trackers={seed.kuril_id(rt): rt.tracker("kuril")})
+    """Queue the due summaries and deliver Slack's outbox at once, as the worker's two jobs do."""
+    trackers = {seed.kuril_id(rt): rt.tracker("kuril")}
+    done = queue_due_summaries(sessions=rt.sessions, now=now, trackers=trackers, platforms=[transport.platform])
+    deliver_pending(sessions=rt.sessions, transport=transport, now=now, titles={t: k.command for t, k in trackers.items()})
+    return done
 
 
 def test_slot_is_in_the_channels_time_zone() -> None:

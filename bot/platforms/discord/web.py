@@ -1,7 +1,7 @@
 """The Discord route of the web process: POST /discord/interactions, stateless, no gateway.
 
 Every request is checked before anything else is read: headers that cannot verify get 401 at once,
-the body is read up to MAX_BODY bytes (more: 413), then the Ed25519 signature of timestamp + body
+the body is read up to NTRACK_MAX_REQUEST_BYTES (more: 413), then the Ed25519 signature of timestamp + body
 is verified (failure: 401; Discord sends such probes on purpose and removes an endpoint that accepts
 them). Only then is the body parsed.
 
@@ -16,7 +16,6 @@ need Manage Server, read from the interaction's `member.permissions` (no API cal
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -24,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.background import BackgroundTask
@@ -40,10 +39,10 @@ from bot.platforms.discord import PLATFORM, commands, render, signature
 from bot.platforms.discord.rest import DiscordError, DiscordRest
 from bot.platforms.discord.settings import DiscordSettings
 from bot.tracker import Tracker
+from bot.web import BodyTooLarge, finished_within, read_body
 from db import reads, teams
 
 PATH = "/discord/interactions"
-MAX_BODY = 64 * 1024  # Discord's interactions are a few kilobytes
 ANSWER_WITHIN = 2.0  # seconds; Discord waits 3 for the first response
 AUTOCOMPLETE_WITHIN = 2.0
 FOLLOW_UP_WAIT = 10.0  # at most this long for the deferral to have been sent before editing it
@@ -57,7 +56,6 @@ UNAVAILABLE = "Sorry, ntrack cannot read its database just now. Try again in a m
 FAILED = "Sorry, ntrack could not answer that (an internal error, logged). Try again later."
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]{1,512}")
 log = logging.getLogger("ntrack.discord")
-T = TypeVar("T")
 
 
 class _Commands:
@@ -76,44 +74,8 @@ class _Commands:
             return self._by_name.get(name)
 
 
-async def _within(future: Future[T], seconds: float) -> bool:
-    """Whether `future` (of a thread pool) is done within `seconds`. It is never cancelled here: a
-    command still queued when the time is up is answered later all the same."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    def notify(_: Future[T]) -> None:
-        try:
-            loop.call_soon_threadsafe(wake)
-        except RuntimeError:  # the loop is closed: nobody waits any more
-            pass
-
-    future.add_done_callback(notify)
-    done, _ = await asyncio.wait({ready}, timeout=seconds)
-    return bool(done)
-
-
 def _plain(status: int, text: str) -> Response:
     return PlainTextResponse(text + "\n", status_code=status)
-
-
-async def _read_body(request: Request) -> bytes | None:
-    """The raw body, or None when it is (or says it is) longer than MAX_BODY; read chunk by chunk."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _message(data: dict[str, Any]) -> JSONResponse:
@@ -131,6 +93,8 @@ def _hint(name: str) -> str:
 
 def discord_routes(rt: Runtime) -> list[BaseRoute]:
     settings = rt.settings.section(DiscordSettings)
+    # Discord's interactions are a few kilobytes: the web process's one body limit (NTRACK_MAX_REQUEST_BYTES)
+    max_body, body_timeout = rt.settings.max_request_bytes, rt.settings.body_timeout
     if not settings.answers:  # a bot token alone posts alerts; interactions need the public key
         return []
     public_key = settings.discord_public_key
@@ -221,7 +185,7 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
         channel_id = payload.get("channel_id") or (channel_obj.get("id") if isinstance(channel_obj, dict) else None)
         channel = str(channel_id) if channel_id else None
         pending = pool.submit(answer_body, name, text, public=public, manager=manager, guild=guild, channel=channel)
-        if await _within(pending, ANSWER_WITHIN):
+        if await finished_within(pending, ANSWER_WITHIN):
             return _message(pending.result())
         sent = threading.Event()
         token = str(payload.get("token") or "")
@@ -243,7 +207,7 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
         if focus is not None and focus[:2] == ("who", "name"):
             name, typed = str(data.get("name") or ""), focus[2]
             pending = pool.submit(_choices, by_name, rt, name, typed)
-            if await _within(pending, AUTOCOMPLETE_WITHIN):
+            if await finished_within(pending, AUTOCOMPLETE_WITHIN):
                 choices = pending.result()
             else:
                 pending.cancel()  # too late to be shown: not run at all if still queued
@@ -257,11 +221,13 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
         if not signature.well_formed(signature=sig, timestamp=stamp):
             return _plain(401, "invalid request signature")
         try:
-            body = await _read_body(request)
+            body = await read_body(request, max_body, body_timeout)
         except ClientDisconnect:
             return _plain(400, "the request ended early")
-        if body is None:
-            return _plain(413, f"request body over {MAX_BODY} bytes")
+        except BodyTooLarge:
+            return _plain(413, f"request body over {max_body} bytes")
+        except TimeoutError:
+            return _plain(408, f"request body not received within {body_timeout:g} s")
         if not signature.verified(public_key_hex=public_key, signature=sig, timestamp=stamp, body=body):
             return _plain(401, "invalid request signature")
         try:
