@@ -79,6 +79,14 @@ class Settings(BaseSettings):
     # /healthz answers 503 when the database does not answer within this many seconds.
     health_timeout: float = Field(default=2.0, alias="NTRACK_HEALTH_TIMEOUT")
 
+    # The public side of `ntrack serve` (bot/public/): the tracker's page, its timeline picture, calendar
+    # and changes feed under /t/<slug>/. public_url is the base URL people reach it at (links in chat,
+    # Slack image blocks); without it chat replies stay text-only. NTRACK_PAGES=off turns /t/ off.
+    public_url: str | None = Field(default=None, alias="NTRACK_PUBLIC_URL")
+    pages: bool = Field(default=True, alias="NTRACK_PAGES")
+    # Rendered timeline pictures, content-addressed (a picture per state of the data).
+    chart_dir: str = Field(default="data/charts", alias="NTRACK_CHART_DIR")
+
     def section(self, cls: type[SectionT]) -> SectionT:
         """A platform's own settings (its class, in its folder), read from the environment; values
         given to this Settings by name (tests, the demo) win, as they do here."""

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot import clock, platforms
+from bot import clock, platforms, public
 from bot.app import Runtime
 from db import outbox
 from db import sources as source_rows
@@ -182,6 +182,8 @@ def create_app(rt: Runtime) -> Starlette:
             return unhealthy(f"database: {type(exc).__name__}")
 
     routes: list[BaseRoute] = [Route("/healthz", healthz)]
+    if rt.settings.pages:
+        routes += public.routes(rt)
     for platform in platforms.enabled(rt.settings):
         routes += platform.routes(rt)
     return Starlette(routes=routes)
