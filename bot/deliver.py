@@ -18,9 +18,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.commands.format import change_line
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import ChangeView
+from bot.flash import change_line
 from db import outbox, reads
 
 MAX_ATTEMPTS = 8
@@ -56,8 +56,10 @@ class Transport(Protocol):
 
 
 def alert_reply(change: ChangeView, tracker_title: str) -> Reply:
+    """The wire flash, the sentence that said it, and the article it is from."""
     line = change_line(change)
-    source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url)
+    source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url,
+                  detail=line.detail)
     return Reply(title=f"{tracker_title}: {line.text}", sections=[Section("Source", [source])], in_channel=True)
 
 

@@ -77,7 +77,7 @@ class ArticleIn:
 class Change:
     """What an article changed about the tracker's picture of the negotiation."""
 
-    kind: str  # "new" | "status" | "date" | "location"
+    kind: str  # "new" | "status" | "date" | "location" | "type"
     event_id: int
     old: str | None
     new: str | None
@@ -145,7 +145,7 @@ class ChangeView:
     """A status change with its event and the article that made it."""
 
     id: int
-    kind: str  # new | status | date | location
+    kind: str  # new | status | date | location | type
     old: str | None
     new: str | None
     created_at: datetime

@@ -25,7 +25,7 @@ TREND_WEIGHTS: dict[tuple[str, str], int] = {
     ("status", "held"): 1, ("status", "signed"): 1, ("status", "agreed"): 1, ("status", "lifted"): 1,
     ("status", "met"): 1, ("new", "agreed"): 1, ("new", "signed"): 1, ("new", "scheduled"): 1,
     ("status", "postponed"): -1, ("status", "cancelled"): -1, ("status", "dropped"): -1, ("status", "missed"): -1,
-    ("new", "in_effect"): -1, ("status", "in_effect"): -1, ("new", "postponed"): -1, ("new", "cancelled"): -1,
+    ("type", "summit"): 1, ("new", "in_effect"): -1, ("status", "in_effect"): -1, ("new", "postponed"): -1, ("new", "cancelled"): -1,
 }
 STATUS_WORDS: dict[str, str] = {"in_effect": "in effect"}
 UNRANKED = 9
@@ -46,10 +46,14 @@ class EventType:
     # Whether its changes are alerted to channels. Statements are not: nearly every article has one, and
     # "Putin said something" is not news; they are kept for `who`, the timeline and the weekly summary.
     alerts: bool = True
+    # Types an event of this type is an upgrade from: a meeting that becomes a summit is news (a change
+    # of kind "type"); a visit told later as the summit it was for is the same news, not a change.
+    upgrade_from: tuple[str, ...] = ()
 
 
 TYPES: dict[str, EventType] = {t.name: t for t in (
-    EventType("summit", "Summit", MEETING_STATUSES, meeting=True, major=True, rank=0),
+    EventType("summit", "Summit", MEETING_STATUSES, meeting=True, major=True, rank=0,
+              upgrade_from=("meeting", "talks")),
     EventType("meeting", "Meeting", MEETING_STATUSES, meeting=True, rank=3),
     EventType("talks", "Talks", MEETING_STATUSES, meeting=True, rank=2),
     EventType("visit", "Visit", MEETING_STATUSES, meeting=True, rank=1),
@@ -92,6 +96,12 @@ def types_compatible(a: str, b: str) -> bool:
 def is_open(event_type: str, status: str) -> bool:
     """A meeting not yet held: upcoming, and its date can move."""
     return event_type in MEETING_TYPES and status in OPEN_STATUSES
+
+
+def is_upgrade(old: str | None, new: str | None) -> bool:
+    """Whether an event told as `old` and now as `new` was upgraded ("meeting" -> "summit"): a change."""
+    t = TYPES.get(new or "")
+    return t is not None and old in t.upgrade_from
 
 
 def alerts(event_type: str) -> bool:

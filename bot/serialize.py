@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import EventView, EvidenceView, SourceLink
+from bot.flash import flash_of
 from db import models as m
 
 
@@ -60,7 +61,7 @@ def change_json(
     article: SourceLink | None, alert: bool,
 ) -> dict[str, Any]:
     """A change as `ingest --json` prints it, with the evidence of the article that made it (not every
-    article that ever told the event)."""
+    article that ever told the event) and `text`, the change as a wire flash (bot/flash.py)."""
     return {
         "change": kind,
         "event": event_json(event, evidence),
@@ -68,4 +69,5 @@ def change_json(
         "new": new,
         "article": source_json(article),
         "alert": alert,
+        "text": flash_of(kind, old, new, event),
     }

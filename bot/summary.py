@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.commands.format import change_line, event_line, human_date
+from bot.commands.format import event_line, human_date
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import ChangeView
 from bot.event_types import trend_weight
+from bot.flash import change_line
 from bot.tracker import Tracker
 from db import reads
 

@@ -186,7 +186,7 @@ class StatusChange(Base):
     tracker_id: Mapped[int] = mapped_column(ForeignKey("trackers.id", ondelete="CASCADE"))
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # new | status | date | location
+    kind: Mapped[str] = mapped_column(String(20))  # new | status | date | location | type
     old: Mapped[str | None] = mapped_column(String(200))
     new: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -53,8 +53,15 @@ def test_ingest_records_changes_then_nothing_on_repoll(ingest: Ingest) -> None:
     assert first["articles_new"] == 4
     assert first["changes"], "the first poll records what it found"
     assert all(c["alert"] is False for c in first["changes"]), "no flood on a source's first poll"
+    # the Brunei meeting of the Oct 25 article is the summit of the Nov 4 one: one event, upgraded
+    upgraded = [c for c in first["changes"] if c["change"] == "type"]
+    assert [(c["old"], c["new"], c["event"]["location"]) for c in upgraded] == [("meeting", "summit", "Brunei")]
+    text = upgraded[0]["text"]
+    assert text.endswith(" will hold a summit in Brunei on 15 Nov 2000 — upgraded from a meeting."), text
+    assert text.startswith(("Putin and Mori ", "Mori and Putin ")), text
     for change in first["changes"]:
-        assert change["change"] in {"new", "status", "date", "location"}
+        assert change["change"] in {"new", "status", "date", "location", "type"}
+        assert change["text"].endswith(".") and change["text"][0].isupper(), change["text"]
         assert {"id", "type", "status", "date", "location", "participants", "parties"} <= change["event"].keys()
         assert change["article"]["url"].startswith("https://wire.example/")
     again = ingest("2000-11-06T12:00:00Z")
@@ -107,7 +114,7 @@ def test_demo_prints_alerts_status_and_summary(ntrack: Ntrack, tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "first poll: recorded, no alerts" in out
-    assert "[#kuril-demo] /kuril: Summit · Brunei · 15 Nov 2000 · Vladimir Putin, Yoshiro Mori: scheduled -> held" in out
+    assert "[#kuril-demo] /kuril: Putin and Mori held a summit in Brunei on 15 Nov 2000." in out
     assert "    source: Putin and Mori agree in Brunei" in out
     assert "=== /kuril status  (as of 2000-11-06) ===" in out
     status_part = out.split("=== /kuril status  (as of 2000-11-06) ===")[1].split("---")[0]

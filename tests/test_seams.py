@@ -110,7 +110,7 @@ def test_a_new_platform_gets_web_routes_outbox_and_wording(runtime: Runtime, fak
     transport = fake_platform.transport(runtime)
     (alert_to, alert_key, alert), (summary_to, summary_key, summary) = transport.sent  # type: ignore[attr-defined]
     assert alert_to == summary_to == "#fake-desk" and alert_key != summary_key
-    assert alert.startswith("/kuril: Summit") and "week to 6 Nov 2000" in summary
+    assert alert.startswith("/kuril: A summit") and "week to 6 Nov 2000" in summary
     assert list(run_due(runtime))[-1] == "outbox: 0 posted to fake"  # each once
     reply = answer(runtime, runtime.tracker("kuril"), "sources add https://example.org/rss", platform="fake",
                    admins=fake_platform.admins)

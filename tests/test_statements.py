@@ -21,5 +21,5 @@ def test_a_statement_is_stored_and_summarised_but_not_alerted(runtime: Runtime) 
     reply = answer(runtime, runtime.tracker("kuril"), "summary")
     sections = {s.title: [line.text for line in s.lines] for s in reply.sections}
     assert any("1956 declaration remains valid" in line for line in sections["What was said"])
-    assert not any(line.startswith("Statement") for line in sections["What changed this week"])
-    assert any(line.startswith("Summit") for line in sections["What changed this week"])
+    assert not any("statement" in line for line in sections["What changed this week"])
+    assert any("summit will be held" in line for line in sections["What changed this week"])

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.commands.format import change_line, change_text, event_line, human_date
+from bot.commands.format import change_text, event_line, human_date
 from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import ChangeView
 from bot.event_types import EVENT_TYPES, MAJOR_TYPES, TYPES
+from bot.flash import change_line
 from bot.netguard import AddressPolicy
 from bot.summary import weekly_summary
 from bot.tracker import Tracker

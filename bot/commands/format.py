@@ -64,12 +64,8 @@ def change_text(change: ChangeView) -> str:
         what = f"date {human_date(change.old)} -> {human_date(change.new)}"
     elif change.kind == "location":
         what = f"place {change.old or 'unknown'} -> {change.new}"
+    elif change.kind == "type":
+        what = f"{label(change.old or '').lower()} -> {label(change.new or '').lower()}"
     else:
         what = f"{status_word(change.old)} -> {status_word(change.new)}"
     return f"{head}: {what}"
-
-
-def change_line(change: ChangeView) -> Line:
-    """The change with the article that said so."""
-    art = change.article
-    return Line(text=change_text(change), source_title=art.title if art else None, source_url=art.url if art else None)

@@ -1,0 +1,57 @@
+"""Alerts read like a wire flash: who, what, where and when, in the tense the status gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.domain import EventView
+from bot.flash import flash_of
+
+
+def ev(**changed: Any) -> EventView:
+    base: dict[str, Any] = dict(id=1, type="summit", status="scheduled", date_value="2000-11-15", date_mod=None,
+                                date_text=None, location="Brunei", summary="", mentions=1,
+                                participants=("Vladimir Putin", "Yoshiro Mori"), parties=("Russia", "Japan"))
+    return EventView(**(base | changed))
+
+
+@pytest.mark.parametrize(("kind", "old", "new", "event", "text"), [
+    ("type", "meeting", "summit", ev(),
+     "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — upgraded from a meeting."),
+    ("status", "scheduled", "held", ev(status="held"), "Putin and Mori held a summit in Brunei on 15 Nov 2000."),
+    ("status", "scheduled", "postponed", ev(status="postponed"),
+     "The summit of Putin and Mori in Brunei on 15 Nov 2000 has been postponed."),
+    ("status", "scheduled", "cancelled", ev(type="visit", status="cancelled", participants=("Sergei Lavrov",),
+                                            location="Tokyo"),
+     "Lavrov's visit to Tokyo on 15 Nov 2000 has been called off."),
+    ("new", None, "proposed", ev(type="talks", status="proposed", date_value="2001", date_mod="START"),
+     "Talks between Putin and Mori in Brunei in early 2001 have been proposed."),
+    ("date", "2000-11", "2000-11-15", ev(type="meeting", participants=("Igor Ivanov", "Yohei Kono")),
+     "Ivanov and Kono will meet in Brunei on 15 Nov 2000 — moved from Nov 2000."),
+    ("location", "Tokyo", "Brunei", ev(), "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — moved from Tokyo."),
+    ("new", None, "active", ev(type="deadline", status="active", participants=(), location=None, date_value="2000",
+                               date_mod="END"), "A deadline has been set for late 2000."),
+    ("status", "active", "missed", ev(type="deadline", status="missed", participants=(), location=None,
+                                      date_value="2000"), "The deadline of 2000 has been missed."),
+    ("new", None, "signed", ev(type="agreement", status="signed", location="Irkutsk", date_value="2001-03-25"),
+     "Putin and Mori signed an agreement in Irkutsk on 25 Mar 2001."),
+    ("new", None, "in_effect", ev(type="suspension", status="in_effect", participants=(), location=None,
+                                  date_value="2022-03-21"), "Japan and Russia suspended the talks on 21 Mar 2022."),
+])
+def test_a_change_reads_as_one_sentence(kind: str, old: str | None, new: str, event: EventView, text: str) -> None:
+    assert flash_of(kind, old, new, event) == text
+
+
+def test_people_sharing_a_surname_keep_their_first_names() -> None:
+    text = flash_of("new", None, "scheduled", ev(type="meeting", participants=("Igor Ivanov", "Sergei Ivanov")))
+    assert text.startswith("Igor Ivanov and Sergei Ivanov will meet")
+
+
+def test_nobody_named_and_one_party_is_said_without_a_subject() -> None:
+    assert flash_of("new", None, "held", ev(type="meeting", participants=(), parties=("Japan",), location=None,
+                                             date_value="2000-10-23/2000-10-24")) == \
+        "A meeting was held from 23 Oct 2000 to 24 Oct 2000."
+    assert flash_of("new", None, "held", ev(type="visit", participants=(), location="Tokyo")) == \
+        "A visit to Tokyo took place on 15 Nov 2000."
