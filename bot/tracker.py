@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,9 @@ class Actor:
     years: tuple[int, int] | None = None  # when the person held the office the roles name
     capital: str | None = None  # "the Japanese capital" -> Tokyo
     leader: bool = False  # a head of state or government: two leaders meeting is a summit
+    # The name a person is called by alone ("Putin"): the last word, the first where the family name
+    # comes first ("Xi Jinping" -> "Xi"), or as the file says.
+    surname: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,11 @@ class Tracker:
     pages: tuple[str, ...] = ()  # article pages read as sources of their own
     min_keyword_hits: int = 1
     offices: tuple[Office, ...] = ()
+    # How this negotiation is told, beyond the global patterns (bot/extract/patterns): phrases that name
+    # an event of a type ("working-level talks" -> talks, "wait until the end of the year" -> deadline),
+    # and words that signal a status ("shelve" -> postponed). Optional: [vocabulary] in the file.
+    triggers: tuple[tuple[str, str], ...] = ()  # (event type, phrase)
+    cues: tuple[tuple[str, str], ...] = ()  # (status, word)
     # Lookup tables built once: extraction asks these questions for every entity of every article.
     _index: _Index = field(init=False, repr=False, compare=False)
 
@@ -78,10 +87,16 @@ class Tracker:
 
         A surname or role two people share goes to the one in office in `year`.
         """
-        found = self._index.people.get(_norm(text).removesuffix("'s"), [])
+        key = _norm(text).removesuffix("'s")
+        found = self._index.people.get(key, [])
+        weak = not found and " " not in key
+        if weak:  # a single word no surname claims may be a family name written first ("Liu" of "Liu He")
+            found = self._index.first_words.get(key, [])
         if len(found) > 1 and year is not None:
             in_office = [p for p in found if p.years and p.years[0] <= year <= p.years[1]]
             found = in_office or found
+        if weak and len(found) > 1:
+            return None  # "Wang": Wang Yi or Wang Qishan; the article must say
         return found[0] if found else None
 
     def office_holder(self, text: str, year: int) -> str | None:
@@ -107,10 +122,22 @@ class Tracker:
     def place_for(self, text: str) -> Place | None:
         return self._index.places.get(_norm(text))
 
-    def is_relevant(self, text: str) -> bool:
-        """True when the text names enough of the tracker's keywords."""
+    def relevance(self, text: str) -> int:
+        """How strongly the text is about this negotiation: one point per keyword it names, and one
+        when it names, in full, people of two or more of the parties (the negotiators meeting is the
+        negotiation even when no keyword is said: "the disputed islands")."""
         low = text.lower()
-        return sum(1 for k in self.keywords if k.lower() in low) >= self.min_keyword_hits
+        hits = sum(1 for k in self.keywords if k.lower() in low)
+        pattern = self._index.people_pattern
+        if pattern is None:
+            return hits
+        sides = {self._index.country_of[_norm(m.group(0))] for m in pattern.finditer(text)}
+        sides.discard("")
+        return hits + (1 if len(sides) >= 2 else 0)
+
+    def is_relevant(self, text: str) -> bool:
+        """True when the text is enough about this negotiation: `relevance` reaches min_keyword_hits."""
+        return self.relevance(text) >= self.min_keyword_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +146,14 @@ class _Index:
 
     parties: dict[str, str]
     people: dict[str, list[Actor]]
+    first_words: dict[str, list[Actor]]
     offices: dict[str, Office]
     places: dict[str, Place]
     leaders: frozenset[str]
     ancestors: dict[str, tuple[str, ...]]
+    # People's full names and aliases as they are written, and the party each belongs to.
+    people_pattern: re.Pattern[str] | None = None
+    country_of: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def build(tracker: Tracker) -> _Index:
@@ -133,8 +164,18 @@ class _Index:
         people: dict[str, list[Actor]] = {}
         for person in tracker.people:
             full = _norm(person.name)
-            for key in dict.fromkeys((full, full.split()[-1], *(_norm(r) for r in person.roles))):
+            words = full.split()
+            keys = [full, _norm(person.surname or words[-1]), *(_norm(a) for a in person.aliases),
+                    *(_norm(r) for r in person.roles)]
+            if len(words) == 2:
+                keys.append(f"{words[1]} {words[0]}")  # "Abe Shinzo" for "Shinzo Abe", and back
+            for key in dict.fromkeys(keys):
                 people.setdefault(key, []).append(person)
+        first_words: dict[str, list[Actor]] = {}
+        for person in tracker.people:
+            words = _norm(person.name).split()
+            if len(words) >= 2 and words[0] not in people:
+                first_words.setdefault(words[0], []).append(person)
         offices: dict[str, Office] = {}
         for office in tracker.offices:
             for title in office.titles:
@@ -143,8 +184,14 @@ class _Index:
         for place in tracker.places:
             for name in (place.name, *place.aliases):
                 places.setdefault(_norm(name), place)
-        return _Index(parties, people, offices, places, frozenset(p.name for p in tracker.people if p.leader),
-                      _ancestors(tracker.places))
+        country_of = {_norm(n): person.country or "" for person in tracker.people
+                      for n in (person.name, *person.aliases) if len(n) > 3}
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(
+            {n for person in tracker.people for n in (person.name, *person.aliases) if len(n) > 3},
+            key=len, reverse=True)) + r")\b", re.IGNORECASE) if country_of else None
+        return _Index(parties, people, first_words, offices, places,
+                      frozenset(p.name for p in tracker.people if p.leader), _ancestors(tracker.places),
+                      pattern, country_of)
 
 
 def _ancestors(places: tuple[Place, ...]) -> dict[str, tuple[str, ...]]:
@@ -225,8 +272,15 @@ def _actor(raw: TomlTable, kind: str, where: str) -> Actor:
     leader = raw.get("leader", False)
     if not isinstance(leader, bool):
         raise _Invalid(f"{where}leader", f"must be true or false, not {_show(leader)}")
+    family_first = raw.get("family_name_first", False)
+    if not isinstance(family_first, bool):
+        raise _Invalid(f"{where}family_name_first", f"must be true or false, not {_show(family_first)}")
+    name = _text(raw, "name", where) or ""
+    surname = _text(raw, "surname", where, required=False)
+    if surname is None and family_first and len(name.split()) > 1:
+        surname = name.split()[0]
     return Actor(
-        name=_text(raw, "name", where) or "",
+        name=name,
         kind=_text(raw, "kind", where, required=False) or kind,
         country=_text(raw, "country", where, required=False),
         aliases=_texts(raw, "aliases", where),
@@ -234,6 +288,7 @@ def _actor(raw: TomlTable, kind: str, where: str) -> Actor:
         years=span,
         capital=_text(raw, "capital", where, required=False),
         leader=leader,
+        surname=surname,
     )
 
 
@@ -251,6 +306,38 @@ def _office(raw: TomlTable, where: str) -> Office:
         at = f"{where}holders[{i}]."
         holders.append((_text(h, "name", at) or "", _year(h.get("from"), f"{at}from"), _year(h.get("to"), f"{at}to")))
     return Office(titles=titles, holders=tuple(holders))
+
+
+# The statuses a cue word may signal (bot/extract/patterns/cues.json names the same ones).
+CUE_STATUSES = ("cancelled", "postponed", "lifted", "dropped", "missed", "met", "signed", "proposed", "scheduled",
+                "held", "agreed", "denial")
+
+
+def _vocabulary(raw: object) -> dict[str, tuple[tuple[str, str], ...]]:
+    """[vocabulary]: `triggers` (event type -> phrases) and `cues` (status -> single words)."""
+    from bot.event_types import EVENT_TYPES  # the registry; imported here to keep tracker files data-only
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _Invalid("vocabulary", f"must be a table ([vocabulary]), not {_show(raw)}")
+    triggers: list[tuple[str, str]] = []
+    cues: list[tuple[str, str]] = []
+    for key, allowed, out in (("triggers", EVENT_TYPES, triggers), ("cues", CUE_STATUSES, cues)):
+        table = raw.get(key) or {}
+        if not isinstance(table, dict):
+            raise _Invalid(f"vocabulary.{key}", f"must be a table of lists, not {_show(table)}")
+        for name in table:
+            if name not in allowed:
+                raise _Invalid(f"vocabulary.{key}.{name}", f"is not one of {', '.join(allowed)}")
+            for word in _texts(table, name, f"vocabulary.{key}."):
+                if key == "cues" and len(word.split()) != 1:
+                    raise _Invalid(f"vocabulary.cues.{name}", f"takes single words (e.g. 'shelve'), not {word!r}")
+                out.append((name, word.lower()))
+    unknown = sorted(set(raw) - {"triggers", "cues"})
+    if unknown:
+        raise _Invalid(f"vocabulary.{unknown[0]}", "is not a field (triggers, cues)")
+    return {"triggers": tuple(triggers), "cues": tuple(cues)}
 
 
 def parse_tracker(data: TomlTable, *, origin: str) -> Tracker:
@@ -272,6 +359,7 @@ def parse_tracker(data: TomlTable, *, origin: str) -> Tracker:
             pages=_texts(data, "pages", ""),
             min_keyword_hits=hits,
             offices=tuple(_office(o, f"offices[{i}].") for i, o in enumerate(_tables(data, "offices"))),
+            **_vocabulary(data.get("vocabulary")),
         )
     except _Invalid as exc:
         raise UserError(f"tracker file {origin} is invalid: {exc}") from None
@@ -284,19 +372,24 @@ def available(extra_dir: str | None = None) -> list[str]:
     return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.toml")})
 
 
+def load_tracker_file(path: Path) -> Tracker:
+    """The tracker in the file at `path`; a one-line UserError when it cannot be read or is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:  # its message names the line and column
+        raise UserError(f"tracker file {path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"tracker file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UserError(f"tracker file {path} cannot be read: {exc.strerror}") from None
+    return parse_tracker(data, origin=str(path))
+
+
 def load_tracker(slug: str, extra_dir: str | None = None) -> Tracker:
     """The tracker named `slug`, from NTRACK_TRACKERS_DIR first, then the built-in ones."""
     for directory in ([Path(extra_dir)] if extra_dir else []) + [BUILTIN_DIR]:
         path = directory / f"{slug}.toml"
         if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:  # its message names the line and column
-                raise UserError(f"tracker file {path} is not valid TOML: {exc}") from None
-            except UnicodeDecodeError:
-                raise UserError(f"tracker file {path} is not UTF-8 text") from None
-            except OSError as exc:
-                raise UserError(f"tracker file {path} cannot be read: {exc.strerror}") from None
-            return parse_tracker(data, origin=str(path))
+            return load_tracker_file(path)
     known = ", ".join(available(extra_dir)) or "none"
     raise UserError(f"unknown tracker {slug!r} (known: {known})")

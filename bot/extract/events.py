@@ -538,7 +538,7 @@ class Extractor:
         seconds: float = ARTICLE_SECONDS, chunk_chars: int = CHUNK_CHARS,
     ) -> None:
         self.nlp, self.tracker = nlp, tracker
-        self.matcher = trigger_matcher(nlp)
+        self.matcher = trigger_matcher(nlp, tracker)
         self.max_chars, self.seconds, self.chunk_chars = max_chars, seconds, chunk_chars
 
     def extract(self, text: str, published: date) -> list[ExtractedEvent]:

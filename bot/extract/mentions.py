@@ -75,6 +75,9 @@ class Mention:
     fresh: bool = False  # "the next round", "another meeting": a new event, never a reference back
 
 
+PHRASE = "t"  # a tracker phrase's match key: "talks|t0"
+
+
 @lru_cache(maxsize=4)
 def _trigger_rows() -> tuple[tuple[str, list[dict[str, object]]], ...]:
     rows = []
@@ -85,10 +88,13 @@ def _trigger_rows() -> tuple[tuple[str, list[dict[str, object]]], ...]:
     return tuple(rows)
 
 
-def trigger_matcher(nlp: Language) -> Matcher:
+def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> Matcher:
+    """The global trigger patterns, and the tracker's own phrases (their head word is the trigger)."""
     matcher = Matcher(nlp.vocab)
     for i, (label, pattern) in enumerate(_trigger_rows()):
         matcher.add(f"{label}|{i}", [pattern])
+    for i, (label, phrase) in enumerate(tracker.triggers if tracker else ()):
+        matcher.add(f"{label}|{PHRASE}{i}", [[{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]])
     return matcher
 
 
@@ -129,13 +135,19 @@ class PersonResolver:
         if not name or not name[0].isupper():
             return None
         known = self.tracker.person_for(name, self.year)
-        surname = name.split()[-1]
-        if len(name.split()) >= 2:
-            full = known.name if known and known.name.split()[-1] == surname else name
-            self.seen[surname] = full
+        words = name.split()
+        if len(words) >= 2:
+            mine = known is not None and (known.name == name or (known.surname or known.name.split()[-1]) in words)
+            full = known.name if known and mine else name
+            # the name alone later in the article is this person: by its last word, by the file's
+            # surname, and by its first word where nothing else claims it ("Xi" after "Xi Jinping")
+            self.seen[words[-1]] = full
+            if known and mine and known.surname:
+                self.seen[known.surname] = full
+            self.seen.setdefault(words[0], full)
             return full
-        if surname in self.seen:
-            return self.seen[surname]
+        if name in self.seen:
+            return self.seen[name]
         if known:
             return known.name
         return None  # a bare unknown surname: not enough to name a participant
@@ -405,11 +417,12 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         return any(a <= ent.start_char < b for a, b in masked)
 
     by_token: dict[int, str] = {}
-    for match_id, start, _end in matcher(doc):
-        label = doc.vocab.strings[match_id].split("|")[0]
-        # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000");
-        # "will not continue negotiations": the negated verb is
-        tok = doc[start]
+    for match_id, start, end in matcher(doc):
+        label, _, row = doc.vocab.strings[match_id].partition("|")
+        # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000"), a
+        # tracker phrase's head word ("talks" of "working-level talks"); "will not continue
+        # negotiations": the negated verb is
+        tok = doc[start:end].root if row.startswith(PHRASE) else doc[start]
         if tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
             tok = tok.head if tok.head.pos_ == "VERB" else tok.head.head
         by_token.setdefault(tok.i, label)
@@ -493,7 +506,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
                 trigger=tok,
                 sent_index=s_index,
                 paragraph=para_of(tok.idx),
-                cues=st.cue_statuses(ctx),
+                cues=st.cue_statuses(ctx, tracker.cues),
                 tense=st.tense_of(ctx),
                 definite=_is_definite(tok),
                 sentence=sent,

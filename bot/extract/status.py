@@ -35,6 +35,15 @@ def _cue_index() -> dict[str, list[str]]:
     return index
 
 
+@lru_cache(maxsize=16)
+def _cue_index_with(extra: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    """The global cue index and a tracker's own cues (one per tracker, built once)."""
+    index = {k: list(v) for k, v in _cue_index().items()}
+    for status, word in extra:
+        index.setdefault(word, []).append(status)
+    return index
+
+
 def context_tokens(trigger: Token) -> list[Token]:
     """The trigger, its modifiers and the verb chain it hangs from, up to the clause that governs it."""
     out = [trigger]
@@ -81,10 +90,11 @@ def _negated(tok: Token) -> bool:
     return False
 
 
-def cue_statuses(tokens: list[Token]) -> list[str]:
-    """Every status a cue among `tokens` points to, in the order of cues.json's precedence.
+def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Every status a cue among `tokens` points to, in the order of cues.json's precedence; `extra`:
+    a tracker's own (status, word) cues, on top of the global ones.
     The trigger itself (tokens[0]) is not a cue: 'a visit' says nothing about whether it happened."""
-    index = _cue_index()
+    index = _cue_index_with(extra) if extra else _cue_index()
     particles = cues()["particles"]
     found: set[str] = set()
     for tok in tokens[1:]:

@@ -1,0 +1,80 @@
+"""A tracker file says how its negotiation is told: its own trigger phrases and status cues, people's
+aliases and family-name-first names; relevance comes from its people as well as its keywords."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+
+import pytest
+
+from bot.errors import UserError
+from bot.extract.events import Extractor
+from bot.tracker import Tracker, parse_tracker
+
+BASE = """
+slug = "rivers"
+title = "Upper River water-sharing talks"
+command = "/rivers"
+keywords = ["water-sharing", "Upper River"]
+[[actors]]
+name = "Northland"
+aliases = ["Nordby"]
+[[actors]]
+name = "Southland"
+aliases = ["Sudport"]
+[[people]]
+name = "Anna Berg"
+country = "Northland"
+aliases = ["the water envoy"]
+[[people]]
+name = "Chen Wei"
+country = "Southland"
+family_name_first = true
+"""
+
+
+def tracker(extra: str = "") -> Tracker:
+    return parse_tracker(tomllib.loads(BASE + extra), origin="rivers.toml")
+
+
+def test_people_have_aliases_and_family_names_that_come_first() -> None:
+    t = tracker()
+    assert t.person_for("the water envoy", 2020).name == "Anna Berg"  # type: ignore[union-attr]
+    assert t.person_for("Chen", 2020).name == "Chen Wei"  # type: ignore[union-attr]
+    assert t.person_for("Wei", 2020) is None  # the given name alone is nobody
+    assert t.person_for("Berg Anna", 2020).name == "Anna Berg"  # type: ignore[union-attr]
+
+
+def test_relevance_counts_the_negotiators_as_well_as_keywords() -> None:
+    t = tracker()
+    assert t.is_relevant("Talks on the Upper River resumed.")
+    # no keyword, but both sides' negotiators: the negotiation is the story
+    assert t.is_relevant("Anna Berg and Chen Wei met in Geneva to discuss the disputed dams.")
+    # one side's negotiator on another subject is not
+    assert not t.is_relevant("Anna Berg opened a school in Nordby on Monday.")
+
+
+def test_vocabulary_must_name_known_types_and_statuses() -> None:
+    with pytest.raises(UserError, match=r"vocabulary.triggers.parley: is not one of summit"):
+        tracker('[vocabulary]\ntriggers = { parley = ["water round"] }\n')
+    with pytest.raises(UserError, match=r"vocabulary.cues.postponed: takes single words"):
+        tracker('[vocabulary]\ncues = { postponed = ["put on ice"] }\n')
+    assert tracker().triggers == () and tracker().cues == ()  # files without [vocabulary] keep working
+
+
+def test_a_tracker_phrase_makes_an_event_and_a_tracker_cue_its_status(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("NORDBY, March 2 - Anna Berg and Chen Wei are due to open a basin dialogue in Sudport on March 20, "
+            "officials said.\n\nThe ministers met again in Geneva, where the basin dialogue was mothballed.")
+    published = date(2021, 3, 2)
+    plain = Extractor(extractor.nlp, tracker()).extract(text, published)
+    assert not any(e.type == "talks" and e.location == "Sudport" for e in plain)
+    phrase = '[vocabulary]\ntriggers = { talks = ["basin dialogue"] }\n'
+    found = Extractor(extractor.nlp, tracker(phrase)).extract(text, published)
+    assert [(e.type, e.status, e.location, e.date.value if e.date else None) for e in found][0] == \
+        ("talks", "scheduled", "Sudport", "2021-03-20")
+    geneva = next(e for e in found if e.location == "Geneva")
+    assert geneva.type == "talks" and geneva.status != "postponed"
+    cue = tracker(phrase + 'cues = { postponed = ["mothball"] }\n')
+    geneva = next(e for e in Extractor(extractor.nlp, cue).extract(text, published) if e.location == "Geneva")
+    assert geneva.status == "postponed"  # the tracker's cue: "mothballed"
