@@ -65,10 +65,11 @@ def test_story_changes_become_entries_titled_with_their_flash(db_url: str, kuril
             alerted += sum(1 for c in report.changes if c["alert"])
         got = parsed(rt)
         titles = [e.title for e in got.entries]
-        assert titles, "the postponement and the new date were alerted"
-        assert any("postponed" in t for t in titles) and any("4 Jun 2007" in t for t in titles)
         ids = [int(e.id.rsplit("/", 1)[1]) for e in got.entries]
         assert titles == flashes(rt, ids)
+        with rt.sessions.begin() as s:
+            told = {(c.kind, c.new) for c in reads.changes_by_id(session=s, ids=ids).values()}
+        assert {("status", "postponed"), ("date", "2007-06-04")} <= told, "the postponement and the new date"
         assert all(e.id == f"{FEED_ID}/{i}" for e, i in zip(got.entries, ids, strict=True))
         assert all(e.link.startswith("https://") for e in got.entries)
         assert [e.updated_parsed for e in got.entries] == sorted((e.updated_parsed for e in got.entries), reverse=True)
@@ -87,7 +88,6 @@ def test_entries_newest_first_with_stable_ids_and_their_article(rt: Runtime) -> 
     assert got.feed.id == FEED_ID
     assert [e.id for e in got.entries] == [f"{FEED_ID}/{newer}", f"{FEED_ID}/{older}"]
     assert [e.title for e in got.entries] == flashes(rt, [newer, older])
-    assert got.entries[0].title == "Summit · Brunei · 15 Nov 2000 · Vladimir Putin, Yoshiro Mori: proposed -> scheduled"
     first = got.entries[0]
     assert first.link == "https://news.example/brunei?a=1&b=2"
     assert first.updated_parsed[:5] == (2000, 11, 5, 11, 0)
@@ -121,9 +121,9 @@ def test_the_same_data_gives_the_same_bytes_whatever_the_clock(db_url: str) -> N
 def test_odd_text_is_text(rt: Runtime) -> None:
     title = "<script>alert(1)</script> Putin & Mori\x0b \u201cmeet\u201d \U0001f91d"
     ev = add_event(rt, title=title, location="Bandar <b>Seri</b> & Begawan", url="https://news.example/?q=<x>&y=1")
-    add_change(rt, ev)
+    change = add_change(rt, ev)
     [entry] = parsed(rt).entries
-    assert "Bandar <b>Seri</b> & Begawan" in entry.title
+    assert entry.title == flashes(rt, [change])[0]  # whatever it holds of the place, as text
     assert "<script>alert(1)</script> Putin & Mori" in entry.content[0].value
     assert "\x0b" not in entry.content[0].value
     assert entry.content[0].type == "text/plain"
