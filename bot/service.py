@@ -31,7 +31,8 @@ def answer(
             tracker_id = repo.sync_tracker(session=session, tracker=tracker).id
         ctx = CommandContext(session=session, tracker=tracker, tracker_id=tracker_id, now=now or rt.now, platform=platform,
                              team_id=team_id, channel=channel, user_is_admin=user_is_admin, user_timezone=user_timezone,
-                             source_policy=AddressPolicy(parse_networks(rt.settings.allow_networks)), admins=admins)
+                             source_policy=AddressPolicy(parse_networks(rt.settings.allow_networks)), admins=admins,
+                             public_url=rt.settings.public_url if rt.settings.pages else None)
         return run_command(text, ctx)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot import links
 from bot.commands.format import change_text, event_line, human_date
 from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
@@ -52,6 +53,9 @@ class CommandContext:
     source_policy: AddressPolicy | None = None
     # Who may change sources, in the platform's own words.
     admins: str = "admins"
+    # The public base URL of the tracker's pages and feeds (NTRACK_PUBLIC_URL); None when this
+    # deployment publishes none (unset, or NTRACK_PAGES=off).
+    public_url: str | None = None
 
 
 HELP = [
@@ -69,6 +73,7 @@ HELP = [
     ("summary-time [DAY] [HH:MM] [TIMEZONE]", "the same, e.g. `summary-time fri 17:30 Europe/Moscow`"),
     ("unsubscribe", "stop alerts in this channel"),
     ("summary", "the weekly summary, now"),
+    ("calendar", "links to follow the dated events in a calendar app and the changes in a feed reader"),
     ("help", "this list"),
 ]
 
@@ -266,6 +271,24 @@ def summary(ctx: CommandContext, args: list[str]) -> Reply:
     return weekly_summary(session=ctx.session, tracker=ctx.tracker, tracker_id=ctx.tracker_id, now=ctx.now)
 
 
+def calendar(ctx: CommandContext, args: list[str]) -> Reply:
+    """The calendar to subscribe to and the changes feed, as links; one line when none is published."""
+    slug = ctx.tracker.slug
+    webcal, ics, atom = (links.webcal_url(ctx.public_url, slug), links.calendar_url(ctx.public_url, slug),
+                         links.atom_url(ctx.public_url, slug))
+    if webcal is None or ics is None or atom is None:
+        return Reply(title="This ntrack does not publish a calendar or a changes feed.")
+    return Reply(
+        title=f"{ctx.tracker.title}: calendar and changes feed",
+        note="Add the calendar to Google Calendar, Outlook or Apple Calendar by its address; "
+             "it follows every date, place and status change.",
+        sections=[
+            Section("Calendar", [Line(f"Subscribe: {webcal}"), Line(f"Address (ICS): {ics}")]),
+            Section("Changes feed", [Line(f"Atom: {atom}")]),
+        ],
+    )
+
+
 def help_command(ctx: CommandContext, args: list[str]) -> Reply:
     return help_reply(ctx)
 
@@ -277,7 +300,7 @@ class CommandError(Exception):
 COMMANDS: dict[str, Callable[[CommandContext, list[str]], Reply]] = {
     "status": status, "next": next_events, "timeline": timeline, "deadlines": deadlines, "events": events,
     "who": who, "search": search, "sources": sources, "subscribe": subscribe, "summary-time": summary_time, "unsubscribe": unsubscribe,
-    "summary": summary, "help": help_command,
+    "summary": summary, "calendar": calendar, "help": help_command,
 }
 
 

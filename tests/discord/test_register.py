@@ -175,7 +175,7 @@ def test_the_definition_is_within_discords_limits() -> None:
     assert _strings(definition) <= 8000
     subs = [o["name"] for o in definition["options"]]
     assert subs == ["status", "next", "timeline", "deadlines", "events", "who", "search", "sources", "subscribe",
-                    "unsubscribe", "summary-time", "summary", "help"]
+                    "unsubscribe", "summary-time", "summary", "calendar", "help"]
     who = next(o for o in definition["options"] if o["name"] == "who")
     assert who["options"][0]["autocomplete"] is True
     assert all(o["options"][-1]["name"] == "public" for o in definition["options"])

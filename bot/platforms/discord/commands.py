@@ -76,6 +76,7 @@ def definition(tracker: Tracker) -> dict[str, Any]:
                  _opt(STRING, "time", "HH:MM, 24-hour (default 09:00)", max_length=5),
                  _opt(STRING, "zone", "IANA time zone, e.g. Asia/Tokyo (default UTC)", max_length=64)),
             _sub("summary", "The weekly summary, now"),
+            _sub("calendar", "Links to follow the dated events in a calendar app and the changes in a feed reader"),
             _sub("help", "What this command can do"),
         ],
     }
