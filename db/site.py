@@ -119,3 +119,13 @@ def developments(*, session: Session, tracker_id: int, now: datetime, limit: int
         .order_by(m.StatusChange.created_at.desc(), m.StatusChange.id.desc()).limit(limit)))
     found = changes_by_id(session=session, ids=ids)
     return [found[i] for i in ids]
+
+
+def version(*, session: Session) -> tuple[Any, ...]:
+    """A value that changes whenever what a page shows may have: the newest id of each table it reads.
+    Their rows are added, not edited, whenever an event changes (a status, date or place change is a
+    status_changes row, each retelling an evidence row, a new person an event_actors row). One
+    primary-key lookup per table."""
+    newest = [select(func.max(t.id)).scalar_subquery()
+              for t in (m.Event, m.EvidenceRow, m.StatusChange, m.EventActor, m.Actor)]
+    return tuple(session.execute(select(*newest)).one())

@@ -7,7 +7,9 @@ their articles.
 Server-rendered HTML from Jinja2 templates (autoescaped: an article's title, sentence or URL is text,
 never markup; only http and https URLs become links), readable without JavaScript or CSS. The database
 is read and the page rendered in a bounded thread pool, awaited with a deadline (PAGE_WITHIN), so the
-event loop never waits on the database: a full pool or a late answer is a 503 with one line.
+event loop never waits on the database: a full pool or a late answer is a 503 with one line. A page is
+the same for every reader: it is kept for the minute it is as of, unless the data changes (`Recent`),
+and carries an ETag and Cache-Control max-age=60.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +39,7 @@ from bot.tracker import Tracker
 from db import reads
 from db import site as site_reads
 
-PAGE_SIZE = 50  # events per page of the full timeline
+PAGE_SIZE = 25  # events per page of the full timeline
 MAX_PAGE = 10_000
 PAGE_WITHIN = 10.0  # seconds the page may take to read and render; later: 503
 CACHE_CONTROL = "public, max-age=60"
@@ -102,7 +105,6 @@ class ChangeItem:
     text: str
     day: str | None
     article: Link | None
-    said: str | None = None  # what the article said about the event
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +196,16 @@ def read_filters(params: Mapping[str, str], people: list[str]) -> Filters:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """A page ready to send: its status, its bytes, their ETag."""
+
     status: int
-    html: str
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, status: int, html: str) -> Rendered:
+        body = html.encode()
+        return cls(status, body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
 
 def render_message(title: str, message: str, *, trackers: list[Tracker] | None = None) -> str:
@@ -222,7 +232,6 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
         f = read_filters(params, people)
         seen = reads.overview(session=session, tracker_id=tracker_id, now=now, upcoming=5, changes=0, deadlines=10)
         latest = site_reads.developments(session=session, tracker_id=tracker_id, now=now, limit=8)
-        said = reads.evidence_by_change(session=session, changes=latest)
         page = site_reads.timeline_page(session=session, tracker_id=tracker_id, event_type=f.type, status=f.status,
                                         person=f.person, offset=(f.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         changes = site_reads.changes_of(session=session, events=page.events)
@@ -233,8 +242,7 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
         status = 404
     first = (f.page - 1) * PAGE_SIZE + 1
     developments = [ChangeItem(f"{event_item(c.event).heading}, {human_date(c.event.date_value, c.event.date_mod)}: "
-                               f"{what_changed(c)}", day_words(c.created_at), link(c.article),
-                               said=said[c.id][0].sentence.strip() if said.get(c.id) else None) for c in latest]
+                               f"{what_changed(c)}", day_words(c.created_at), link(c.article)) for c in latest]
     html = _templates.get_template("tracker.html").render(
         tracker=tracker, slug=tracker.slug, as_of=f"{human_date(now.date().isoformat())}, {now:%H:%M} UTC",
         upcoming=[event_item(e) for e in seen.upcoming], deadlines=[event_item(e) for e in seen.deadlines],
@@ -247,7 +255,7 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
         newer=f.query(f.page - 1) if 1 < f.page <= pages else None,
         older=f.query(f.page + 1) if f.page < pages else None,
     )
-    return Rendered(status, html)
+    return Rendered.of(status, html)
 
 
 # ----------------------------------------------------------------------------- the route
@@ -269,15 +277,52 @@ class _Trackers:
             return self._by_slug
 
 
-def answer(rt: Runtime, trackers: _Trackers, slug: str, params: Mapping[str, str]) -> Rendered:
-    """The page for `/t/<slug>?params`, or a 404 page naming the trackers there are."""
+class Recent:
+    """The pages rendered in the last minute for the data as it is, the newest `size` of them: a page is
+    the same for every reader, so a link shared widely is read from the database once a minute, or
+    again as soon as the data changes (`db.site.version`). Pages say the minute they are as of."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[tuple[Any, ...], Rendered] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> Rendered | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is not None:
+                self._pages.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], page: Rendered) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+FILTERS = ("type", "status", "person", "page")
+
+
+def answer(rt: Runtime, trackers: _Trackers, slug: str, params: Mapping[str, str], recent: Recent | None = None) -> Rendered:
+    """The page for `/t/<slug>?params` (from `recent` when it has it), or a 404 page naming the trackers."""
     known = trackers.get()
     if slug not in known:
         listed = sorted((t for t, _ in known.values()), key=lambda t: t.slug)
-        return Rendered(404, render_message("No such tracker", f"ntrack has no tracker called {_echo(slug)}.",
-                                            trackers=listed))
+        return Rendered.of(404, render_message("No such tracker", f"ntrack has no tracker called {_echo(slug)}.",
+                                               trackers=listed))
     tracker, tracker_id = known[slug]
-    return render_tracker(rt, tracker, tracker_id, params, clock.now(rt.settings.now))
+    now = clock.now(rt.settings.now)
+    if recent is None:
+        return render_tracker(rt, tracker, tracker_id, params, now)
+    with rt.sessions.begin() as session:
+        data = site_reads.version(session=session)
+    key = (slug, tuple(params.get(name, "") for name in FILTERS), data, now.replace(second=0, microsecond=0))
+    page = recent.get(key)
+    if page is None:
+        page = render_tracker(rt, tracker, tracker_id, params, now)
+        recent.put(key, page)
+    return page
 
 
 def _unavailable(message: str) -> HTMLResponse:
@@ -291,10 +336,11 @@ def routes(rt: Runtime, *, within: float = PAGE_WITHIN) -> list[BaseRoute]:
 
     pool = BoundedPool(rt.settings.answer_threads, rt.settings.answer_queue, "ntrack-page")
     trackers = _Trackers(rt)
+    recent = Recent()
 
     async def page(request: Request) -> Response:
         params: dict[str, Any] = dict(request.query_params)
-        pending = pool.submit(answer, rt, trackers, request.path_params["slug"], params)
+        pending = pool.submit(answer, rt, trackers, request.path_params["slug"], params, recent)
         if pending is None:
             return _unavailable("ntrack is busy just now: every page reader is taken. Try again in a few seconds.")
         if not await finished_within(pending, within):
@@ -304,11 +350,9 @@ def routes(rt: Runtime, *, within: float = PAGE_WITHIN) -> list[BaseRoute]:
         except Exception:  # a page reports, it does not crash
             log.exception("the page of %r failed", request.path_params["slug"])
             return _unavailable("ntrack cannot read its database just now. Try again in a minute.")
-        body = done.html.encode()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL if done.status == 200 else "no-cache"}
-        if done.status == 200 and etag in request.headers.get("if-none-match", ""):
+        headers = {"ETag": done.etag, "Cache-Control": CACHE_CONTROL if done.status == 200 else "no-cache"}
+        if done.status == 200 and done.etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        return Response(body, status_code=done.status, media_type="text/html; charset=utf-8", headers=headers)
+        return Response(done.body, status_code=done.status, media_type="text/html; charset=utf-8", headers=headers)
 
     return [Route("/t/{slug}", page, methods=["GET"])]

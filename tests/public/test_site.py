@@ -126,7 +126,7 @@ def test_the_full_timeline_lists_every_event_newest_first_with_changes_and_sourc
     assert timeline_types(html) == ["Deadline", "Summit", "Statement", "Talks", "Visit", "Agreement"]
     page = outline(html)
     talks = squash(page.items["timeline-events"][3])
-    assert ("Changes 4 Nov 2000: first reported, scheduled, from Foreign ministers end two days of treaty talks in "
+    assert ("What changed 4 Nov 2000: first reported, scheduled, from Foreign ministers end two days of treaty talks in "
             "Tokyo 5 Nov 2000: scheduled → held, from Foreign ministers end two days") in talks
     assert "Events 1–6 of 6" in squash(page.texts["timeline-count"])
 
@@ -188,7 +188,8 @@ def test_the_timeline_comes_in_pages(runtime: Runtime) -> None:
     client = TestClient(create_app(runtime))
     first = client.get("/t/kuril").text
     assert len(timeline_types(first)) == site.PAGE_SIZE
-    assert "Events 1–50 of 63" in squash(outline(first).texts["timeline-count"]) and "(page 1 of 2)" in first
+    assert f"Events 1–{site.PAGE_SIZE} of {site.PAGE_SIZE + 13}" in squash(outline(first).texts["timeline-count"])
+    assert "(page 1 of 2)" in first
     assert "kuril?page=2#timeline" in outline(first).hrefs
     second = client.get("/t/kuril?page=2").text
     assert len(timeline_types(second)) == 13
@@ -198,24 +199,55 @@ def test_the_timeline_comes_in_pages(runtime: Runtime) -> None:
     assert "kuril?person=Igor+Ivanov&page=2#timeline" in outline(filtered).hrefs
 
 
+def rounds(n: int, year: int) -> tuple[Told, ...]:
+    return tuple(Told("talks", "held", date(year, 1 + i // 28, 1 + i % 28), "Tokyo", f"Round {year}-{i}", ("Igor Ivanov",),
+                      changes=(("new", None, "scheduled"), ("status", "scheduled", "held"))) for i in range(n))
+
+
 def test_the_page_reads_in_a_fixed_number_of_queries(runtime: Runtime) -> None:
-    client = TestClient(create_app(runtime))
-    seed(runtime)
-    client.get("/t/kuril")  # the trackers synced, once
+    seed(runtime, KURIL_2000 + rounds(site.PAGE_SIZE, 1998))
+    trackers = site._Trackers(runtime)
+    trackers.get()  # the trackers synced, once
     count = [0]
 
     def counted(*args: object) -> None:
         count[0] += 1
 
     event.listen(runtime.engine, "after_cursor_execute", counted)
-    client.get("/t/kuril")
+    site.answer(runtime, trackers, "kuril", {})
     few = count[0]
-    seed(runtime, tuple(Told("talks", "held", date(1998, 5, 1 + i), "Tokyo", f"Round {i}", ("Igor Ivanov",),
-                             changes=(("new", None, "scheduled"), ("status", "scheduled", "held")))
-                        for i in range(20)))
+    seed(runtime, rounds(3 * site.PAGE_SIZE, 1999))  # three times as many events, each with changes
     count[0] = 0
-    client.get("/t/kuril")
+    site.answer(runtime, trackers, "kuril", {})
     assert count[0] == few
+    count[0] = 0
+    site.answer(runtime, trackers, "kuril", {"page": "5"})  # the last page: the dated events' end, the undated
+    assert count[0] == few + 1
+
+
+def test_a_page_is_read_once_a_minute_and_again_when_the_data_changes(runtime: Runtime) -> None:
+    seed(runtime)
+    client = TestClient(create_app(runtime))
+    client.get("/t/kuril")
+    count = [0]
+
+    def counted(*args: object) -> None:
+        count[0] += 1
+
+    event.listen(runtime.engine, "after_cursor_execute", counted)
+    first = client.get("/t/kuril")
+    assert count[0] == 1  # only: has anything changed?
+    seed(runtime, (Told("summit", "scheduled", date(2000, 12, 20), "Irkutsk", "Mori to visit Irkutsk",
+                        ("Yoshiro Mori",), changes=(("new", None, "scheduled"),)),))
+    count[0] = 0
+    second = client.get("/t/kuril")
+    assert count[0] > 1 and second.headers["etag"] != first.headers["etag"]
+    assert "Summit · Irkutsk" in squash(outline(second.text).texts["next-events"])
+    runtime.settings = runtime.settings.model_copy(update={"now": "2000-11-06T12:00:59Z"})
+    count[0] = 0
+    assert client.get("/t/kuril").headers["etag"] == second.headers["etag"] and count[0] == 1  # the same minute
+    runtime.settings = runtime.settings.model_copy(update={"now": "2000-11-06T12:01:00Z"})
+    assert "As of 6 Nov 2000, 12:01 UTC." in squash(client.get("/t/kuril").text)  # the next one
 
 
 def test_the_page_has_cache_headers_and_answers_not_modified(client: TestClient) -> None:
