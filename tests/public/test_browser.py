@@ -137,6 +137,7 @@ def test_the_page_works_without_javascript(runtime: Runtime) -> None:
 # --------------------------------------------------------------------------- the README's screenshot
 
 REPLAY_UNTIL = datetime(2000, 11, 8, 12, tzinfo=UTC)  # the Brunei summit (15 Nov 2000) is next
+SHOT_HEIGHT = 2700  # pixels: the status, the picture, the filters and the first events of the timeline
 
 
 def photograph(out: Path) -> None:
@@ -160,7 +161,8 @@ def photograph(out: Path) -> None:
         with serving(create_app(rt)) as base, chromium() as browser:
             page = browser.new_page(viewport={"width": 1100, "height": 1000}, device_scale_factor=1)
             page.goto(f"{base}/t/kuril")
-            page.screenshot(path=out, full_page=True)
+            height = min(SHOT_HEIGHT, int(page.evaluate("document.documentElement.scrollHeight")))
+            page.screenshot(path=out, full_page=True, clip={"x": 0, "y": 0, "width": 1100, "height": height})
         rt.engine.dispose()
     print(f"wrote {out}")
 
