@@ -51,7 +51,11 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
     for person in tracker.people:
         add("PERSON", person.name, person.name)
         # A bare surname may stand for two people (Yohei and Taro Kono): the extractor resolves it.
-        patterns.append({"label": "PERSON", "pattern": person.name.split()[-1]})
+        for bare in dict.fromkeys((person.name.split()[-1], person.surname or person.name.split()[-1])):
+            patterns.append({"label": "PERSON", "pattern": bare})
+        for alias in person.aliases:  # "Timochenko"; a title-like alias ("the envoy") stays a phrase
+            if alias[:1].isupper():
+                add("PERSON", alias, person.name)
     for office in tracker.offices:
         # "the Russian president", "Japan's prime minister": resolved to a holder by year later
         for title in office.titles:
