@@ -40,6 +40,9 @@ class ExtractedEvent:
     evidence: list[Evidence] = field(default_factory=list)
     attribution: list[str] = field(default_factory=list)
     confidence: float = 0.5
+    # A deadline this article says was moved here: the date it had ("?" when the article does not
+    # say); set by the resolver's article pass (bot/resolve.py fold_deadline_moves), not extraction.
+    moved_from: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

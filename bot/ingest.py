@@ -23,7 +23,7 @@ from bot.domain import EvidenceView, ExtractedEvent, KnownEvent, SourceLink
 from bot.errors import SourceError
 from bot.feeds import EntryNotes, entry_name, parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
-from bot.resolve import KnownIndex, resolve
+from bot.resolve import KnownIndex, fold_deadline_moves, resolve
 from bot.serialize import change_json, stored_event_view
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
@@ -248,7 +248,7 @@ def _store_events(
     # matched at most once per article, and the events it creates are not matched by its own others.
     matched: set[int] = set()
     created: list[KnownEvent] = []
-    for ev in events:
+    for ev in fold_deadline_moves(events):
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
         if update.event_id is not None:

@@ -7,7 +7,12 @@ article arriving late does not overwrite what a newer one said.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from bot import event_types as et
 from bot.dates import cached_interval as _span
@@ -16,6 +21,56 @@ from bot.domain import ExtractedEvent, KnownEvent, Update
 
 # An event that ended this long before the article reporting it is history, not news.
 HISTORY = timedelta(days=45)
+CUES = Path(__file__).parent / "extract" / "patterns" / "cues.json"
+
+
+@lru_cache(maxsize=1)
+def _extension_words() -> re.Pattern[str]:
+    """Words that say a deadline was moved rather than set anew (cues.json "extended")."""
+    words = json.loads(CUES.read_text(encoding="utf-8"))["extended"]
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def _parties_meet(a: set[str] | Sequence[str], b: set[str] | Sequence[str]) -> bool:
+    return not a or not b or bool(set(a) & set(b))
+
+
+def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """One article's deadlines, a move told as a move: "the July 20 deadline was extended to November
+    24" is the July 20 deadline now on November 24 (a change of date), not a deadline missed and a
+    new one set. An active deadline whose sentence says it was moved (extended, pushed back ...) takes
+    the latest passed or dropped deadline of the same parties before it in the article as its old date,
+    which is then not told apart; without one it still names a move ("?": from the deadline the
+    tracker knows)."""
+    out = list(events)
+    gone = [e for e in events if e.type == "deadline" and e.status in {"missed", "dropped"} and e.date and e.date.value]
+    for new in events:
+        if new.type != "deadline" or new.status != "active" or not new.date or not new.date.value:
+            continue
+        if not any(_extension_words().search(ev.sentence) for ev in new.evidence):
+            continue
+        span = _span(new.date.value)
+        earlier = [(s, g) for g in gone if g in out and (s := _span(g.date.value if g.date else None))
+                   and span and s[1] < span[0] and _parties_meet(g.parties, new.parties)]
+        if earlier:
+            _, old = max(earlier, key=lambda pair: pair[0][1])
+            new.moved_from = old.date.value if old.date else "?"
+            out.remove(old)
+        else:
+            new.moved_from = "?"
+    return out
+
+
+def _moved_deadline(known: KnownEvent, new: ExtractedEvent) -> float:
+    """How well `known` is the deadline `new` says was moved (0: it is not)."""
+    if known.type != "deadline" or known.status != "active" or not _parties_meet(known.parties, new.parties):
+        return 0.0
+    ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)
+    if not ks or not ns or not ks[1] < ns[0]:
+        return 0.0
+    if new.moved_from != "?" and relation(_span(new.moved_from), ks) == "apart":
+        return 0.0
+    return 4.0 + (1.0 if new.moved_from != "?" else 0.0) + ks[1].toordinal() / 1e7  # the latest one first
 
 
 def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, ...]]) -> str:
@@ -36,6 +91,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not et.types_compatible(known.type, new.type):
         return 0.0
+    if new.moved_from and new.type == "deadline":
+        moved = _moved_deadline(known, new)
+        if moved:
+            return moved
     if known.date_value and new.date and new.date.value and not et.is_meeting(known.type):
         ks, ns = _span(known.date_value), _span(new.date.value)
         if ks and ns and (ks[1] < ns[0] or ns[1] < ks[0]):
@@ -120,8 +179,8 @@ class KnownIndex:
     """The stored events a new one could be, found without comparing it with every event there is.
 
     Events are bucketed by type family and by the years their date covers. Undated events, events
-    over more than a few years, and meetings not yet held (their date can still move) are always
-    candidates of their family; the rest only when their years meet the new event's.
+    over more than a few years, meetings not yet held and active deadlines (their date can still
+    move) are always candidates of their family; the rest only when their years meet the new event's.
     """
 
     WIDE_YEARS = 3
@@ -140,7 +199,8 @@ class KnownIndex:
     def _slots(self, event: KnownEvent) -> list[tuple[str, int | None]]:
         family = et.family(event.type)
         span = _span(event.date_value)
-        movable = et.is_open(event.type, event.status)
+        # an upcoming meeting's date can move, and so can an active deadline's (fold_deadline_moves)
+        movable = et.is_open(event.type, event.status) or (event.type == "deadline" and event.status == "active")
         if span is None or movable or span[1].year - span[0].year > self.WIDE_YEARS:
             return [(family, None)]
         return [(family, year) for year in range(span[0].year, span[1].year + 1)]

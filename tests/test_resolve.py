@@ -66,3 +66,39 @@ def test_index_offers_same_years_undated_and_movable_events_only() -> None:
     index.refresh(held_1997)
     assert 2 in {k.id for k in index.candidates(ev(date="2000-11-15"))}
     assert {k.id for k in index.candidates(ev(type_="deadline", date="2000", location=None))} == {6}
+
+
+def deadline(status: str, day: str, sentence: str) -> ExtractedEvent:
+    from bot.domain import Evidence
+
+    found = ev(type_="deadline", status=status, date=day, location=None, participants=())
+    found.evidence = [Evidence(sentence=sentence, start=0, end=len(sentence))]
+    return found
+
+
+def test_a_deadline_extended_is_the_same_deadline_on_a_new_date() -> None:
+    from bot.resolve import fold_deadline_moves
+
+    said = "The sides missed the July 20 deadline and extended the talks to November 24."
+    missed, extended = deadline("missed", "2014-07-20", said), deadline("active", "2014-11-24", said)
+    folded = fold_deadline_moves([missed, extended])
+    assert folded == [extended] and extended.moved_from == "2014-07-20"
+    stored = known(type="deadline", status="active", date_value="2014-07-20", location=None, participants=set())
+    other = known(id=2, type="deadline", status="active", date_value="2014-03-01", location=None, participants=set())
+    update = resolve(extended, [other, stored], published=datetime(2014, 7, 19, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and update.changes == (("date", "2014-07-20", "2014-11-24"),)
+
+
+def test_a_new_deadline_without_a_word_of_moving_is_a_deadline_of_its_own() -> None:
+    from bot.resolve import fold_deadline_moves
+
+    framework = deadline("active", "2015-03-01", "A political framework is due by March 1.")
+    assert fold_deadline_moves([framework]) == [framework] and framework.moved_from is None
+    stored = known(type="deadline", status="active", date_value="2014-11-24", location=None, participants=set())
+    update = resolve(framework, [stored], published=datetime(2014, 11, 25, tzinfo=UTC), within=WITHIN)
+    assert update.event_id is None
+
+
+def test_active_deadlines_stay_candidates_whatever_the_year() -> None:
+    index = KnownIndex([known(type="deadline", status="active", date_value="2014-07-20", location=None)])
+    assert len(index.candidates(deadline("active", "2015-06-30", "extended to June 30, 2015"))) == 1
