@@ -103,14 +103,16 @@ class _Labeller:
         self.width_px = width_px
         self.taken: list[list[tuple[float, float]]] = [[] for _ in SLOTS]
 
-    def place(self, x_px: float, text: str) -> int | None:
+    def place(self, x_px: float, text: str) -> tuple[int, float] | None:
+        """(row, how far the label's centre moves from its marker, in pixels, to stay inside the
+        plot), or None when every row is taken there."""
         width = len(text) * LABEL_POINTS * DPI / 72 * CHAR_WIDTH
         left = min(max(x_px - width / 2, 0.0), self.width_px - width)
         right = left + width
         for slot, spans in enumerate(self.taken):
             if all(right + 6 < a or left > b + 6 for a, b in spans):
                 spans.append((left, right))
-                return slot
+                return slot, left + width / 2 - x_px
         return None
 
 
@@ -150,11 +152,12 @@ def _draw_lane(ax: Axes, lane: Lane, centre: float, events: list[ChartEvent], pi
     for ev in sorted(events, key=_priority):
         text = label(ev)
         x = (anchor(ev) - window.start).days * px_per_day
-        slot = labeller.place(x, text)
-        if slot is None:
+        placed = labeller.place(x, text)
+        if placed is None:
             continue
+        slot, shift = placed
         offset = SLOTS[slot]
-        ax.annotate(text, (date2num(anchor(ev)), centre), xytext=(0, offset), textcoords="offset points",
+        ax.annotate(text, (date2num(anchor(ev)), centre), xytext=(shift * 72 / DPI, offset), textcoords="offset points",
                     ha="center", va="bottom" if offset > 0 else "top", fontsize=LABEL_POINTS, color=INK,
                     annotation_clip=False, zorder=4)
 
@@ -165,8 +168,9 @@ def _legend(fig: Figure) -> None:
                markeredgecolor=colour, markeredgewidth=1.4 if not filled else 0.6, label=text)
         for text, colour, filled in LEGEND
     ]
+    handles.append(Patch(facecolor=GREY, alpha=0.3, linewidth=0, label="dated to the week or month"))
     handles.append(Line2D([], [], color=INK, linestyle="--", linewidth=1.2, label="today"))
-    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5,
+    fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=8.5,
                bbox_to_anchor=(0.5 * (LEFT + RIGHT), 0.005), handletextpad=0.4, columnspacing=1.6)
 
 

@@ -5,7 +5,7 @@ Text here is plain; every renderer escapes it for its own platform (Slack: & < >
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -68,4 +68,15 @@ class Reply:
         image = data.get("image")  # rows queued before pictures have none
         return cls(title=str(data["title"]), sections=sections, note=data.get("note"), error=data.get("error"),
                    in_channel=bool(data.get("in_channel", False)),
-                   image=Image(**{k: str(v) for k, v in image.items()}) if isinstance(image, dict) else None)
+                   image=_image(image))
+
+
+def _image(data: Any) -> Image | None:
+    """An Image from its JSON; None when there is none or it lacks a field (a row of another version)."""
+    if not isinstance(data, dict):
+        return None
+    names = {f.name for f in fields(Image)}
+    try:
+        return Image(**{k: str(v) for k, v in data.items() if k in names})
+    except TypeError:
+        return None

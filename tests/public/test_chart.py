@@ -243,6 +243,8 @@ def test_timeline_replies_carry_the_picture_and_survive_the_outbox(chart_rt: Run
     old_row = Reply(title="Weekly", sections=[Section("S", [Line("x")])]).to_json()
     del old_row["image"]  # queued before replies had pictures
     assert Reply.from_json(old_row).image is None
+    assert Reply.from_json({**old_row, "image": {"alt": "half an image"}}).image is None  # no crash at delivery
+    assert Reply.from_json({**reply.to_json(), "image": {**reply.to_json()["image"], "later": 1}}).image == image
     assert answer(chart_rt, chart_rt.tracker("kuril"), "status").image is None
     summary = answer(chart_rt, chart_rt.tracker("kuril"), "summary").image
     assert isinstance(summary, Image) and summary.digest == image.digest
