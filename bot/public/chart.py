@@ -4,13 +4,15 @@
 other parameters (Slack's cache-busting `v=`) are ignored. A bad value is a 400 in one line. The
 picture's ETag is its content hash: a client that has it gets 304, and a picture drawn before is a
 file read (bot/chart_store.py). The database and the drawing run in a bounded pool, never on the
-event loop; when the pool is full, or a picture takes longer than NTRACK_ANSWER_DEADLINE, 503.
+event loop; when the pool is full, or a picture takes longer than NTRACK_ANSWER_DEADLINE, 503. A
+picture asked for again within MEMO_SECONDS costs no query at all: its hash is remembered.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -26,6 +28,11 @@ from bot.tracker import Tracker
 
 CACHE_CONTROL = "public, max-age=300"  # today moves at midnight; the data whenever the worker polls
 THREADS, QUEUE = 4, 64
+# A picture asked for again within this many seconds is not looked up again: its hash is remembered
+# (the rows of a year of a busy negotiation take longer to read than the file). Far less than the
+# five minutes Cache-Control lets any client keep it.
+MEMO_SECONDS = 10.0
+MEMO_SIZE = 256
 log = logging.getLogger("ntrack.chart")
 
 
@@ -64,6 +71,27 @@ class _Trackers:
             return self._by_slug.get(slug)
 
 
+class _Memo:
+    """(slug, window) -> the content hash last read for it, for MEMO_SECONDS (at most MEMO_SIZE kept)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[tuple[str, Window], tuple[float, str]] = {}
+
+    def get(self, what: tuple[str, Window]) -> str | None:
+        with self._lock:
+            found = self._keys.get(what)
+        if found is None or time.monotonic() - found[0] > MEMO_SECONDS:
+            return None
+        return found[1]
+
+    def put(self, what: tuple[str, Window], key: str) -> None:
+        with self._lock:
+            if len(self._keys) >= MEMO_SIZE:
+                self._keys.clear()
+            self._keys[what] = (time.monotonic(), key)
+
+
 def routes(rt: Runtime) -> list[BaseRoute]:
     from bot.web import BoundedPool, finished_within  # bot.web mounts this module: imported once both exist
 
@@ -73,7 +101,16 @@ def routes(rt: Runtime) -> list[BaseRoute]:
     trackers = _Trackers(rt)
     deadline = rt.settings.answer_deadline
 
+    memo = _Memo()
+
     def answer(slug: str, window: Window, etag: str | None) -> _Answer:
+        key = memo.get((slug, window))
+        if key is not None:
+            if _matches(etag, key):
+                return _Answer(304, key)
+            png = store.cached(key)
+            if png is not None:
+                return _Answer(200, key, png)
         found = trackers.get(slug)
         if found is None:
             return _Answer(404, error=f"no tracker {slug!r}")
@@ -81,6 +118,7 @@ def routes(rt: Runtime) -> list[BaseRoute]:
         with rt.sessions.begin() as session:
             picture = picture_for(session=session, tracker=tracker, tracker_id=tracker_id, window=window)
         key = digest(picture)
+        memo.put((slug, window), key)
         if _matches(etag, key):
             return _Answer(304, key)
         return _Answer(200, key, store.png(picture, key)[1])

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot import chart
@@ -17,6 +18,7 @@ from bot.app import Runtime, open_runtime
 from bot.chart_draw import HEIGHT, WIDTH, draw
 from bot.chart_store import ChartStore
 from bot.commands.reply import Image, Line, Reply, Section
+from bot.public import chart as public_chart
 from bot.service import answer
 from bot.settings import Settings
 from bot.web import create_app
@@ -46,7 +48,9 @@ def chart_rt(db_url: str, tmp_path: Path) -> Iterator[Runtime]:
 
 
 @pytest.fixture
-def client(chart_rt: Runtime) -> Iterator[TestClient]:
+def client(chart_rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The web app, every request reading the database (the memo is tested on its own)."""
+    monkeypatch.setattr(public_chart, "MEMO_SECONDS", 0.0)
     with TestClient(create_app(chart_rt)) as c:
         yield c
 
@@ -91,6 +95,21 @@ def test_the_same_data_is_drawn_once_and_new_data_makes_a_new_picture(
     assert changed.headers["etag"] != first.headers["etag"] and changed.content != first.content
     client.get("/t/kuril/timeline.png")
     assert renders == [1, 2]
+
+
+def test_a_picture_asked_again_soon_costs_no_query(chart_rt: Runtime, renders: list[int]) -> None:
+    seed.add_event(chart_rt)
+    statements: list[str] = []
+    event.listen(chart_rt.engine, "after_cursor_execute", lambda *args: statements.append(args[2]))
+    with TestClient(create_app(chart_rt)) as c:
+        first = c.get("/t/kuril/timeline.png")
+        reads = len(statements)
+        assert reads >= 1
+        again = c.get("/t/kuril/timeline.png")
+        cached = c.get("/t/kuril/timeline.png", headers={"If-None-Match": first.headers["etag"]})
+        assert len(statements) == reads  # neither read the database
+        assert again.content == first.content and cached.status_code == 304 and renders == [1]
+        assert c.get("/t/kuril/timeline.png?months=6").status_code == 200 and len(statements) > reads
 
 
 def test_a_client_with_the_picture_gets_304(chart_rt: Runtime, client: TestClient, renders: list[int]) -> None:
