@@ -151,7 +151,14 @@ def _answer(rt: Any, tracker: Any, text: str, channel: str | None = None) -> str
 
     terminal = platforms.get("terminal")
     reply = answer(rt, tracker, text, channel=channel, platform=terminal.name, admins=terminal.admins)
-    return str(terminal.render(reply))
+    out = str(terminal.render(reply))
+    if reply.image is not None:  # a terminal shows no pictures: it says where the file is
+        from bot.chart_store import ChartStore, image_file
+
+        path = image_file(rt, ChartStore.of(rt.settings), reply.image)
+        if path is not None:
+            out += f"\n\nPicture: {path}"
+    return out
 
 
 @cli.command()
@@ -162,6 +169,33 @@ def ask(text: str, tracker_slug: str | None, channel: str | None) -> None:
     """The bot's reply to `/kuril TEXT`, rendered for a terminal."""
     rt = _runtime()
     click.echo(_answer(rt, rt.tracker(tracker_slug), text, channel=channel))
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PNG file to write.")
+@click.option("--tracker", "tracker_slug", default=None)
+@click.option("--months", default=None, help="The last N months (1-120) and a little ahead; default 12.")
+@click.option("--from", "start", default=None, help="First day, YYYY-MM-DD (with --to, or spanning --months).")
+@click.option("--to", "end", default=None, help="Last day, YYYY-MM-DD.")
+def chart(out: Path, tracker_slug: str | None, months: str | None, start: str | None, end: str | None) -> None:
+    """Draw the tracker's timeline picture into a PNG file (as /t/<slug>/timeline.png shows it)."""
+    from bot.chart import parse_window, picture_for
+    from bot.chart_draw import HEIGHT, WIDTH, render_png
+
+    rt = _runtime()
+    tracker = rt.tracker(tracker_slug)
+    query = {k: v for k, v in (("months", months), ("from", start), ("to", end)) if v is not None}
+    window = parse_window(query, rt.now.date())
+    tracker_id = rt.tracker_id(tracker)
+    with rt.sessions.begin() as session:
+        picture = picture_for(session=session, tracker=tracker, tracker_id=tracker_id, window=window)
+    try:
+        out.write_bytes(render_png(picture))
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
+    n = len(picture.events)
+    click.echo(f"{out}: {tracker.slug} timeline, {window.start} to {window.end}, {n} event{'s' if n != 1 else ''} "
+               f"({WIDTH}x{HEIGHT} PNG)")
 
 
 @cli.command()

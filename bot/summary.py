@@ -1,4 +1,5 @@
-"""The weekly summary: what changed this week, what is next, deadlines, the trend, quotes, sources."""
+"""The weekly summary: what changed this week, what is next, deadlines, the trend, quotes, sources,
+and the timeline picture of the last months."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.chart import image_for
 from bot.commands.format import event_line, human_date
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import ChangeView
@@ -59,4 +61,5 @@ def weekly_summary(*, session: Session, tracker: Tracker, tracker_id: int, now: 
             Section("Sources", [Line(text=a.title or a.url or "article", source_url=a.url)
                                 for a in articles[:10]], "No articles this week."),
         ],
+        image=image_for(session=session, tracker=tracker, tracker_id=tracker_id, now=now),
     )

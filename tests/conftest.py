@@ -45,6 +45,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _charts_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timeline pictures drawn by a test go to its own directory, never the working tree's data/."""
+    monkeypatch.setenv("NTRACK_CHART_DIR", str(tmp_path / "charts"))
+
+
 # Each test process works in a schema of its own, so two runs on one server never collide.
 PG_SCHEMA = f"ntrack_test_{os.getpid()}"
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot import links
+from bot.chart import image_for
 from bot.commands.format import change_text, event_line, human_date
 from bot.commands.manage import change_sources
 from bot.commands.reply import Line, Reply, Section
@@ -113,9 +114,13 @@ def _count(args: list[str], default: int = 10) -> int:
 
 
 def timeline(ctx: CommandContext, args: list[str]) -> Reply:
+    """The last N events by date, with the timeline picture of the last months (each platform shows
+    it its own way, or not at all)."""
     n = _count(args)
     events = reads.timeline(session=ctx.session, tracker_id=ctx.tracker_id, limit=n)
-    return Reply(title=f"Timeline (last {n})", sections=[Section("Events by date", [event_line(e) for e in events], "No events yet.")])
+    image = image_for(session=ctx.session, tracker=ctx.tracker, tracker_id=ctx.tracker_id, now=ctx.now)
+    return Reply(title=f"Timeline (last {n})", sections=[Section("Events by date", [event_line(e) for e in events], "No events yet.")],
+                 image=image)
 
 
 def deadlines(ctx: CommandContext, args: list[str]) -> Reply:

@@ -5,7 +5,7 @@ Text here is plain; every renderer escapes it for its own platform (Slack: & < >
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -24,6 +24,22 @@ class Section:
     empty: str = "Nothing yet."
 
 
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture that goes with a reply (the tracker's timeline), as every platform needs it: Slack
+    links `path` under the public URL, Discord uploads the PNG drawn for `tracker` over the window
+    [start, end] with `today` marked, the terminal writes a file. `digest` names what it shows."""
+
+    alt: str
+    tracker: str
+    digest: str
+    start: str
+    end: str
+    today: str
+    path: str  # under NTRACK_PUBLIC_URL: "/t/kuril/timeline.png?months=12&v=<digest>"
+    filename: str = "timeline.png"
+
+
 @dataclass(slots=True)
 class Reply:
     title: str
@@ -31,6 +47,7 @@ class Reply:
     note: str | None = None  # one line under the title: a reason, a hint
     error: str | None = None  # set when the command was not understood or not allowed
     in_channel: bool = False
+    image: Image | None = None
 
     def text_lines(self) -> list[str]:
         """Every piece of text in the reply, for tests and search."""
@@ -48,5 +65,18 @@ class Reply:
     def from_json(cls, data: dict[str, Any]) -> Reply:
         sections = [Section(title=str(s["title"]), lines=[Line(**line) for line in s.get("lines", [])],
                             empty=str(s.get("empty", "Nothing yet."))) for s in data.get("sections", [])]
+        image = data.get("image")  # rows queued before pictures have none
         return cls(title=str(data["title"]), sections=sections, note=data.get("note"), error=data.get("error"),
-                   in_channel=bool(data.get("in_channel", False)))
+                   in_channel=bool(data.get("in_channel", False)),
+                   image=_image(image))
+
+
+def _image(data: Any) -> Image | None:
+    """An Image from its JSON; None when there is none or it lacks a field (a row of another version)."""
+    if not isinstance(data, dict):
+        return None
+    names = {f.name for f in fields(Image)}
+    try:
+        return Image(**{k: str(v) for k, v in data.items() if k in names})
+    except TypeError:
+        return None

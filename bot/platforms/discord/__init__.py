@@ -34,9 +34,11 @@ class Discord(Platform):
         return settings.section(DiscordSettings).posts
 
     def transport(self, rt: Runtime) -> Transport:
+        from bot.chart_store import ChartStore, image_png
         from bot.platforms.discord.transport import DiscordTransport
 
-        return DiscordTransport(rt.settings.section(DiscordSettings))
+        store = ChartStore.of(rt.settings)
+        return DiscordTransport(rt.settings.section(DiscordSettings), picture=lambda image: image_png(rt, store, image))
 
     def routes(self, rt: Runtime) -> list[BaseRoute]:
         from bot.platforms.discord.web import discord_routes

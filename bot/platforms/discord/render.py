@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.commands.reply import Line, Reply, Section
+from bot.commands.reply import Image, Line, Reply, Section
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -25,6 +25,7 @@ ELLIPSIS = "\u2026"
 EPHEMERAL = 1 << 6
 NO_MENTIONS: dict[str, Any] = {"parse": []}
 COLOUR = 0x2B6CB0
+ATTACHMENT_DESCRIPTION_MAX = 1024
 # Discord markdown anywhere in a line: emphasis, code, spoilers, masked links, and `<` which opens
 # mentions (<@id>, <@&role>, <#channel>), custom emoji and timestamps. Escaped with "\".
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
@@ -132,3 +133,15 @@ def message(reply: Reply, *, more_hint: str = "", key: str | None = None,
     if (not reply.in_channel) if ephemeral is None else ephemeral:
         body["flags"] = EPHEMERAL
     return body
+
+
+def with_picture(body: dict[str, Any], image: Image) -> dict[str, Any]:
+    """A message body that shows `image` in its embed, for a multipart upload whose `files[0]` is the
+    picture: Discord resolves `attachment://<filename>` to the file sent with the message."""
+    out = dict(body)
+    embeds = [dict(e) for e in body.get("embeds") or [{"color": COLOUR}]]
+    embeds[0]["image"] = {"url": f"attachment://{image.filename}"}
+    out["embeds"] = embeds
+    out["attachments"] = [{"id": 0, "filename": image.filename,
+                           "description": image.alt[:ATTACHMENT_DESCRIPTION_MAX]}]
+    return out

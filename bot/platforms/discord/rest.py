@@ -20,6 +20,7 @@ classified, Discord's rate limits kept before a request is made rather than lear
 from __future__ import annotations
 
 import hashlib
+import json as _json
 import logging
 import math
 import os
@@ -77,6 +78,15 @@ PERMANENT_CODES = frozenset({10003, 10004, 10015, 10002, 50001, 50013, 50007, 50
 _MAJOR = re.compile(r"^/(?:channels|guilds)/(\d+)|^/webhooks/(\d+/[^/]+)")
 _WEBHOOK = re.compile(r"^/webhooks/\d+/[^/]+")
 _SNOWFLAKE = re.compile(r"/\d{6,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent with a message (a timeline picture)."""
+
+    filename: str
+    content: bytes
+    content_type: str = "image/png"
 
 
 class DiscordError(Exception):
@@ -297,8 +307,11 @@ class DiscordRest:
             self._buckets[self._bucket_key(template, major)] = _Bucket(0, self._monotonic() + seconds)
 
     def request(self, method: str, path: str, *, route: str | None = None, json: Any = None,
-                params: dict[str, Any] | None = None, auth: bool = True) -> Any:
+                params: dict[str, Any] | None = None, auth: bool = True, files: list[Upload] | None = None) -> Any:
         """The JSON answer of one call (None for 204); DiscordError when it failed.
+
+        With `files`, the body is multipart/form-data as Discord takes uploads: the JSON as
+        `payload_json` and each file as `files[i]` (the payload's `attachments` name them by i).
 
         `route` names the rate-limit route when the path's own template is not the right one (default:
         the method and the path with its ids replaced). Requests with `auth` (the bot token) count
@@ -312,8 +325,14 @@ class DiscordRest:
             if wait > 0:
                 self._sleep(wait)
         try:
-            response = self._client.request(method, f"{self._base}{path}", json=json, params=params,
-                                            headers=headers)
+            if files:
+                response = self._client.request(
+                    method, f"{self._base}{path}", params=params, headers=headers,
+                    data={"payload_json": _json.dumps(json)},
+                    files={f"files[{i}]": (f.filename, f.content, f.content_type) for i, f in enumerate(files)})
+            else:
+                response = self._client.request(method, f"{self._base}{path}", json=json, params=params,
+                                                headers=headers)
         except httpx.HTTPError as exc:  # network, timeout: the outcome is unknown
             raise DiscordError(f"cannot reach Discord: {type(exc).__name__}: {exc}") from None
         self._remember(template, major, response.headers)

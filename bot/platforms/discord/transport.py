@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.commands.reply import Reply
+from bot.commands.reply import Image, Reply
 from bot.deliver import DeliveryError
-from bot.platforms.discord.render import NO_MENTIONS, message
-from bot.platforms.discord.rest import DiscordError, DiscordRest
+from bot.platforms.discord.render import NO_MENTIONS, message, with_picture
+from bot.platforms.discord.rest import DiscordError, DiscordRest, Upload
 from bot.platforms.discord.settings import DiscordSettings
 
 log = logging.getLogger("ntrack.discord")
@@ -54,10 +54,12 @@ class DiscordTransport:
     min_interval = 1.0  # Discord allows about 5 messages per 5 seconds per channel
 
     def __init__(self, settings: DiscordSettings, *, rest: DiscordRest | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 picture: Callable[[Image], bytes | None] | None = None) -> None:
         self._settings = settings
         self._rest = rest
         self._monotonic = monotonic
+        self._picture = picture  # a reply's picture as PNG (drawn or read from the cache); None: text only
         self._closed: dict[str, tuple[float, str]] = {}  # channel -> (until, why)
 
     @property
@@ -79,7 +81,12 @@ class DiscordTransport:
         body["allowed_mentions"] = NO_MENTIONS
         body["nonce"] = nonce(key)
         body["enforce_nonce"] = True
-        answer = self._call(channel, "POST", f"/channels/{channel}/messages", json=body)
+        files = None
+        png = self._png(reply.image) if reply.image is not None else None
+        if png is not None and reply.image is not None:
+            body = with_picture(body, reply.image)
+            files = [Upload(reply.image.filename, png)]
+        answer = self._call(channel, "POST", f"/channels/{channel}/messages", json=body, files=files)
         if not isinstance(answer, dict) or not answer.get("id"):
             raise DeliveryError("Discord answered a post without a message id")
         return str(answer["id"])
@@ -110,6 +117,16 @@ class DiscordTransport:
         return None
 
     # --- helpers
+
+    def _png(self, image: Image) -> bytes | None:
+        """The picture, or None (the message goes without it rather than not at all)."""
+        if self._picture is None:
+            return None
+        try:
+            return self._picture(image)
+        except Exception:
+            log.exception("the timeline picture for %s could not be drawn: posted without it", image.tracker)
+            return None
 
     def _check(self, channel: str) -> None:
         """Fail without asking Discord: no token, not a channel id, a channel known to be closed."""

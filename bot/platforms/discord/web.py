@@ -9,6 +9,9 @@ A slash command is answered from the database: the answer is computed in a threa
 database calls are synchronous) and, when ready within ANSWER_WITHIN seconds, it is the response
 itself (type 4); otherwise the response defers (type 5) and the answer replaces the deferral later
 (PATCH /webhooks/{application}/{token}/messages/@original, authenticated by the interaction token).
+An answer with a picture (`timeline`, `summary`) goes the same way, and then the same edit adds the
+picture as an upload (multipart/form-data, shown with `attachment://`): Discord takes no files in an
+interaction's HTTP response, and the text need not wait for the drawing.
 Answers are ephemeral unless `public:true` was given: the choice is made before the answer exists,
 because a deferral fixes it. Subcommands that change what a channel gets, and `sources add|remove`,
 need Manage Server, read from the interaction's `member.permissions` (no API call).
@@ -33,10 +36,11 @@ from starlette.routing import BaseRoute, Route
 
 from bot import clock, service
 from bot.app import Runtime
-from bot.commands.reply import Reply
+from bot.chart_store import ChartStore, image_png
+from bot.commands.reply import Image, Reply
 from bot.errors import UserError
 from bot.platforms.discord import PLATFORM, commands, render, signature
-from bot.platforms.discord.rest import DiscordError, DiscordRest
+from bot.platforms.discord.rest import DiscordError, DiscordRest, Upload
 from bot.platforms.discord.settings import DiscordSettings
 from bot.tracker import Tracker
 from bot.web import BodyTooLarge, finished_within, read_body
@@ -105,6 +109,7 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ntrack-discord")
     follow_ups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ntrack-discord-edit")
     by_name = _Commands(rt)
+    store = ChartStore.of(rt.settings)
     rest_lock = threading.Lock()
     rest: list[DiscordRest] = []
 
@@ -124,51 +129,78 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
             servers_seen.add(guild)
 
     def answer_body(name: str, text: str, *, public: bool, manager: bool, guild: str | None,
-                    channel: str | None) -> dict[str, Any]:
-        """The message answering `/name text` (runs in the pool; never raises)."""
+                    channel: str | None) -> tuple[dict[str, Any], Image | None]:
+        """The message answering `/name text`, and the picture that goes with it (runs in the pool;
+        never raises)."""
         try:
             note_server(guild)
             found = by_name.get(name)
             if found is None:
                 return _notice(f"/{name} is not a command of this ntrack.",
-                               error="run ntrack discord register again to update the commands")
+                               error="run ntrack discord register again to update the commands"), None
             tracker, tracker_id = found
             if text == "help":  # Discord's own syntax (options), not the text commands of the core
-                return render.message(commands.help_reply(tracker), ephemeral=not public)
+                return render.message(commands.help_reply(tracker), ephemeral=not public), None
             reply = service.answer(
                 rt, tracker, text, channel=channel, platform=PLATFORM.name, team_id=guild or "dm",
                 user_is_admin=manager, now=clock.now(rt.settings.now), tracker_id=tracker_id, admins=PLATFORM.admins,
             )
         except SQLAlchemyError:
             log.exception("/%s %r: the database failed", name, text)
-            return _notice(UNAVAILABLE)
+            return _notice(UNAVAILABLE), None
         except Exception:
             log.exception("/%s %r failed", name, text)
-            return _notice(FAILED)
-        return render.message(reply, more_hint=_hint(name), ephemeral=not public)
+            return _notice(FAILED), None
+        return render.message(reply, more_hint=_hint(name), ephemeral=not public), reply.image
 
-    def follow_up(done: Future[dict[str, Any]], sent: threading.Event, token: str) -> None:
-        """Replace the deferral with the answer (runs in a thread once the answer is ready)."""
-        sent.wait(FOLLOW_UP_WAIT)
-        try:
-            body = done.result()
-        except (Exception, CancelledError):  # answer_body does not raise, and is not cancelled: a last resort
-            log.exception("a deferred answer failed")
-            body = _notice(FAILED)
-        body = {k: v for k, v in body.items() if k != "flags"}  # the deferral decided who sees it
+    def edit_original(token: str, body: dict[str, Any], files: list[Upload] | None = None) -> None:
+        """Replace the interaction's first answer with `body` (and `files`), with a few retries."""
         if not _TOKEN.fullmatch(token):
-            log.warning("interaction token of an unexpected form: the deferred answer is dropped")
+            log.warning("interaction token of an unexpected form: the answer's edit is dropped")
             return
+        body = {k: v for k, v in body.items() if k != "flags"}  # the first answer decided who sees it
         path = f"/webhooks/{application_id}/{token}/messages/@original"
         for attempt in range(1, FOLLOW_UP_TRIES + 1):
             try:
-                client().request("PATCH", path, json=body, auth=False)
+                client().request("PATCH", path, json=body, auth=False, files=files)
                 return
             except DiscordError as exc:
                 if exc.permanent or attempt == FOLLOW_UP_TRIES or (0 < exc.status < 500 and exc.retry_after is None):
-                    log.warning("editing a deferred answer failed: %s", exc)
+                    log.warning("editing an interaction's answer failed: %s", exc)
                     return
                 time.sleep(min(exc.retry_after or attempt, 5.0))
+
+    def picture(image: Image) -> bytes | None:
+        try:
+            return image_png(rt, store, image)
+        except Exception:
+            log.exception("the timeline picture for %s could not be drawn", image.tracker)
+            return None
+
+    def with_picture(body: dict[str, Any], image: Image | None) -> tuple[dict[str, Any], list[Upload] | None]:
+        """`body` showing the picture, and the upload that carries it; `body` alone without one."""
+        png = picture(image) if image is not None else None
+        if image is None or png is None:
+            return body, None
+        return render.with_picture(body, image), [Upload(image.filename, png)]
+
+    def follow_up(done: Future[tuple[dict[str, Any], Image | None]], sent: threading.Event, token: str) -> None:
+        """Replace the deferral with the answer and its picture (runs in a thread once the answer is ready)."""
+        sent.wait(FOLLOW_UP_WAIT)
+        try:
+            body, image = done.result()
+        except (Exception, CancelledError):  # answer_body does not raise, and is not cancelled: a last resort
+            log.exception("a deferred answer failed")
+            body, image = _notice(FAILED), None
+        edit_original(token, *with_picture(body, image))
+
+    def add_picture(body: dict[str, Any], image: Image, sent: threading.Event, token: str) -> None:
+        """Add the picture to an answer already given (an interaction's HTTP response carries no files,
+        so the text goes first and the edit brings the picture a moment later)."""
+        sent.wait(FOLLOW_UP_WAIT)
+        shown, files = with_picture(body, image)
+        if files:
+            edit_original(token, shown, files)
 
     async def command(payload: dict[str, Any]) -> Response:
         data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
@@ -185,15 +217,19 @@ def discord_routes(rt: Runtime) -> list[BaseRoute]:
         channel_id = payload.get("channel_id") or (channel_obj.get("id") if isinstance(channel_obj, dict) else None)
         channel = str(channel_id) if channel_id else None
         pending = pool.submit(answer_body, name, text, public=public, manager=manager, guild=guild, channel=channel)
-        if await finished_within(pending, ANSWER_WITHIN):
-            return _message(pending.result())
         sent = threading.Event()
         token = str(payload.get("token") or "")
-        pending.add_done_callback(lambda f: follow_ups.submit(follow_up, f, sent, token))
 
         async def mark_sent() -> None:
             sent.set()
 
+        if await finished_within(pending, ANSWER_WITHIN):
+            body, image = pending.result()
+            if image is None:
+                return _message(body)
+            follow_ups.submit(add_picture, body, image, sent, token)
+            return JSONResponse({"type": CHANNEL_MESSAGE, "data": body}, background=BackgroundTask(mark_sent))
+        pending.add_done_callback(lambda f: follow_ups.submit(follow_up, f, sent, token))
         deferral: dict[str, Any] = {"allowed_mentions": render.NO_MENTIONS}
         if not public:
             deferral["flags"] = render.EPHEMERAL

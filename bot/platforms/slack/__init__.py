@@ -38,11 +38,13 @@ class Slack(Platform):
         return settings.section(SlackSettings).slack_enabled
 
     def transport(self, rt: Runtime) -> SlackTransport:
+        from bot.chart_store import public_base
         from bot.platforms.slack.transport import SlackTransport
         from bot.platforms.slack.workspaces import api_url, token_lookup
 
         settings = rt.settings.section(SlackSettings)
-        return SlackTransport(token_for=token_lookup(settings, rt.engine), base_url=api_url(settings))
+        return SlackTransport(token_for=token_lookup(settings, rt.engine), base_url=api_url(settings),
+                              public_url=public_base(rt.settings))
 
     def routes(self, rt: Runtime) -> list[BaseRoute]:
         from bot.platforms.slack.app import create_bolt_app

@@ -28,6 +28,7 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.app import Runtime
+from bot.chart_store import public_base
 from bot.commands.core import needs_from_user
 from bot.platforms.slack import PLATFORM, plain_text
 from bot.platforms.slack.render import command_response
@@ -175,4 +176,4 @@ def slack_answer(
     if note:
         reply.note = f"{reply.note} {note}" if reply.note else note
     hint = f"Ask for less, e.g. `{tracker.command} timeline 10` or `{tracker.command} search WORDS`."
-    return command_response(reply, more_hint=hint)
+    return command_response(reply, more_hint=hint, public_url=public_base(rt.settings))

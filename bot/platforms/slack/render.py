@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands.reply import Line, Reply, Section
+from bot.commands.reply import Image, Line, Reply, Section
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_FALLBACK_CHARS = 3000
+MAX_ALT_CHARS = 2000
 ELLIPSIS = "\u2026"
 
 Block = dict[str, Any]
@@ -78,13 +79,23 @@ def _section_blocks(section: Section) -> list[tuple[Block, int]]:
     return out
 
 
-def render_blocks(reply: Reply, *, more_hint: str = "") -> list[Block]:
-    """The reply as at most 50 blocks; what does not fit is replaced by a pointer to the rest."""
+def image_block(image: Image, public_url: str) -> Block:
+    """The picture as Slack fetches it from ntrack's public side: its path carries the content hash,
+    so a changed picture is a new URL (Slack caches images by URL). Slack needs no upload scope."""
+    return {"type": "image", "image_url": public_url.rstrip("/") + image.path, "alt_text": image.alt[:MAX_ALT_CHARS],
+            "title": {"type": "plain_text", "text": "Timeline"}}
+
+
+def render_blocks(reply: Reply, *, more_hint: str = "", public_url: str | None = None) -> list[Block]:
+    """The reply as at most 50 blocks; what does not fit is replaced by a pointer to the rest.
+    `public_url`: where ntrack's pictures are served; without it a reply's picture is left out."""
     blocks: list[tuple[Block, int]] = [(_section(f"*{escape(reply.title)}*"), 0)]
     if reply.error:
         blocks.append((_section(f":warning: {escape(reply.error)}"), 0))
     if reply.note:
         blocks.append((_context(escape(reply.note)), 0))
+    if reply.image is not None and public_url:
+        blocks.append((image_block(reply.image, public_url), 0))
     for section in reply.sections:
         blocks.extend(_section_blocks(section))
     if len(blocks) <= MAX_BLOCKS:
@@ -103,15 +114,15 @@ def fallback_text(reply: Reply) -> str:
     return _cut(escape(text), MAX_FALLBACK_CHARS)
 
 
-def command_response(reply: Reply, *, more_hint: str = "") -> dict[str, Any]:
+def command_response(reply: Reply, *, more_hint: str = "", public_url: str | None = None) -> dict[str, Any]:
     """The body of a slash command's answer: ephemeral unless the reply asks for the channel."""
     return {
         "response_type": "in_channel" if reply.in_channel else "ephemeral",
         "text": fallback_text(reply),
-        "blocks": render_blocks(reply, more_hint=more_hint),
+        "blocks": render_blocks(reply, more_hint=more_hint, public_url=public_url),
     }
 
 
-def message(reply: Reply, *, more_hint: str = "") -> dict[str, Any]:
+def message(reply: Reply, *, more_hint: str = "", public_url: str | None = None) -> dict[str, Any]:
     """Arguments for chat.postMessage (alerts, weekly summaries)."""
-    return {"text": fallback_text(reply), "blocks": render_blocks(reply, more_hint=more_hint)}
+    return {"text": fallback_text(reply), "blocks": render_blocks(reply, more_hint=more_hint, public_url=public_url)}

@@ -30,10 +30,12 @@ class SlackTransport:
     platform = "slack"
     min_interval = 1.0  # Slack allows about one message a second per channel
 
-    def __init__(self, *, token_for: Callable[[str], str | None], base_url: str, timeout: int = 10) -> None:
+    def __init__(self, *, token_for: Callable[[str], str | None], base_url: str, timeout: int = 10,
+                 public_url: str | None = None) -> None:
         self._token_for = token_for
         self._base_url = base_url
         self._timeout = timeout
+        self._public_url = public_url  # where Slack fetches pictures from; None: summaries stay text
 
     def client(self, team_id: str) -> WebClient:
         token = self._token_for(team_id)
@@ -44,7 +46,7 @@ class SlackTransport:
         return WebClient(token=token, base_url=self._base_url, timeout=self._timeout, retry_handlers=[])
 
     def send(self, channel: str, reply: Reply, *, key: str, team_id: str = "") -> str:
-        body = message(reply)
+        body = message(reply, public_url=self._public_url)
         response = _call(lambda: self.client(team_id).chat_postMessage(
             channel=channel, text=body["text"], blocks=body["blocks"], unfurl_links=False, unfurl_media=False,
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": key}},
