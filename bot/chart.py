@@ -26,6 +26,8 @@ from db.chart import ChartEvent, timeline_events
 
 # Bump when the drawing changes: every cached picture is then drawn again.
 RENDERER_VERSION = 1
+# The picture's size in pixels (bot/chart_draw.py draws it; the page reserves its room).
+WIDTH, HEIGHT = 1200, 600
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120  # ten years: beyond that the labels would be all that is left out
 FILENAME = "timeline.png"

@@ -21,11 +21,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.chart import MONTH, Picture, anchor, label
+from bot.chart import HEIGHT, MONTH, WIDTH, Picture, anchor, label
 from bot.event_types import rank
 from db.chart import ChartEvent
 
-WIDTH, HEIGHT, DPI = 1200, 600, 100
+DPI = 100
 LEFT, RIGHT, BOTTOM, TOP = 0.135, 0.985, 0.2, 0.86  # the plot's box in the figure, as fractions
 LABEL_POINTS = 7.5
 CHAR_WIDTH = 0.58  # a label character's average width, in ems (DejaVu Sans): for overlap checks only

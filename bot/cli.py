@@ -179,8 +179,8 @@ def ask(text: str, tracker_slug: str | None, channel: str | None) -> None:
 @click.option("--to", "end", default=None, help="Last day, YYYY-MM-DD.")
 def chart(out: Path, tracker_slug: str | None, months: str | None, start: str | None, end: str | None) -> None:
     """Draw the tracker's timeline picture into a PNG file (as /t/<slug>/timeline.png shows it)."""
-    from bot.chart import parse_window, picture_for
-    from bot.chart_draw import HEIGHT, WIDTH, render_png
+    from bot.chart import HEIGHT, WIDTH, parse_window, picture_for
+    from bot.chart_draw import render_png
 
     rt = _runtime()
     tracker = rt.tracker(tracker_slug)

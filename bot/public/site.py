@@ -30,11 +30,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import clock
+from bot import chart, clock
 from bot import event_types as et
 from bot.app import Runtime
 from bot.commands.format import human_date
 from bot.domain import ChangeView, EventView, SourceLink
+from bot.flash import flash
 from bot.tracker import Tracker
 from db import reads
 from db import site as site_reads
@@ -44,7 +45,6 @@ MAX_PAGE = 10_000
 PAGE_WITHIN = 10.0  # seconds the page may take to read and render; later: 503
 CACHE_CONTROL = "public, max-age=60"
 # The timeline picture's size in pixels (bot/public/chart.py draws it): the browser keeps its room.
-PICTURE_WIDTH, PICTURE_HEIGHT = 1000, 400
 MAX_ECHO = 60  # characters of an unknown filter value repeated in the message about it
 log = logging.getLogger("ntrack.public")
 
@@ -97,6 +97,8 @@ def what_changed(c: ChangeView) -> str:
         return f"date moved: {human_date(c.old)} → {human_date(c.new)}"
     if c.kind == "location":
         return f"place changed: {c.old or 'unknown'} → {c.new}"
+    if c.kind == "type":
+        return f"{'upgraded' if et.is_upgrade(c.old, c.new) else 'now'}: {et.label(c.old or '').lower()} → {et.label(c.new or '').lower()}"
     return f"{et.status_word(c.old)} → {et.status_word(c.new)}"
 
 
@@ -241,13 +243,12 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
         f.problems.append(f"There is no page {f.page}: these events fill {pages} page{'s' if pages > 1 else ''}.")
         status = 404
     first = (f.page - 1) * PAGE_SIZE + 1
-    developments = [ChangeItem(f"{event_item(c.event).heading}, {human_date(c.event.date_value, c.event.date_mod)}: "
-                               f"{what_changed(c)}", day_words(c.created_at), link(c.article)) for c in latest]
+    developments = [ChangeItem(flash(c), day_words(c.created_at), link(c.article)) for c in latest]
     html = _templates.get_template("tracker.html").render(
         tracker=tracker, slug=tracker.slug, as_of=f"{human_date(now.date().isoformat())}, {now:%H:%M} UTC",
         upcoming=[event_item(e) for e in seen.upcoming], deadlines=[event_item(e) for e in seen.deadlines],
         developments=developments, picture_alt=picture_alt(tracker, seen.upcoming),
-        picture_width=PICTURE_WIDTH, picture_height=PICTURE_HEIGHT,
+        picture_width=chart.WIDTH, picture_height=chart.HEIGHT,
         types=[(name, t.label) for name, t in et.TYPES.items()],
         statuses=[(s, et.status_word(s)) for s in ALL_STATUSES], people=people, filters=f,
         events=[event_item(e, changes.get(e.id)) for e in page.events], total=page.total,

@@ -104,7 +104,7 @@ def test_the_page_shows_the_next_summit_deadline_and_latest_changes(client: Test
     assert [squash(t).split(" ")[0] for t in page.items["deadlines"]] == ["Deadline"]
     # developments: the newest first, statements (not news) left out
     news = [squash(t) for t in page.items["developments"]]
-    assert news[0].startswith("Summit · Brunei, 15 Nov 2000: proposed → scheduled")
+    assert news[0].startswith("Putin and Mori will hold a summit in Brunei on 15 Nov 2000.")  # the flash
     assert not any(t.startswith("Statement") for t in news)
     assert "https://news.example/0?a=1&b=2" in page.hrefs  # the article that made the change
     assert page.headings[0] == 1 and all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
