@@ -125,7 +125,11 @@ class Tracker:
     def relevance(self, text: str) -> int:
         """How strongly the text is about this negotiation: one point per keyword it names, and one
         when it names, in full, people of two or more of the parties (the negotiators meeting is the
-        negotiation even when no keyword is said: "the disputed islands")."""
+        negotiation even when no keyword is said: "the disputed islands"); none when it names none of
+        the tracker's parties, people or places (by name or alias)."""
+        named = (self._index.party_pattern, self._index.people_pattern, self._index.place_pattern)
+        if any(p is not None for p in named) and not any(p is not None and p.search(text) for p in named):
+            return 0  # a negotiation's news names a party, a person or a place of it ("trade deal" alone: no)
         low = text.lower()
         hits = sum(1 for k in self.keywords if k.lower() in low)
         pattern = self._index.people_pattern
@@ -154,6 +158,9 @@ class _Index:
     # People's full names and aliases as they are written, and the party each belongs to.
     people_pattern: re.Pattern[str] | None = None
     country_of: dict[str, str] = field(default_factory=dict)
+    # The parties' names and aliases, as written (case matters: "US" is not "us").
+    party_pattern: re.Pattern[str] | None = None
+    place_pattern: re.Pattern[str] | None = None
 
     @staticmethod
     def build(tracker: Tracker) -> _Index:
@@ -189,9 +196,15 @@ class _Index:
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(
             {n for person in tracker.people for n in (person.name, *person.aliases) if len(n) > 3},
             key=len, reverse=True)) + r")\b", re.IGNORECASE) if country_of else None
+        party_names = sorted({n for a in tracker.actors for n in (a.name, *a.aliases)}, key=len, reverse=True)
+        party_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in party_names) + r")(?!\w)") \
+            if party_names else None
+        place_names = sorted({n for p in tracker.places for n in (p.name, *p.aliases)}, key=len, reverse=True)
+        place_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in place_names) + r")(?!\w)") \
+            if place_names else None
         return _Index(parties, people, first_words, offices, places,
                       frozenset(p.name for p in tracker.people if p.leader), _ancestors(tracker.places),
-                      pattern, country_of)
+                      pattern, country_of, party_pattern, place_pattern)
 
 
 def _ancestors(places: tuple[Place, ...]) -> dict[str, tuple[str, ...]]:
