@@ -83,6 +83,11 @@ def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, .
     return "apart"
 
 
+def _days_range(value: str | None) -> bool:
+    """'2019-03-21/2019-03-22': dated to the day already, over several days."""
+    return value is not None and "/" in value and all(len(part) == 10 for part in value.split("/"))
+
+
 def _date_relation(a: str | None, b: str | None) -> str:
     return relation(_span(a), _span(b))
 
@@ -157,6 +162,8 @@ def resolve(
             status = new.status
     date_value = target.date_value
     rel = _date_relation(target.date_value, new_date)
+    if rel == "wider" and _days_range(target.date_value):
+        rel = "same"  # "the summit on Thursday" of a known two-day summit: already dated to the day
     if new_date and not stale and (rel in {"wider", "apart", "overlap"} or target.date_value is None):
         changes.append(("date", target.date_value, new_date))
         date_value = new_date

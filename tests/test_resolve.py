@@ -102,3 +102,15 @@ def test_a_new_deadline_without_a_word_of_moving_is_a_deadline_of_its_own() -> N
 def test_active_deadlines_stay_candidates_whatever_the_year() -> None:
     index = KnownIndex([known(type="deadline", status="active", date_value="2014-07-20", location=None)])
     assert len(index.candidates(deadline("active", "2015-06-30", "extended to June 30, 2015"))) == 1
+
+
+def test_one_day_of_a_known_range_of_days_is_no_date_change() -> None:
+    two_days = known(date_value="2019-03-21/2019-03-22", location="Brussels")
+    update = resolve(ev(date="2019-03-21", location="Brussels"), [two_days],
+                     published=datetime(2019, 3, 20, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and update.changes == () and update.date_value == "2019-03-21/2019-03-22"
+    # a month made a day is news: the date is now set
+    month = known(date_value="2019-03", location="Brussels")
+    update = resolve(ev(date="2019-03-21", location="Brussels"), [month],
+                     published=datetime(2019, 3, 20, tzinfo=UTC), within=WITHIN)
+    assert update.changes == (("date", "2019-03", "2019-03-21"),)
