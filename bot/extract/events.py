@@ -19,17 +19,10 @@ from bot.dates import relation
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
-from bot.extract.mentions import (
-    DATELINE,
-    Mention,
-    attributions,
-    find_mentions,
-    linked,
-    paragraphs_of,
-    trigger_matcher,
-    when,
-)
+from bot.extract.layout import DATELINE, attributions, paragraphs_of
+from bot.extract.mentions import Mention, find_mentions, linked, when
 from bot.extract.timex import Timex, find_dates, interval
+from bot.extract.triggers import trigger_matcher
 from bot.tracker import Tracker
 
 log = logging.getLogger("ntrack.extract")

@@ -1,0 +1,103 @@
+"""Which clause a word belongs to, read from the dependency parse: the verb a noun trigger is an
+argument of ('the talks were held' -> held), whether a word is in that verb's own clause, whether a
+date reaches a trigger through a clause of its own or a 'since ...' clause, and the tense of the verb
+a date hangs from. Pure: tokens in, tokens and flags out."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from bot.extract import status as st
+from bot.extract.timex import Tense
+
+CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
+# Verbs that tell an event happening, so their time and place are the event's.
+ANCHOR_VERBS = {
+    "hold", "resume", "open", "begin", "start", "end", "conclude", "wrap", "take", "make", "pay", "attend",
+    "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
+    "set", "expect", "arrange", "put", "call", "agree", "produce", "follow", "close", "reach", "launch",
+    "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
+    "remain", "come", "bring", "mark",
+}
+ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
+
+
+def span_of(tok: Token) -> tuple[int, int]:
+    """The first and last token index of `tok`'s phrase."""
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def anchor_of(tok: Token) -> Token:
+    """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held;
+    'travel to Moscow for talks' -> travel)."""
+    if (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}
+        and tok.head.lemma_ in ANCHOR_VERBS
+    ):
+        return tok.head  # "the talks resumed in Moscow", "held talks on Friday"; not "called the visit regrettable"
+    if (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
+        and tok.head.head.pos_ in {"VERB", "AUX"}
+    ):
+        return tok.head.head
+    return tok
+
+
+def same_clause(tok: Token, anchor: Token) -> bool:
+    """Whether tok belongs to the anchor's own clause, not to a clause conjoined or subordinated to it
+    ('Kono is expected in Moscow ..., and Putin and Mori are due to meet in Brunei')."""
+    while tok.i != anchor.i and tok.head.i != tok.i:
+        if tok.dep_ in CLAUSE_DEPS or (tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"}):
+            return False
+        tok = tok.head
+    return True
+
+
+def through_clause(root: Token, trigger: Token) -> bool:
+    """Whether the date reaches the trigger through a clause of its own (a relative clause's verb)."""
+    tok = root
+    while tok.i != trigger.i and tok.head.i != tok.i:
+        if tok.pos_ == "VERB" and tok.dep_ in {"relcl", "acl"}:
+            return True
+        tok = tok.head
+    return False
+
+
+def since(ent: Span) -> bool:
+    """'since the early 1990s', 'first meeting since September', 'since Abe returned to power in 2012':
+    a starting point, not the event's date."""
+    return ent.root.dep_ == "pobj" and ent.root.head.lower_ == "since"
+
+
+def since_clause(ent: Span) -> Token | None:
+    """The verb of the 'since ...' clause a date sits in ('since Abe returned to power in 2012')."""
+    verb = next((t for t in ent.root.ancestors if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is None:
+        return None
+    if any(c.dep_ in {"mark", "prep"} and c.lower_ == "since" for c in verb.children):
+        return verb
+    if verb.head.lower_ == "since" and verb.head.i != verb.i:
+        return verb.head  # parsed as a preposition with its clause
+    return None
+
+
+def date_tense(root: Token) -> Tense | Literal["any"] | None:
+    """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
+    sentence around it is past ('... has been postponed')."""
+    tok = root
+    for _ in range(3):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.lemma_ in {"follow", "succeed"}:
+            return "past"  # "following the summit in September": it came before
+        if tok.pos_ == "VERB":
+            # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
+            own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
+            tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
+            if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or any(c.lower_ == "had" for c in tok.children)):
+                return "any"  # "(had been) planned for April 16": the nearest April 16, either side
+            return tense
+    return None

@@ -1,0 +1,79 @@
+"""The article's layout around its sentences: paragraphs, the headline, the dateline and citations
+'(Reuters, November 3)'. What they hold is the report's place and date, not an event's, so the
+mention passes mask them. Pure: text in, spans and flags out."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+# "TOKYO, November 1 -", "IRKUTSK, Russia, March 25 (Wire) -": the report's place and date, not an event's.
+DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'\-]{2,40}(?:, [A-Z][A-Za-z .]{2,30})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+    r"(?: \([^)\n]{1,40}\))? *[\u2014\u2013-]+ ",
+    re.MULTILINE,
+)
+ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
+DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
+
+
+def paragraphs_of(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs (blank-line or line separated)."""
+    spans, start = [], 0
+    for m in re.finditer(r"\n\s*\n|\n", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def attributions(text: str) -> list[str]:
+    """'(Reuters, November 3; Japan Times, November 5)' -> ['Reuters, November 3', 'Japan Times, November 5']."""
+    out: list[str] = []
+    for m in ATTRIBUTION.finditer(text):
+        inner = m.group(1)
+        if DAY_IN_ATTRIBUTION.search(inner) and not inner.lower().startswith("see "):
+            out.extend(part.strip() for part in inner.split(";") if part.strip())
+    return out
+
+
+def in_attribution(ent: Span, text: str) -> bool:
+    """'(Reuters, November 3)': a report date, not an event date. `text` is the doc's text
+    (Doc.text joins every token on each call)."""
+    left = text.rfind("(", 0, ent.start_char)
+    if left < 0 or text.rfind(")", 0, ent.start_char) > left:
+        return False
+    right = text.find(")", ent.end_char)
+    return right >= 0 and right - left < 200 and bool(DAY_IN_ATTRIBUTION.search(text[left:right]))
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Character spans of the datelines, whose place and date are masked for every mention."""
+    return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
+
+
+def has_headline(text: str) -> bool:
+    """Whether the first line is a headline: short, and not ended like a sentence."""
+    first_line = text.strip().split("\n", 1)[0]
+    return len(first_line) < 140 and not first_line.rstrip().endswith((".", "?", "!", '"'))
+
+
+class Layout:
+    """Where things are in one article's text: its paragraphs, datelines and headline, read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text  # built once: Doc.text joins every token each time it is read
+        self.paras = paragraphs_of(text)
+        self.masked = datelines(text)
+        self.headline = has_headline(text)
+
+    def para_of(self, char: int) -> int:
+        """The paragraph holding character `char` (the last one past the end)."""
+        return next((i for i, (a, b) in enumerate(self.paras) if a <= char < b), len(self.paras) - 1)
+
+    def in_dateline(self, ent: Span) -> bool:
+        return any(a <= ent.start_char < b for a, b in self.masked)

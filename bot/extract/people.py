@@ -1,0 +1,82 @@
+"""People an article names: canonical full names for PERSON entities (article-local first, so a bare
+surname later in the text is the person named in full before), the leaders behind 'the two leaders',
+and titles before names. Pure apart from the resolver's memory of the article."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from bot.tracker import Tracker
+
+
+class PersonResolver:
+    """Canonical full names for PERSON mentions, article-local first ('Putin' after 'Vladimir Putin')."""
+
+    def __init__(self, tracker: Tracker, year: int) -> None:
+        self.tracker, self.year = tracker, year
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str | None:
+        name = " ".join(text.replace("\u2019", "'").removesuffix("'s").split())
+        holder = self.tracker.office_holder(name, self.year)
+        if holder:
+            return holder
+        if not name or not name[0].isupper():
+            return None
+        known = self.tracker.person_for(name, self.year)
+        words = name.split()
+        if len(words) >= 2:
+            mine = known is not None and (known.name == name or (known.surname or known.name.split()[-1]) in words)
+            full = known.name if known and mine else name
+            # the name alone later in the article is this person: by its last word, by the file's
+            # surname, and by its first word where nothing else claims it ("Xi" after "Xi Jinping")
+            self.seen[words[-1]] = full
+            if known and mine and known.surname:
+                self.seen[known.surname] = full
+            self.seen.setdefault(words[0], full)
+            return full
+        if name in self.seen:
+            return self.seen[name]
+        if known:
+            return known.name
+        return None  # a bare unknown surname: not enough to name a participant
+
+
+def country_of(tracker: Tracker, name: str, year: int) -> str | None:
+    """The country of a person the tracker knows, else None."""
+    person = tracker.person_for(name, year)
+    return person.country if person else None
+
+
+def last_pair(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
+    """The two most recently named leaders of two different countries."""
+    pair: list[str] = []
+    for name in reversed(leaders):
+        country = country_of(tracker, name, year)
+        if name not in pair and all(country_of(tracker, p, year) != country for p in pair):
+            pair.append(name)
+        if len(pair) == 2:
+            return pair
+    return []
+
+
+def the_two_leaders(
+    sent: Span, persons: list[tuple[Token, str]], leaders_seen: list[str], tracker: Tracker, year: int
+) -> list[tuple[Token, str]]:
+    """'the two leaders', 'both leaders': the last two leaders of different countries named so far,
+    as (the word 'leaders', name) pairs not already among the sentence's `persons`."""
+    out: list[tuple[Token, str]] = []
+    for tok in sent:
+        if tok.lower_ == "leaders" and any(c.lower_ in {"two", "both", "the"} for c in tok.children):
+            pair = last_pair(leaders_seen, tracker, year)
+            seen = persons + out
+            out.extend((tok, name) for name in pair if all(n != name for _, n in seen))
+    return out
+
+
+def title_before_name(ent: Span) -> bool:
+    """'Russian President Boris Yeltsin': the title belongs to the name after it, not to this year's holder."""
+    doc = ent.doc
+    return ent.label_ == "PERSON" and ent.end < len(doc) and doc[ent.end].ent_type_ == "PERSON" and (
+        doc[ent.end].ent_iob_ == "B"
+    )

@@ -1,0 +1,61 @@
+"""Places a sentence uses as places: entities after a locative preposition ('in Tokyo'), 'the city of
+X', a compound of an event noun ('the Brunei summit'), and 'the Japanese capital'. A country named as
+a party is not a place. Pure: a parsed span and the tracker in, place names out."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from bot.tracker import Tracker
+
+LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
+EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
+PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
+               "republic", "province", "islet", "islets"}
+
+
+def locative(ent: Span, tracker: Tracker) -> str | None:
+    """The place an entity names when the sentence uses it as a place ('in Tokyo', 'the Brunei summit')."""
+    root = ent.root
+    place = tracker.place_for(ent.text)
+    # a place the tracker does not know (Denver, Lima) is still a place when used as one
+    name = place.name if place else plain_place(ent)
+    if name is None:
+        return None
+    head = root.head
+    if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
+        return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
+    if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
+        return name
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
+        return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
+    if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:
+        return name
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE:
+        return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
+    if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
+        return name if tracker.party_for(ent.text) is None else None  # "the Brunei summit"
+    if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
+        return name
+    return None
+
+
+def plain_place(ent: Span) -> str | None:
+    """A GPE or LOC entity's text as a place name ('the Kremlin's' -> 'Kremlin'), when capitalised."""
+    if ent.label_ not in {"GPE", "LOC"}:
+        return None
+    text = " ".join(ent.text.replace("\u2019", "'").removesuffix("'s").split()).removeprefix("the ")
+    return text if text[:1].isupper() else None
+
+
+def capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
+    """'the Japanese capital' -> (capital token, 'Tokyo')."""
+    out = []
+    for tok in sent:
+        if tok.lower_ == "capital" and tok.i > sent.start:
+            prev = tok.doc[tok.i - 1]
+            party = tracker.party_for(prev.text)
+            cap = tracker.capital_of(party) if party else None
+            if cap and (tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE or tok.head.lower_ in LOCATIVE):
+                out.append((tok, cap))
+    return out
