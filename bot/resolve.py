@@ -104,8 +104,8 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         ks, ns = _span(known.date_value), _span(new.date.value)
         if ks and ns and (ks[1] < ns[0] or ns[1] < ks[0]):
             return 0.0  # the cheap common case first: an agreement or deadline of another date
-    if known.parties and new.parties and not (known.parties & set(new.parties)):
-        return 0.0
+    if len(known.parties) > 1 and len(new.parties) > 1 and not (known.parties & set(new.parties)):
+        return 0.0  # two different pairs of parties; one party named by each side says little ("China's")
     place = _place_relation(known.location, new.location, within)
     dates = _date_relation(known.date_value, new.date.value if new.date else None)
     people = len(known.participants & set(new.participants))

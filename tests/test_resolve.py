@@ -114,3 +114,18 @@ def test_one_day_of_a_known_range_of_days_is_no_date_change() -> None:
     update = resolve(ev(date="2019-03-21", location="Brussels"), [month],
                      published=datetime(2019, 3, 20, tzinfo=UTC), within=WITHIN)
     assert update.changes == (("date", "2019-03", "2019-03-21"),)
+
+
+def test_one_party_named_on_each_side_does_not_split_a_deadline() -> None:
+    said_by_beijing = known(type="deadline", status="active", date_value="2019-03-01", location=None,
+                            participants=set(), parties={"China"})
+    by_washington = ev(type_="deadline", status="active", date="2019-03-01", location=None, participants=())
+    by_washington.parties = ["United States"]
+    update = resolve(by_washington, [said_by_beijing], published=datetime(2019, 2, 15, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and update.changes == ()
+    # two different pairs of parties are two agreements
+    other_pair = known(type="agreement", status="agreed", date_value="2019-03-01", location=None,
+                       participants=set(), parties={"China", "Russia"})
+    pact = ev(type_="agreement", status="agreed", date="2019-03-01", location=None, participants=())
+    pact.parties = ["Japan", "United States"]
+    assert resolve(pact, [other_pair], published=datetime(2019, 3, 2, tzinfo=UTC), within=WITHIN).event_id is None

@@ -290,6 +290,10 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
+        if tense == "past" and s.by_label[t] == "deadline" and root.head.i == t:
+            # "the March 1 deadline still applied", said in February: a deadline named by its date is
+            # the nearest such date, whatever tense the report is in
+            tense = "any"
         timex = normalize(ent.text, anchor=art.published, tense=None if tense == "any" else tense)
         if timex and timex.value:
             s.made[t].timex = timex
