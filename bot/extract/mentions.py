@@ -290,9 +290,10 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
-        if tense == "past" and s.by_label[t] == "deadline" and root.head.i == t:
-            # "the March 1 deadline still applied", said in February: a deadline named by its date is
-            # the nearest such date, whatever tense the report is in
+        if tense == "past" and s.by_label[t] == "deadline":
+            # "the March 1 deadline still applied" (said in February), "agreed to extend the talks until
+            # November 24": a past tense is the setting or the report of a deadline, which lies ahead of
+            # it; the nearest such date is the deadline (a missed one is the nearest too)
             tense = "any"
         timex = normalize(ent.text, anchor=art.published, tense=None if tense == "any" else tense)
         if timex and timex.value:

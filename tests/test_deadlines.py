@@ -1,0 +1,19 @@
+"""Deadlines as news tells them: named by their date in a past-tense report, extended until a new date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def test_a_deadline_named_by_its_date_in_a_past_tense_report_is_the_coming_one(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("TOKYO, Feb. 10 - Japanese officials said on Sunday that the March 1 deadline for a Russian reply "
+            "on the peace treaty still applied.")
+    found = [e for e in extractor.extract(text, date(2019, 2, 10)) if e.type == "deadline"]
+    assert [(e.date.value if e.date else None, e.status) for e in found] == [("2019-03-01", "active")], found
+
+
+def test_talks_extended_until_a_date_are_a_deadline_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("MOSCOW, July 19 - Russia and Japan agreed on Friday to extend their talks on a peace treaty "
+            "until November 24, after two weeks of negotiations in Moscow left the gaps unresolved.")
+    found = [e for e in extractor.extract(text, date(2014, 7, 19)) if e.type == "deadline"]
+    assert [(e.date.value if e.date else None, e.status) for e in found] == [("2014-11-24", "active")], found
