@@ -43,6 +43,9 @@ class ExtractedEvent:
     # A deadline this article says was moved here: the date it had ("?" when the article does not
     # say); set by the resolver's article pass (bot/resolve.py fold_deadline_moves), not extraction.
     moved_from: str | None = None
+    # Told by implication ("talks resumed": a suspension lifted): it changes an event the tracker
+    # knows, and is dropped when there is none (bot/resolve.py implied_resumptions).
+    implied: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +114,7 @@ class Update:
     location: str | None = None
     type: str | None = None
     history: bool = False
+    skip: bool = False  # nothing to store: an implied event of an event the tracker does not know
 
 
 # ------------------------------------------------------------- what commands and summaries read

@@ -23,7 +23,7 @@ from bot.domain import EvidenceView, ExtractedEvent, KnownEvent, SourceLink
 from bot.errors import SourceError
 from bot.feeds import EntryNotes, entry_name, parse_feed
 from bot.fetch import PAGE_ACCEPT, FetchResult, fetch, is_url
-from bot.resolve import KnownIndex, fold_deadline_moves, resolve
+from bot.resolve import KnownIndex, fold_deadline_moves, implied_resumptions, resolve
 from bot.serialize import change_json, stored_event_view
 from bot.sources import PollConfig, backoff, record_failure  # noqa: F401  (backoff, record_failure: public here too)
 from bot.tracker import Tracker
@@ -248,9 +248,11 @@ def _store_events(
     # matched at most once per article, and the events it creates are not matched by its own others.
     matched: set[int] = set()
     created: list[KnownEvent] = []
-    for ev in fold_deadline_moves(events):
+    for ev in implied_resumptions(fold_deadline_moves(events)):
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
+        if update.skip:
+            continue
         if update.event_id is not None:
             matched.add(update.event_id)
         alerted = alert and event_types.alerts(update.type or ev.type)  # statements are recorded, not alerted

@@ -61,6 +61,30 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _resumption_words() -> re.Pattern[str]:
+    """Words that say talks started again (cues.json "resumed")."""
+    words = json.loads(CUES.read_text(encoding="utf-8"))["resumed"]
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """'Talks resumed in Brussels on Sunday': talks held again end the suspension the tracker knows.
+    Each talks or meeting told with a word of resuming adds an implied suspension lifted, of the same
+    parties and day (none when the article tells a suspension itself)."""
+    if any(e.type == "suspension" for e in events):
+        return events
+    implied = [
+        ExtractedEvent(type="suspension", status="lifted", date=e.date, participants=list(e.participants),
+                       parties=list(e.parties), summary=e.summary, evidence=list(e.evidence),
+                       attribution=list(e.attribution), implied=True)
+        for e in events
+        if e.type in {"talks", "meeting"} and e.status == "held"
+        and any(_resumption_words().search(ev.sentence) for ev in e.evidence)
+    ]
+    return events + implied[:1]
+
+
 def _moved_deadline(known: KnownEvent, new: ExtractedEvent) -> float:
     """How well `known` is the deadline `new` says was moved (0: it is not)."""
     if known.type != "deadline" or known.status != "active" or not _parties_meet(known.parties, new.parties):
@@ -96,6 +120,12 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not et.types_compatible(known.type, new.type):
         return 0.0
+    if new.type == "suspension" and new.status == "lifted":
+        # a suspension is dated by its start; it is lifted later, whatever date the lifting has
+        if known.status != "in_effect" or not _parties_meet(known.parties, new.parties):
+            return 0.0
+        ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)
+        return 0.0 if ks and ns and ns[1] < ks[0] else 3.0
     if new.moved_from and new.type == "deadline":
         moved = _moved_deadline(known, new)
         if moved:
@@ -144,6 +174,8 @@ def resolve(
     """What storing `new` (from an article published at `published`) does to the tracker's events."""
     new_date = new.date.value if new.date else None
     target = best_match(known, new, within)
+    if target is None and new.implied:
+        return Update(None, (), skip=True)  # implied by a known event that is not there: nothing
     if target is None:
         span = _span(new_date)
         history = bool(span and span[1] < published.date() - HISTORY)
@@ -162,6 +194,8 @@ def resolve(
             status = new.status
     date_value = target.date_value
     rel = _date_relation(target.date_value, new_date)
+    if new.type == "suspension" and target.type == "suspension":
+        rel = "same"  # its date is when it began: the lifting's day does not move it
     if rel == "wider" and _days_range(target.date_value):
         rel = "same"  # "the summit on Thursday" of a known two-day summit: already dated to the day
     if new_date and not stale and (rel in {"wider", "apart", "overlap"} or target.date_value is None):
@@ -207,7 +241,8 @@ class KnownIndex:
         family = et.family(event.type)
         span = _span(event.date_value)
         # an upcoming meeting's date can move, and so can an active deadline's (fold_deadline_moves)
-        movable = et.is_open(event.type, event.status) or (event.type == "deadline" and event.status == "active")
+        movable = et.is_open(event.type, event.status) or (event.type, event.status) in {
+            ("deadline", "active"), ("suspension", "in_effect")}  # a deadline may move, a suspension end
         if span is None or movable or span[1].year - span[0].year > self.WIDE_YEARS:
             return [(family, None)]
         return [(family, year) for year in range(span[0].year, span[1].year + 1)]

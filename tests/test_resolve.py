@@ -129,3 +129,29 @@ def test_one_party_named_on_each_side_does_not_split_a_deadline() -> None:
     pact = ev(type_="agreement", status="agreed", date="2019-03-01", location=None, participants=())
     pact.parties = ["Japan", "United States"]
     assert resolve(pact, [other_pair], published=datetime(2019, 3, 2, tzinfo=UTC), within=WITHIN).event_id is None
+
+
+def test_talks_resumed_lift_the_suspension_the_tracker_knows() -> None:
+    from bot.domain import Evidence
+    from bot.resolve import implied_resumptions
+
+    talks = ev(type_="talks", status="held", date="2020-12-06", location="Brussels", participants=())
+    talks.evidence = [Evidence("Negotiators resumed their talks in Brussels on Sunday.", 0, 53)]
+    told = implied_resumptions([talks])
+    assert [(e.type, e.status, e.implied) for e in told] == [("talks", "held", False), ("suspension", "lifted", True)]
+    paused = known(type="suspension", status="in_effect", date_value="2020-12-04", location="London",
+                   participants=set())
+    update = resolve(told[1], [paused], published=datetime(2020, 12, 7, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and update.changes == (("status", "in_effect", "lifted"),)
+    assert update.date_value == "2020-12-04"  # a suspension keeps the day it began
+    # nothing known to lift: the implied event is not stored at all
+    assert resolve(told[1], [], published=datetime(2020, 12, 7, tzinfo=UTC), within=WITHIN).skip
+
+
+def test_talks_without_a_word_of_resuming_imply_nothing() -> None:
+    from bot.domain import Evidence
+    from bot.resolve import implied_resumptions
+
+    talks = ev(type_="talks", status="held", date="2020-12-06", location="Brussels", participants=())
+    talks.evidence = [Evidence("Negotiators held talks in Brussels on Sunday.", 0, 45)]
+    assert implied_resumptions([talks]) == [talks]
