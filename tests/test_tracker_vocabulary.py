@@ -81,3 +81,11 @@ def test_a_tracker_phrase_makes_an_event_and_a_tracker_cue_its_status(extractor)
     cue = tracker(phrase + 'cues = { postponed = ["mothball"] }\n')
     geneva = next(e for e in Extractor(extractor.nlp, cue).extract(text, published) if e.location == "Geneva")
     assert geneva.status == "postponed"  # the tracker's cue: "mothballed"
+
+
+def test_a_surname_that_is_a_pronoun_is_not_a_person_everywhere() -> None:
+    from bot.extract.nlp import gazetteer_patterns
+
+    t = tracker('[[people]]\nname = "Liu He"\ncountry = "Southland"\n')
+    bare = {p["pattern"] for p in gazetteer_patterns(t) if p["label"] == "PERSON" and isinstance(p["pattern"], str)}
+    assert "Liu He" in bare and "He" not in bare and "Chen" in bare  # Chen Wei's family name comes first

