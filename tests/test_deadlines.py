@@ -17,3 +17,9 @@ def test_talks_extended_until_a_date_are_a_deadline_there(extractor) -> None:  #
             "until November 24, after two weeks of negotiations in Moscow left the gaps unresolved.")
     found = [e for e in extractor.extract(text, date(2014, 7, 19)) if e.type == "deadline"]
     assert [(e.date.value if e.date else None, e.status) for e in found] == [("2014-11-24", "active")], found
+
+
+def test_negotiators_meeting_is_a_round_of_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "TOKYO, Oct. 1 - Negotiators from Russia and Japan will meet in Geneva on October 15, officials said."
+    found = [(e.type, e.location, e.date.value if e.date else None) for e in extractor.extract(text, date(2013, 10, 1))]
+    assert ("talks", "Geneva", "2013-10-15") in found, found

@@ -373,6 +373,16 @@ def _attribution_in(attrs: list[str], published: date) -> Timex | None:
     return None
 
 
+def _delegations_meet(m: Mention) -> bool:
+    """Whether the ones who meet are delegations, not named people ('the negotiators met', 'the two
+    sides will meet'): cues.json "delegations", the subject of the trigger verb."""
+    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    words = st.cues()["delegations"]
+    # the lemma, or the word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)
+    return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
+
+
 def _keep(d: Draft) -> bool:
     if d.type in MEETING_TYPES:
         return d.timex is not None or d.location is not None
@@ -437,6 +447,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     for d in drafts:
         if d.type == "talks" and d.participants:
             d.type = "meeting"  # named officials meeting; "talks" is a round between delegations
+        elif d.type == "meeting" and not d.participants and any(_delegations_meet(m) for m in d.mentions):
+            d.type = "talks"  # "negotiators will meet in Geneva": a round between delegations
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {_leader_country(tracker, p) for p in d.participants if tracker.is_leader(p)}
             if len(countries) >= 2:
