@@ -353,10 +353,41 @@ def _vocabulary(raw: object) -> dict[str, tuple[tuple[str, str], ...]]:
     return {"triggers": tuple(triggers), "cues": tuple(cues)}
 
 
+# The fields each part of a tracker file may have: any other is a mistake (a misspelt `keyword`), said
+# at once rather than dropped.
+FIELDS: dict[str, frozenset[str]] = {
+    "": frozenset({"slug", "title", "command", "keywords", "min_keyword_hits", "feeds", "pages", "actors", "people",
+                   "places", "offices", "vocabulary"}),
+    "actors": frozenset({"name", "kind", "country", "aliases", "roles", "years", "capital", "leader"}),
+    "people": frozenset({"name", "kind", "country", "aliases", "roles", "years", "capital", "leader", "surname",
+                         "family_name_first"}),
+    "places": frozenset({"name", "country", "aliases", "within"}),
+    "offices": frozenset({"titles", "holders"}),
+}
+
+
+def _unknown_fields(data: TomlTable) -> None:
+    """An _Invalid for the first field the file has that no part of a tracker has."""
+    import difflib
+
+    def check(table: TomlTable, allowed: frozenset[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean `{close[0]}`?)" if close else f" (known: {', '.join(sorted(allowed))})"
+                raise _Invalid(f"{where}{key}", "is not a field of a tracker file" + hint)
+
+    check(data, FIELDS[""], "")
+    for part in ("actors", "people", "places", "offices"):
+        for i, table in enumerate(v for v in data.get(part) or [] if isinstance(v, dict)):
+            check(table, FIELDS[part], f"{part}[{i}].")
+
+
 def parse_tracker(data: TomlTable, *, origin: str) -> Tracker:
     """A tracker from the parsed TOML; a one-line UserError naming the file and the field that is
-    missing or wrong (e.g. `people[3].years`)."""
+    missing, wrong or unknown (e.g. `people[3].years`)."""
     try:
+        _unknown_fields(data)
         hits = data.get("min_keyword_hits", 1)
         if isinstance(hits, bool) or not isinstance(hits, int) or hits < 1:
             raise _Invalid("min_keyword_hits", f"must be a whole number from 1, not {_show(hits)}")

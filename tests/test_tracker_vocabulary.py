@@ -89,3 +89,10 @@ def test_a_surname_that_is_a_pronoun_is_not_a_person_everywhere() -> None:
     t = tracker('[[people]]\nname = "Liu He"\ncountry = "Southland"\n')
     bare = {p["pattern"] for p in gazetteer_patterns(t) if p["label"] == "PERSON" and isinstance(p["pattern"], str)}
     assert "Liu He" in bare and "He" not in bare and "Chen" in bare  # Chen Wei's family name comes first
+
+
+def test_a_misspelt_field_is_an_error_naming_the_nearest_one() -> None:
+    with pytest.raises(UserError, match=r"invalid: keyword: is not a field of a tracker file \(did you mean `keywords`\?\)"):
+        parse_tracker(tomllib.loads('keyword = ["dams"]\n' + BASE), origin="rivers.toml")
+    with pytest.raises(UserError, match=r"people\[2\]\.alias: is not a field .*did you mean `aliases`"):
+        tracker('[[people]]\nname = "Ola Nordmann"\nalias = ["the mediator"]\n')
