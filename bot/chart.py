@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from bot.clock import parse_day
 from bot.commands.reply import Image
 from bot.errors import UserError
 from bot.tracker import Tracker
+from db import site as site_reads
 from db.chart import ChartEvent, timeline_events
 
 # Bump when the drawing changes: every cached picture is then drawn again.
@@ -170,15 +173,35 @@ def image_for(*, session: Session, tracker: Tracker, tracker_id: int, now: datet
               months: int = DEFAULT_MONTHS) -> Image:
     """The picture a reply carries: the last `months` months as of `now`, named by its content hash
     (its path under the public URL changes when what it shows changes, so chat apps fetch it again)."""
+    engine = session.get_bind().engine  # one per process in use; tests make one per database
+    key_of_data = (id(engine), str(engine.url), tracker_id, tracker.title, months, now.date())
+    seen = site_reads.version(session=session)
+    with _images_lock:
+        known = _images.get(key_of_data)
+    if known is not None and known[0] == seen:
+        return known[1]  # nothing it shows has changed: no need to read 1,000 events again
     window = last_months(now.date(), months)
     picture = picture_for(session=session, tracker=tracker, tracker_id=tracker_id, window=window)
     key = digest(picture)
     count = len(picture.events)
     alt = (f"Timeline of {tracker.title}, {window.start.isoformat()} to {window.end.isoformat()}: "
            f"{count} event{'s' if count != 1 else ''} by kind and status, today marked")
-    return Image(alt=alt, tracker=tracker.slug, digest=key, start=window.start.isoformat(),
-                 end=window.end.isoformat(), today=window.today.isoformat(),
-                 path=f"/t/{tracker.slug}/timeline.png?months={months}&v={key}", filename=FILENAME)
+    image = Image(alt=alt, tracker=tracker.slug, digest=key, start=window.start.isoformat(),
+                  end=window.end.isoformat(), today=window.today.isoformat(),
+                  path=f"/t/{tracker.slug}/timeline.png?months={months}&v={key}", filename=FILENAME)
+    with _images_lock:
+        if len(_images) >= MAX_REMEMBERED:
+            _images.pop(next(iter(_images)))
+        _images[key_of_data] = (seen, image)
+    return image
+
+
+# The pictures replies named lately, by database, tracker, window and day, with the data version they
+# were named at (db/site.py version: the newest row of each table): a `timeline` or a summary asked again
+# before anything changed costs one lookup instead of reading the window's events.
+MAX_REMEMBERED = 64
+_images: dict[tuple[Any, ...], tuple[tuple[Any, ...], Image]] = {}
+_images_lock = threading.Lock()
 
 
 def window_of(image: Image) -> Window:

@@ -287,3 +287,22 @@ def test_ntrack_chart_writes_the_png(chart_rt: Runtime, ntrack: Callable[..., Cl
     assert asked.returncode == 0 and "Picture: " in asked.stdout
     picture = Path(asked.stdout.rsplit("Picture: ", 1)[1].strip())
     assert png_size(picture.read_bytes()) == (WIDTH, HEIGHT)
+
+
+def test_a_reply_names_its_picture_from_one_lookup_until_the_data_changes(
+    chart_rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed.add_event(chart_rt)
+    read: list[int] = []
+    real = chart.picture_for
+    monkeypatch.setattr(chart, "picture_for", lambda **kw: read.append(1) or real(**kw))
+    kuril, now = chart_rt.tracker("kuril"), chart_rt.now
+    with chart_rt.sessions() as session:
+        tid = seed.kuril_id(chart_rt)
+        first = chart.image_for(session=session, tracker=kuril, tracker_id=tid, now=now)
+        again = chart.image_for(session=session, tracker=kuril, tracker_id=tid, now=now)
+    assert again == first and read == [1]  # the second reply read no events
+    seed.add_event(chart_rt, type="talks", status="postponed", day=date(2000, 10, 20), location="Tokyo", n=1)
+    with chart_rt.sessions() as session:
+        changed = chart.image_for(session=session, tracker=kuril, tracker_id=tid, now=now)
+    assert read == [1, 1] and changed.digest != first.digest
