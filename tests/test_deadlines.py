@@ -1,4 +1,5 @@
-"""Deadlines as news tells them: named by their date in a past-tense report, extended until a new date."""
+"""Deadlines and meetings as news tells them: a deadline named by its date in a past-tense report, one
+extended until a new date, delegations meeting (talks) and leaders meeting (a summit)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,9 @@ def test_negotiators_meeting_is_a_round_of_talks(extractor) -> None:  # type: ig
     text = "TOKYO, Oct. 1 - Negotiators from Russia and Japan will meet in Geneva on October 15, officials said."
     found = [(e.type, e.location, e.date.value if e.date else None) for e in extractor.extract(text, date(2013, 10, 1))]
     assert ("talks", "Geneva", "2013-10-15") in found, found
+
+
+def test_leaders_meeting_is_a_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "MOSCOW, April 1 - The leaders of Russia and Japan will meet in Vladivostok on April 29, officials said."
+    found = [(e.type, e.location, e.date.value if e.date else None) for e in extractor.extract(text, date(2017, 4, 1))]
+    assert ("summit", "Vladivostok", "2017-04-29") in found, found

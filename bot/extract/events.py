@@ -373,12 +373,12 @@ def _attribution_in(attrs: list[str], published: date) -> Timex | None:
     return None
 
 
-def _delegations_meet(m: Mention) -> bool:
+def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     """Whether the ones who meet are delegations, not named people ('the negotiators met', 'the two
-    sides will meet'): cues.json "delegations", the subject of the trigger verb."""
+    sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    words = st.cues()["delegations"]
+    words = st.cues()[who]
     # the lemma, or the word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)
     return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
 
@@ -449,6 +449,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             d.type = "meeting"  # named officials meeting; "talks" is a round between delegations
         elif d.type == "meeting" and not d.participants and any(_delegations_meet(m) for m in d.mentions):
             d.type = "talks"  # "negotiators will meet in Geneva": a round between delegations
+        elif d.type == "meeting" and not d.participants and any(_delegations_meet(m, "leaders") for m in d.mentions):
+            d.type = "summit"  # "the leaders of the 27 meet in Brussels": leaders meeting is a summit
         if d.type in {"meeting", "talks"} and sum(tracker.is_leader(p) for p in d.participants) >= 2:
             countries = {_leader_country(tracker, p) for p in d.participants if tracker.is_leader(p)}
             if len(countries) >= 2:
