@@ -30,3 +30,12 @@ def test_leaders_meeting_is_a_summit(extractor) -> None:  # type: ignore[no-unty
     text = "MOSCOW, April 1 - The leaders of Russia and Japan will meet in Vladivostok on April 29, officials said."
     found = [(e.type, e.location, e.date.value if e.date else None) for e in extractor.extract(text, date(2017, 4, 1))]
     assert ("summit", "Vladivostok", "2017-04-29") in found, found
+
+
+def test_a_working_dinner_is_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "MOSCOW, Jan. 16 - Sergei Lavrov and Taro Kono met over a working dinner in Moscow on Tuesday."
+    found = [(e.type, e.location, e.status) for e in extractor.extract(text, date(2019, 1, 16))]
+    assert ("meeting", "Moscow", "held") in found, found
+    text = "MOSCOW, Jan. 16 - Sergei Lavrov will host Taro Kono for dinner in Moscow on Friday."
+    found = [(e.type, e.location, e.status) for e in extractor.extract(text, date(2019, 1, 16))]
+    assert ("meeting", "Moscow", "scheduled") in found, found
