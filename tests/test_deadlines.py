@@ -39,3 +39,10 @@ def test_a_working_dinner_is_a_meeting(extractor) -> None:  # type: ignore[no-un
     text = "MOSCOW, Jan. 16 - Sergei Lavrov will host Taro Kono for dinner in Moscow on Friday."
     found = [(e.type, e.location, e.status) for e in extractor.extract(text, date(2019, 1, 16))]
     assert ("meeting", "Moscow", "scheduled") in found, found
+
+
+def test_what_might_happen_lies_ahead(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "TOKYO, Nov. 1 - Vladimir Putin and Shinzo Abe might meet in Vladivostok in September, officials said."
+    found = [(e.type, e.location, e.date.value if e.date else None, e.status)
+             for e in extractor.extract(text, date(2018, 11, 1))]
+    assert ("summit", "Vladivostok", "2019-09", "proposed") in found, found

@@ -15,6 +15,8 @@ from bot.extract.timex import Tense
 
 PATTERNS = Path(__file__).parent / "patterns"
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
+# Modals of possibility: "might meet" looks ahead, "might have met" does not.
+POSSIBLE_AUX = {"might", "may", "could", "can"}
 REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
 DOCUMENTS = {"declaration", "treaty", "accord", "communique", "memorandum", "statement"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
@@ -120,6 +122,10 @@ def tense_of(tokens: list[Token]) -> Tense | None:
     for tok in tokens:
         if tok.lower_ in FUTURE_AUX or tok.tag_ == "MD" and tok.lower_ in {"will", "shall"}:
             return "future"
+        if tok.tag_ == "MD" and tok.lower_ in POSSIBLE_AUX and tok.head.tag_ == "VB" and not any(
+            c.lemma_ == "have" for c in tok.head.children
+        ):
+            return "future"  # "Trump and Xi might meet at the G20": what may happen lies ahead
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
         if tok.lemma_ == "be" and nxt is not None and nxt.lower_ == "to" and tok.tag_ in {"VBZ", "VBP"}:
             return "future"  # "the summit is to be held", "Mori is to travel"
