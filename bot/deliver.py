@@ -55,12 +55,22 @@ class Transport(Protocol):
         ...
 
 
-def alert_reply(change: ChangeView, tracker_title: str) -> Reply:
-    """The wire flash, the sentence that said it, and the article it is from."""
+# An alert quotes the sentence that told the change, up to this many characters.
+QUOTE, QUOTE_CHARS = "What the article said", 400
+
+
+def alert_reply(change: ChangeView, tracker_title: str, said: str | None = None) -> Reply:
+    """The wire flash, the sentence that said it (quoted: `said`, else the event's newest sentence),
+    and the article it is from."""
     line = change_line(change)
-    source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url,
-                  detail=line.detail)
-    return Reply(title=f"{tracker_title}: {line.text}", sections=[Section("Source", [source])], in_channel=True)
+    source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url)
+    sections = [Section("Source", [source])]
+    said = said or line.detail
+    if said:
+        said = " ".join(said.split())
+        said = said if len(said) <= QUOTE_CHARS else said[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        sections.insert(0, Section(QUOTE, [Line(text=f"“{said}”")]))
+    return Reply(title=f"{tracker_title}: {line.text}", sections=sections, in_channel=True)
 
 
 def _reply(session: Session, claim: outbox.Claimed, titles: dict[int, str]) -> Reply:
@@ -68,7 +78,10 @@ def _reply(session: Session, claim: outbox.Claimed, titles: dict[int, str]) -> R
     title = titles.get(claim.tracker_id, "")
     if claim.kind == outbox.ALERT and claim.change_id is not None:
         change = reads.changes_by_id(session=session, ids=[claim.change_id])[claim.change_id]
-        return alert_reply(change, title)
+        # the article's first sentence about the event: where it tells it, usually its lead
+        told = reads.evidence_by_change(session=session, changes=[change]).get(change.id, [])
+        first = min(told, key=lambda e: e.start).sentence if told else None
+        return alert_reply(change, title, said=first)
     payload = claim.payload or {}
     if claim.kind == outbox.SUMMARY:
         reply = Reply.from_json(payload)

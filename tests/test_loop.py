@@ -115,6 +115,11 @@ def test_demo_prints_alerts_status_and_summary(ntrack: Ntrack, tmp_path: Path) -
     out = result.stdout
     assert "first poll: recorded, no alerts" in out
     assert "[#kuril-demo] /kuril: Putin and Mori held a summit in Brunei on 15 Nov 2000." in out
+    # each alert quotes the article's first sentence about the event, then names the article
+    after = out.split("[#kuril-demo] /kuril: Putin and Mori held a summit in Brunei on 15 Nov 2000.\n", 1)[1]
+    quote, source = after.splitlines()[:2]
+    assert quote.strip().startswith("\u201c") and "Brunei" in quote and quote.strip().endswith("\u201d"), quote
+    assert source.strip().startswith("source: ") and "brunei" in source, source
     assert "    source: Putin and Mori agree in Brunei" in out
     assert "=== /kuril status  (as of 2000-11-06) ===" in out
     status_part = out.split("=== /kuril status  (as of 2000-11-06) ===")[1].split("---")[0]

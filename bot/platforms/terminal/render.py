@@ -27,10 +27,13 @@ def render_text(reply: Reply, *, sources: bool = True) -> str:
 
 
 def render_alert(reply: Reply) -> str:
-    """An alert in two lines: what changed, and the article that said so."""
+    """An alert in a few lines: what changed, the sentence that said so, and the article."""
     out = [reply.title]
     for section in reply.sections:
         for line in section.lines:
+            if section.title != "Source":
+                out.append(f"    {line.text}")
+                continue
             src = line.text + (f" <{line.source_url}>" if line.source_url else "")
             out.append(f"    source: {src}")
     return "\n".join(out)
