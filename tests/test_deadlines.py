@@ -46,3 +46,10 @@ def test_what_might_happen_lies_ahead(extractor) -> None:  # type: ignore[no-unt
     found = [(e.type, e.location, e.date.value if e.date else None, e.status)
              for e in extractor.extract(text, date(2018, 11, 1))]
     assert ("summit", "Vladivostok", "2019-09", "proposed") in found, found
+
+
+def test_what_a_leader_wrote_is_a_statement_of_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("TOKYO, Jan. 12 - Prime Minister Shinzo Abe wrote on Twitter on Friday that the talks with Russia "
+            "on a peace treaty had been candid and constructive.")
+    found = [(e.type, e.participants, e.date.value if e.date else None) for e in extractor.extract(text, date(2019, 1, 12))]
+    assert ("statement", ["Shinzo Abe"], "2019-01-11") in found, found
