@@ -130,6 +130,47 @@ def extract(file: Path, published: str, tracker_slug: str | None, title: str | N
 
 
 @cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def trackers(files: tuple[Path, ...], as_json: bool) -> None:
+    """List the tracker files ntrack knows (built-in and NTRACK_TRACKERS_DIR), or check FILES: each
+    one's command, parties, people, places and feeds, and one line per file that is wrong."""
+    from bot.tracker import Tracker, available, load_tracker, load_tracker_file
+
+    settings = _settings()
+    found: list[Tracker] = []
+    problems: list[str] = []
+    for name in files or available(settings.trackers_dir):
+        try:
+            found.append(load_tracker_file(name) if isinstance(name, Path) else load_tracker(name, settings.trackers_dir))
+        except UserError as exc:
+            problems.append(str(exc))
+    commands: dict[str, str] = {}
+    for t in found:
+        if t.command in commands:
+            problems.append(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command {t.command}")
+        commands.setdefault(t.command, t.slug)
+    rows: list[dict[str, Any]] = [{"slug": t.slug, "command": t.command, "title": t.title, "keywords": len(t.keywords),
+             "min_keyword_hits": t.min_keyword_hits, "parties": list(t.parties), "people": len(t.people),
+             "places": len(t.places), "offices": len(t.offices), "feeds": len(t.feeds) + len(t.pages),
+             "vocabulary": {"triggers": len(t.triggers), "cues": len(t.cues)}} for t in found]
+    if as_json:
+        _emit({"trackers": rows, "problems": problems})
+    else:
+        for r in rows:
+            vocab = r["vocabulary"]
+            click.echo(f"{r['command']:<12} {r['slug']}: {r['title']}\n"
+                       f"             {len(r['parties'])} parties ({', '.join(r['parties'])}), {r['people']} people, "
+                       f"{r['places']} places, {r['offices']} offices, {r['keywords']} keywords "
+                       f"(relevant from {r['min_keyword_hits']}), {r['feeds']} feeds and pages, "
+                       f"vocabulary: {vocab['triggers']} phrases, {vocab['cues']} cues")
+        for line in problems:
+            click.echo(f"ntrack: {line}", err=True)
+    if problems:
+        sys.exit(EXIT_USER)
+
+
+@cli.command()
 @click.option("--tracker", "tracker_slug", default=None)
 @click.option("--json", "as_json", is_flag=True)
 def status(tracker_slug: str | None, as_json: bool) -> None:

@@ -79,3 +79,17 @@ def test_hostile_feed_is_refused(ntrack: Ntrack, db_url: str, tmp_path: Path) ->
     _one_line_error(proc, "lol.xml", "hostile", code=SOURCE)
     # the good source next to it was still read
     assert "kuril-2000.xml: 1 new articles" in proc.stdout
+
+
+def test_trackers_lists_the_files_and_checks_one(ntrack: Ntrack, tmp_path: Path) -> None:
+    listed = ntrack("trackers", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert '"slug": "kuril"' in listed.stdout and '"command": "/kuril"' in listed.stdout
+    good = tmp_path / "rivers.toml"
+    good.write_text('slug = "rivers"\ntitle = "River talks"\ncommand = "/rivers"\nkeywords = ["Upper River"]\n'
+                    '[[actors]]\nname = "Northland"\n', encoding="utf-8")
+    shown = ntrack("trackers", str(good))
+    assert shown.returncode == 0 and "/rivers" in shown.stdout and "1 parties (Northland)" in shown.stdout
+    bad = tmp_path / "typo.toml"
+    bad.write_text('slug = "typo"\ntitle = "T"\ncommand = "/typo"\nkeyword = ["x"]\n', encoding="utf-8")
+    _one_line_error(ntrack("trackers", str(bad)), "keyword", "did you mean `keywords`", code=USER)
