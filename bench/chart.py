@@ -41,7 +41,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.commands import ARTICLES, EVENTS, NOW, fill, p99, ready_postgres, serve  # noqa: E402
+from bench.commands import ARTICLES, EVENTS, NOW, database_arguments, filled_databases, p99, serve  # noqa: E402
 from bot.app import open_runtime  # noqa: E402
 from bot.chart import digest, last_months, picture_for  # noqa: E402
 from bot.chart_store import ChartStore  # noqa: E402
@@ -164,27 +164,11 @@ def measure_worker(url: str, charts: Path, label: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", help="an empty PostgreSQL database to fill and measure too")
-    parser.add_argument("--reset", action="store_true", help="drop everything in --postgres first")
-    parser.add_argument("-n", type=int, default=500, help="cached requests (and as many 304s) per database")
-    parser.add_argument("--sqlite", metavar="PATH", help="the SQLite file to fill (default: a temporary one)")
-    parser.add_argument("--no-fill", action="store_true", help="measure the databases as they are (an earlier fill)")
+    database_arguments(parser, 500, "cached requests (and as many 304s) per database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as fake:
-        targets = [("SQLite", f"sqlite:///{args.sqlite or f'{tmp}/bench.db'}")]
-        if args.postgres:
-            if not args.no_fill:
-                ready_postgres(args.postgres, args.reset)
-            targets.append(("PostgreSQL", args.postgres))
         print(f"{ARTICLES:,} articles, {EVENTS:,} events; today {NOW:%Y-%m-%d}")
-        for label, url in targets:
-            if not args.no_fill:
-                if args.sqlite and label == "SQLite":
-                    Path(args.sqlite).unlink(missing_ok=True)
-                started = time.perf_counter()
-                counts = fill(url)
-                print(f"{label}: filled in {time.perf_counter() - started:.0f} s: "
-                      + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
+        for label, url in filled_databases(args, tmp):
             charts = Path(tmp) / f"charts-{label}"
             os.environ["NTRACK_CHART_DIR"] = str(charts)  # the served process's own, empty
             with serve(url, fake.api_url, Path(tmp) / f"serve-{label}.log") as port:

@@ -340,7 +340,6 @@ def free_port() -> int:
 def serve(url: str, api_url: str, log: Path, *, discord_key: str = "", discord_api_url: str = "") -> Iterator[int]:
     """`ntrack serve` in a process of its own, as deployed (uvicorn, the Slack app, and the Discord app
     when given its public key in hex): its port."""
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "NTRACK_NOW": NOW.isoformat(), "SLACK_BOT_TOKEN": BOT_TOKEN,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "PYTHONPATH": str(ROOT)}
     for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_APP_TOKEN",  # one workspace, HTTP
@@ -349,6 +348,15 @@ def serve(url: str, api_url: str, log: Path, *, discord_key: str = "", discord_a
     if discord_key:  # answering needs no bot token; a deferred answer would be edited on the fake
         env |= {"DISCORD_APPLICATION_ID": APPLICATION_ID, "DISCORD_PUBLIC_KEY": discord_key,
                 "DISCORD_API_URL": discord_api_url or "http://127.0.0.1:9"}
+    with serve_with(env, log) as port:
+        yield port
+
+
+@contextmanager
+def serve_with(env: dict[str, str], log: Path) -> Iterator[int]:
+    """`ntrack serve` on a free loopback port in a process of its own with the environment `env`,
+    once /healthz answers: its port (the process ends with the block; its output goes to `log`)."""
+    port = free_port()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--host",
                                  "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -506,32 +514,44 @@ def ready_postgres(url: str, reset: bool) -> None:
     engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def database_arguments(parser: argparse.ArgumentParser, n: int, per: str) -> None:
+    """The options every benchmark over the 100,000-article fill takes."""
     parser.add_argument("--postgres", help="an empty PostgreSQL database to fill and measure too")
     parser.add_argument("--reset", action="store_true", help="drop everything in --postgres first")
-    parser.add_argument("-n", type=int, default=300, help="requests per command (default 300)")
+    parser.add_argument("-n", type=int, default=n, help=f"{per} (default {n})")
     parser.add_argument("--sqlite", metavar="PATH", help="the SQLite file to fill, replaced if it exists (default: a temporary one)")
     parser.add_argument("--no-fill", action="store_true", help="measure the databases as they are (an earlier fill)")
+
+
+def filled_databases(args: argparse.Namespace, tmp: str) -> Iterator[tuple[str, str]]:
+    """(label, URL) of each database to measure, filled first unless --no-fill (SQLite in `tmp` or
+    --sqlite; PostgreSQL when --postgres names one), with the fill's counts printed."""
+    targets = [("SQLite", f"sqlite:///{args.sqlite or f'{tmp}/bench.db'}")]
+    if args.postgres:
+        if not args.no_fill:
+            ready_postgres(args.postgres, args.reset)
+        targets.append(("PostgreSQL", args.postgres))
+    for label, url in targets:
+        if not args.no_fill:
+            if args.sqlite and label == "SQLite":
+                Path(args.sqlite).unlink(missing_ok=True)
+            started = time.perf_counter()
+            counts = fill(url)
+            print(f"{label}: filled in {time.perf_counter() - started:.0f} s: "
+                  + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
+        yield label, url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    database_arguments(parser, 300, "requests per command")
     args = parser.parse_args()
     key = Ed25519PrivateKey.generate()  # the Discord application's, for this run
     public_key = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as fake, FakeDiscordServer() as fake_discord:
-        if args.sqlite and not args.no_fill:
-            Path(args.sqlite).unlink(missing_ok=True)
-        targets = [("SQLite", f"sqlite:///{args.sqlite or f'{tmp}/bench.db'}")]
-        if args.postgres:
-            if not args.no_fill:
-                ready_postgres(args.postgres, args.reset)
-            targets.append(("PostgreSQL", args.postgres))
         print(f"{ARTICLES:,} articles, {EVENTS:,} events; {args.n} signed requests per command over HTTP, "
               f"in rounds of one of each")
-        for label, url in targets:
-            if not args.no_fill:
-                started = time.perf_counter()
-                counts = fill(url)
-                print(f"{label}: filled in {time.perf_counter() - started:.0f} s: "
-                      + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
+        for label, url in filled_databases(args, tmp):
             with serve(url, fake.api_url, Path(tmp) / f"serve-{label}.log", discord_key=public_key,
                        discord_api_url=fake_discord.api_url) as port:
                 timings = measure(port, args.n, key)

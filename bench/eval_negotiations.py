@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -87,15 +86,6 @@ class Negotiation:
     held_stories: set[str] = field(default_factory=set)
     gold: list[Doc] = field(default_factory=list)
     offtopic: list[Doc] = field(default_factory=list)
-
-
-def load_tracker_file(path: Path) -> Any:
-    from bot import tracker as tr
-
-    helper = getattr(tr, "load_tracker_file", None)
-    if helper is not None:
-        return helper(path)
-    return tr.parse_tracker(tomllib.loads(path.read_text(encoding="utf-8")), origin=str(path))
 
 
 def read_gold(gold_dir: Path, held: set[str]) -> list[Doc]:
@@ -319,7 +309,7 @@ def evaluate(neg: Negotiation, negs: dict[str, Negotiation], out: Path, verbose:
     story. System output goes to `out` (shared, so the overall rows can score every negotiation at once)."""
     from bot.extract.events import Extractor
     from bot.extract.nlp import load_nlp
-    from bot.tracker import load_tracker
+    from bot.tracker import load_tracker, load_tracker_file
 
     t0 = time.perf_counter()
     tracker = load_tracker(KURIL) if neg.directory is None else load_tracker_file(neg.directory / "tracker.toml")

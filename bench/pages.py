@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.commands import ARTICLES, EVENTS, NOW, fill, free_port, p99, ready_postgres  # noqa: E402
+from bench.commands import ARTICLES, EVENTS, NOW, database_arguments, filled_databases, p99, serve_with  # noqa: E402
 from bot.app import open_runtime  # noqa: E402
 from bot.public import site  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -52,31 +51,10 @@ VIEWS: dict[str, str] = {
 @contextmanager
 def serve(url: str, log: Path) -> Iterator[int]:
     """`ntrack serve` in a process of its own, without any chat platform: its port."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env |= {"DATABASE_URL": url, "NTRACK_NOW": NOW.isoformat(), "NTRACK_PAGES": "on", "PYTHONPATH": str(ROOT)}
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--host",
-                                 "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"ntrack serve did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.1)
+    with serve_with(env, log) as port:
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def measure(port: int, n: int) -> tuple[dict[str, list[float]], dict[str, int], list[float]]:
@@ -110,8 +88,7 @@ def in_process(url: str, n: int) -> tuple[dict[str, int], dict[str, list[float]]
     """Each view rendered afresh (no kept page) in this process, as the server's pool does on a miss: the
     SQL statements it sends (counted on the engine) and milliseconds per render (n renders)."""
     rt = open_runtime(Settings(DATABASE_URL=url, NTRACK_NOW=NOW.isoformat()))
-    trackers = site._Trackers(rt)
-    trackers.get()
+    rt.trackers()  # synced once, as the server does on its first request
     count = [0]
 
     def counted(*args: object) -> None:
@@ -125,7 +102,7 @@ def in_process(url: str, n: int) -> tuple[dict[str, int], dict[str, list[float]]
             params = {k: v.replace("+", " ") for k, v in (p.split("=", 1) for p in query.split("&") if p)}
             count[0] = 0
             started = time.perf_counter()
-            site.answer(rt, trackers, "kuril", params)
+            site.answer(rt, "kuril", params)
             if i >= WARMUP:
                 cold[name].append((time.perf_counter() - started) * 1000)
             sent[name] = count[0]
@@ -135,28 +112,12 @@ def in_process(url: str, n: int) -> tuple[dict[str, int], dict[str, list[float]]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", help="an empty PostgreSQL database to fill and measure too")
-    parser.add_argument("--reset", action="store_true", help="drop everything in --postgres first")
-    parser.add_argument("-n", type=int, default=300, help="requests per view (default 300)")
-    parser.add_argument("--sqlite", metavar="PATH", help="the SQLite file to fill, replaced if it exists (default: a temporary one)")
-    parser.add_argument("--no-fill", action="store_true", help="measure the databases as they are (an earlier fill)")
+    database_arguments(parser, 300, "requests per view")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.sqlite and not args.no_fill:
-            Path(args.sqlite).unlink(missing_ok=True)
-        targets = [("SQLite", f"sqlite:///{args.sqlite or f'{tmp}/bench.db'}")]
-        if args.postgres:
-            if not args.no_fill:
-                ready_postgres(args.postgres, args.reset)
-            targets.append(("PostgreSQL", args.postgres))
         print(f"{ARTICLES:,} articles, {EVENTS:,} events; {args.n} requests per view over HTTP, in rounds of one "
               f"of each; goal p99 <= {GOAL_MS:.0f} ms")
-        for label, url in targets:
-            if not args.no_fill:
-                started = time.perf_counter()
-                counts = fill(url)
-                print(f"{label}: filled in {time.perf_counter() - started:.0f} s: "
-                      + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
+        for label, url in filled_databases(args, tmp):
             with serve(url, Path(tmp) / f"serve-{label}.log") as port:
                 times, sizes, revalidated = measure(port, args.n)
             sent, cold = in_process(url, min(args.n, 100))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,33 +32,44 @@ class Runtime:
     _trackers: dict[int, Tracker] | None = None
     # Tracker files left out by trackers(), one line each (the file, and what is wrong with it).
     tracker_problems: list[str] = field(default_factory=list)
+    # trackers() syncs the tracker rows on its first call: two threads of the web process asking at
+    # once must not both insert them.
+    _first_read: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def by_slug(self, slug: str) -> tuple[Tracker, int] | None:
+        """The tracker with this slug and its database id (None: ntrack has no such tracker)."""
+        return next(((t, tid) for tid, t in self.trackers().items() if t.slug == slug), None)
 
     def trackers(self) -> dict[int, Tracker]:
         """Every tracker file ntrack knows (built-in and NTRACK_TRACKERS_DIR), by database id; synced
         once per runtime. A broken file is left out, logged once and listed in `tracker_problems`, so
         every other tracker keeps working (loading it by name still raises its UserError). Two
         trackers may not share a slash command: the second one (by name) is left out."""
-        if self._trackers is None:
-            found: list[Tracker] = []
-            problems: list[str] = []
-            commands: dict[str, str] = {}
-            for slug in available(self.settings.trackers_dir):
-                try:
-                    t = load_tracker(slug, self.settings.trackers_dir)
-                except UserError as exc:
-                    problems.append(f"{exc}; tracker {slug!r} left out")
-                    continue
-                if t.command in commands:
-                    problems.append(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command "
-                                    f"{t.command}; tracker {t.slug!r} left out")
-                    continue
-                commands[t.command] = t.slug
-                found.append(t)
-            for line in problems:
-                log.error("%s", line)
-            self.tracker_problems = problems
-            self._trackers = {self.tracker_id(t): t for t in found}
-        return self._trackers
+        with self._first_read:
+            if self._trackers is None:
+                self._trackers = self._read_trackers()
+            return self._trackers
+
+    def _read_trackers(self) -> dict[int, Tracker]:
+        found: list[Tracker] = []
+        problems: list[str] = []
+        commands: dict[str, str] = {}
+        for slug in available(self.settings.trackers_dir):
+            try:
+                t = load_tracker(slug, self.settings.trackers_dir)
+            except UserError as exc:
+                problems.append(f"{exc}; tracker {slug!r} left out")
+                continue
+            if t.command in commands:
+                problems.append(f"trackers {commands[t.command]!r} and {t.slug!r} both use the command "
+                                f"{t.command}; tracker {t.slug!r} left out")
+                continue
+            commands[t.command] = t.slug
+            found.append(t)
+        for line in problems:
+            log.error("%s", line)
+        self.tracker_problems = problems
+        return {self.tracker_id(t): t for t in found}
 
     def titles(self) -> dict[int, str]:
         """Tracker id -> the name its alerts start with (its command)."""

@@ -171,12 +171,8 @@ def flash_of(kind: str, old: str | None, new: str | None, ev: EventView) -> str:
         return f"{now} — moved from {old}." if old else f"{now} — place now set."
     if kind == "type":
         how = "upgraded" if et.is_upgrade(old, new) else "changed"
-        return f"{now} — {how} from {_noun_of(et.label(old or '').lower())}."
+        return f"{now} — {how} from {_noun(ev, old)}."
     return f"{now} ({kind}: {old} -> {new})."
-
-
-def _noun_of(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def change_line(change: ChangeView) -> Line:

@@ -18,17 +18,20 @@ from bot import event_types as et
 from bot.dates import cached_interval as _span
 from bot.dates import relation
 from bot.domain import ExtractedEvent, KnownEvent, Update
+from bot.tracker import phrase_pattern
 
 # An event that ended this long before the article reporting it is history, not news.
 HISTORY = timedelta(days=45)
 CUES = Path(__file__).parent / "extract" / "patterns" / "cues.json"
 
 
-@lru_cache(maxsize=1)
-def _extension_words() -> re.Pattern[str]:
-    """Words that say a deadline was moved rather than set anew (cues.json "extended")."""
-    words = json.loads(CUES.read_text(encoding="utf-8"))["extended"]
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+@lru_cache(maxsize=4)
+def _cue_words(key: str) -> re.Pattern[str]:
+    """cues.json's words under `key` ("extended": a deadline moved, not set anew; "resumed": talks
+    started again) as one pattern."""
+    pattern = phrase_pattern(json.loads(CUES.read_text(encoding="utf-8"))[key], ignore_case=True)
+    assert pattern is not None, key
+    return pattern
 
 
 def _parties_meet(a: set[str] | Sequence[str], b: set[str] | Sequence[str]) -> bool:
@@ -47,7 +50,7 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     for new in events:
         if new.type != "deadline" or new.status != "active" or not new.date or not new.date.value:
             continue
-        if not any(_extension_words().search(ev.sentence) for ev in new.evidence):
+        if not any(_cue_words("extended").search(ev.sentence) for ev in new.evidence):
             continue
         span = _span(new.date.value)
         earlier = [(s, g) for g in gone if g in out and (s := _span(g.date.value if g.date else None))
@@ -59,13 +62,6 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
         else:
             new.moved_from = "?"
     return out
-
-
-@lru_cache(maxsize=1)
-def _resumption_words() -> re.Pattern[str]:
-    """Words that say talks started again (cues.json "resumed")."""
-    words = json.loads(CUES.read_text(encoding="utf-8"))["resumed"]
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
 def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
@@ -80,7 +76,7 @@ def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
                        attribution=list(e.attribution), implied=True)
         for e in events
         if e.type in {"talks", "meeting"} and e.status == "held"
-        and any(_resumption_words().search(ev.sentence) for ev in e.evidence)
+        and any(_cue_words("resumed").search(ev.sentence) for ev in e.evidence)
     ]
     return events + implied[:1]
 

@@ -193,18 +193,21 @@ class _Index:
                 places.setdefault(_norm(name), place)
         country_of = {_norm(n): person.country or "" for person in tracker.people
                       for n in (person.name, *person.aliases) if len(n) > 3}
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(
-            {n for person in tracker.people for n in (person.name, *person.aliases) if len(n) > 3},
-            key=len, reverse=True)) + r")\b", re.IGNORECASE) if country_of else None
-        party_names = sorted({n for a in tracker.actors for n in (a.name, *a.aliases)}, key=len, reverse=True)
-        party_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in party_names) + r")(?!\w)") \
-            if party_names else None
-        place_names = sorted({n for p in tracker.places for n in (p.name, *p.aliases)}, key=len, reverse=True)
-        place_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in place_names) + r")(?!\w)") \
-            if place_names else None
+        pattern = phrase_pattern(
+            {n for person in tracker.people for n in (person.name, *person.aliases) if len(n) > 3}, ignore_case=True)
+        party_pattern = phrase_pattern({n for a in tracker.actors for n in (a.name, *a.aliases)})
+        place_pattern = phrase_pattern({n for p in tracker.places for n in (p.name, *p.aliases)})
         return _Index(parties, people, first_words, offices, places,
                       frozenset(p.name for p in tracker.people if p.leader), _ancestors(tracker.places),
                       pattern, country_of, party_pattern, place_pattern)
+
+
+def phrase_pattern(phrases: set[str] | list[str], *, ignore_case: bool = False) -> re.Pattern[str] | None:
+    """One regex finding any of `phrases` as whole words ("U.S." too), the longest first; None for none."""
+    if not phrases:
+        return None
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternatives + r")(?!\w)", re.IGNORECASE if ignore_case else 0)
 
 
 def _ancestors(places: tuple[Place, ...]) -> dict[str, tuple[str, ...]]:

@@ -24,7 +24,8 @@ from bot.app import Runtime
 from bot.chart import Window, digest, parse_window, picture_for
 from bot.chart_store import ChartStore, warm_up
 from bot.errors import UserError
-from bot.tracker import Tracker
+from bot.public.documents import etag_matches
+from bot.webtools import BoundedPool, finished_within
 
 CACHE_CONTROL = "public, max-age=300"  # today moves at midnight; the data whenever the worker polls
 THREADS, QUEUE = 4, 64
@@ -40,35 +41,12 @@ def _plain(status: int, text: str) -> Response:
     return PlainTextResponse(text + "\n", status_code=status)
 
 
-def _matches(header: str | None, key: str) -> bool:
-    """Whether an If-None-Match header names the picture `key` (weak or strong, or `*`)."""
-    if not header:
-        return False
-    tags = [t.strip().removeprefix("W/").strip('"') for t in header.split(",")]
-    return "*" in tags or key in tags
-
-
 @dataclass(frozen=True, slots=True)
 class _Answer:
     status: int
     key: str = ""
     png: bytes = b""
     error: str = ""
-
-
-class _Trackers:
-    """slug -> (tracker, database id), read once, on first need, in a pool thread (it reads the database)."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self._rt = rt
-        self._lock = threading.Lock()
-        self._by_slug: dict[str, tuple[Tracker, int]] | None = None
-
-    def get(self, slug: str) -> tuple[Tracker, int] | None:
-        with self._lock:
-            if self._by_slug is None:
-                self._by_slug = {t.slug: (t, tid) for tid, t in self._rt.trackers().items()}
-            return self._by_slug.get(slug)
 
 
 class _Memo:
@@ -93,12 +71,9 @@ class _Memo:
 
 
 def routes(rt: Runtime) -> list[BaseRoute]:
-    from bot.web import BoundedPool, finished_within  # bot.web mounts this module: imported once both exist
-
     store = ChartStore.of(rt.settings)
     pool = BoundedPool(THREADS, QUEUE, "ntrack-chart")
     pool.submit(warm_up)  # matplotlib is imported beside start-up, not in the first request
-    trackers = _Trackers(rt)
     deadline = rt.settings.answer_deadline
 
     memo = _Memo()
@@ -106,12 +81,12 @@ def routes(rt: Runtime) -> list[BaseRoute]:
     def answer(slug: str, window: Window, etag: str | None) -> _Answer:
         key = memo.get((slug, window))
         if key is not None:
-            if _matches(etag, key):
+            if etag_matches(etag, key):
                 return _Answer(304, key)
             png = store.cached(key)
             if png is not None:
                 return _Answer(200, key, png)
-        found = trackers.get(slug)
+        found = rt.by_slug(slug)
         if found is None:
             return _Answer(404, error=f"no tracker {slug!r}")
         tracker, tracker_id = found
@@ -119,7 +94,7 @@ def routes(rt: Runtime) -> list[BaseRoute]:
             picture = picture_for(session=session, tracker=tracker, tracker_id=tracker_id, window=window)
         key = digest(picture)
         memo.put((slug, window), key)
-        if _matches(etag, key):
+        if etag_matches(etag, key):
             return _Answer(304, key)
         return _Answer(200, key, store.png(picture, key)[1])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-# bot.web as a module, not its names: bot.web mounts this package while it is itself being imported.
-from bot import clock, web
+from bot import clock
 from bot.app import Runtime
 from bot.tracker import Tracker
+from bot.webtools import BoundedPool, finished_within
 
 log = logging.getLogger("ntrack.public")
 
@@ -30,35 +29,16 @@ RETRY_AFTER = "60"
 Build = Callable[[Tracker, int, datetime], bytes]
 
 
-# One lock for every route's first read: Runtime.trackers() syncs the tracker rows on its first call,
-# and two routes' first requests at once must not both insert them.
-_FIRST_READ = threading.Lock()
-
-
-class TrackersBySlug:
-    """Each tracker's slug -> (tracker, its database id); read once, on first need, in a worker thread
-    (it reads the database)."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self._rt = rt
-        self._by_slug: dict[str, tuple[Tracker, int]] | None = None
-
-    def get(self, slug: str) -> tuple[Tracker, int] | None:
-        with _FIRST_READ:
-            if self._by_slug is None:
-                self._by_slug = {t.slug: (t, tid) for tid, t in self._rt.trackers().items()}
-            return self._by_slug.get(slug)
-
-
 def etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def _matches(header: str | None, tag: str) -> bool:
+def etag_matches(header: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names `tag` (quoted or not, weak or strong) or is `*`."""
     if not header:
         return False
-    offered = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return tag in offered or "*" in offered
+    offered = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+    return tag.strip('"') in offered or "*" in offered
 
 
 def _unavailable(text: str) -> Response:
@@ -67,12 +47,11 @@ def _unavailable(text: str) -> Response:
 
 def document_route(rt: Runtime, path: str, build: Build, *, media_type: str, max_age: int, name: str) -> Route:
     """A GET route at `path` (with a {slug} parameter) answering `build`'s bytes for that tracker."""
-    pool = web.BoundedPool(WORKERS, QUEUE, f"ntrack-{name}")
-    trackers = TrackersBySlug(rt)
+    pool = BoundedPool(WORKERS, QUEUE, f"ntrack-{name}")
     deadline = rt.settings.answer_deadline
 
     def read(slug: str, now: datetime) -> bytes | None:
-        found = trackers.get(slug)
+        found = rt.by_slug(slug)
         return None if found is None else build(found[0], found[1], now)
 
     async def serve(request: Request) -> Response:
@@ -80,7 +59,7 @@ def document_route(rt: Runtime, path: str, build: Build, *, media_type: str, max
         pending = pool.submit(read, slug, clock.now(rt.settings.now))
         if pending is None:
             return _unavailable("busy: too many requests are waiting for the database; try again in a minute")
-        if not await web.finished_within(pending, deadline):
+        if not await finished_within(pending, deadline):
             return _unavailable(f"the database did not answer within {deadline:g} s; try again in a minute")
         try:
             body = pending.result()
@@ -91,7 +70,7 @@ def document_route(rt: Runtime, path: str, build: Build, *, media_type: str, max
             return PlainTextResponse(f"no tracker {slug[:64]!r} here\n", status_code=404)
         tag = etag(body)
         headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}"}
-        if _matches(request.headers.get("if-none-match"), tag):
+        if etag_matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type=media_type, headers=headers)
 

@@ -36,7 +36,9 @@ from bot.app import Runtime
 from bot.commands.format import human_date
 from bot.domain import ChangeView, EventView, SourceLink
 from bot.flash import flash
+from bot.public.documents import etag_matches
 from bot.tracker import Tracker
+from bot.webtools import BoundedPool, finished_within
 from db import reads
 from db import site as site_reads
 
@@ -250,7 +252,7 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
         developments=developments, picture_alt=picture_alt(tracker, seen.upcoming),
         picture_width=chart.WIDTH, picture_height=chart.HEIGHT,
         types=[(name, t.label) for name, t in et.TYPES.items()],
-        statuses=[(s, et.status_word(s)) for s in ALL_STATUSES], people=people, filters=f,
+        statuses=[(s, et.status_word(s)) for s in ALL_STATUSES], people=[(p, p) for p in people], filters=f,
         events=[event_item(e, changes.get(e.id)) for e in page.events], total=page.total,
         first=first, last=first + len(page.events) - 1, page_number=f.page, pages=pages, page_size=PAGE_SIZE,
         newer=f.query(f.page - 1) if 1 < f.page <= pages else None,
@@ -260,22 +262,6 @@ def render_tracker(rt: Runtime, tracker: Tracker, tracker_id: int, params: Mappi
 
 
 # ----------------------------------------------------------------------------- the route
-
-
-class _Trackers:
-    """slug -> (tracker, database id), from `rt.trackers()` (it syncs the tracker files with the
-    database on its first call, so it is called in the pool, once, under a lock)."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self._rt = rt
-        self._lock = threading.Lock()
-        self._by_slug: dict[str, tuple[Tracker, int]] | None = None
-
-    def get(self) -> dict[str, tuple[Tracker, int]]:
-        with self._lock:
-            if self._by_slug is None:
-                self._by_slug = {t.slug: (t, tid) for tid, t in self._rt.trackers().items()}
-            return self._by_slug
 
 
 class Recent:
@@ -305,14 +291,14 @@ class Recent:
 FILTERS = ("type", "status", "person", "page")
 
 
-def answer(rt: Runtime, trackers: _Trackers, slug: str, params: Mapping[str, str], recent: Recent | None = None) -> Rendered:
+def answer(rt: Runtime, slug: str, params: Mapping[str, str], recent: Recent | None = None) -> Rendered:
     """The page for `/t/<slug>?params` (from `recent` when it has it), or a 404 page naming the trackers."""
-    known = trackers.get()
-    if slug not in known:
-        listed = sorted((t for t, _ in known.values()), key=lambda t: t.slug)
+    found = rt.by_slug(slug)
+    if found is None:
+        listed = sorted(rt.trackers().values(), key=lambda t: t.slug)
         return Rendered.of(404, render_message("No such tracker", f"ntrack has no tracker called {_echo(slug)}.",
                                                trackers=listed))
-    tracker, tracker_id = known[slug]
+    tracker, tracker_id = found
     now = clock.now(rt.settings.now)
     if recent is None:
         return render_tracker(rt, tracker, tracker_id, params, now)
@@ -332,16 +318,12 @@ def _unavailable(message: str) -> HTMLResponse:
 
 
 def routes(rt: Runtime, *, within: float = PAGE_WITHIN) -> list[BaseRoute]:
-    # Imported here: bot.web mounts these routes, so it is still loading when this module is.
-    from bot.web import BoundedPool, finished_within
-
     pool = BoundedPool(rt.settings.answer_threads, rt.settings.answer_queue, "ntrack-page")
-    trackers = _Trackers(rt)
     recent = Recent()
 
     async def page(request: Request) -> Response:
         params: dict[str, Any] = dict(request.query_params)
-        pending = pool.submit(answer, rt, trackers, request.path_params["slug"], params, recent)
+        pending = pool.submit(answer, rt, request.path_params["slug"], params, recent)
         if pending is None:
             return _unavailable("ntrack is busy just now: every page reader is taken. Try again in a few seconds.")
         if not await finished_within(pending, within):
@@ -352,7 +334,7 @@ def routes(rt: Runtime, *, within: float = PAGE_WITHIN) -> list[BaseRoute]:
             log.exception("the page of %r failed", request.path_params["slug"])
             return _unavailable("ntrack cannot read its database just now. Try again in a minute.")
         headers = {"ETag": done.etag, "Cache-Control": CACHE_CONTROL if done.status == 200 else "no-cache"}
-        if done.status == 200 and done.etag in request.headers.get("if-none-match", ""):
+        if done.status == 200 and etag_matches(request.headers.get("if-none-match"), done.etag):
             return Response(status_code=304, headers=headers)
         return Response(done.body, status_code=done.status, media_type="text/html; charset=utf-8", headers=headers)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import event
+from starlette.testclient import TestClient
 
 from bot.app import Runtime, open_runtime
 from bot.dates import granularity, interval
 from bot.settings import Settings
+from bot.web import create_app
 from db import models as m
 
 PUBLIC = "https://ntrack.example/news/"
@@ -21,6 +24,13 @@ WHEN = datetime(2000, 11, 5, 9, tzinfo=UTC)
 def public_runtime(db_url: str, **extra: str) -> Runtime:
     values = {"DATABASE_URL": db_url, "NTRACK_NOW": NOW, "NTRACK_PUBLIC_URL": PUBLIC, **extra}
     return open_runtime(Settings(**values), migrate=True)  # type: ignore[arg-type]
+
+
+def get_ok(rt: Runtime, url: str) -> Any:
+    """GET `url` from the web app of `rt`, which must answer 200."""
+    resp = TestClient(create_app(rt)).get(url)
+    assert resp.status_code == 200, resp.text
+    return resp
 
 
 def kuril_id(rt: Runtime) -> int:

@@ -4,13 +4,11 @@ by real ingestion and from rows written for the edge cases."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import feedparser
-import pytest
 from starlette.testclient import TestClient
 
 from bot.app import Runtime
@@ -19,23 +17,14 @@ from bot.ingest import ingest_source
 from bot.web import create_app
 from db import reads
 from tests.conftest import DATA
-from tests.public.rows import WHEN, add_change, add_event, public_runtime, queries_of
+from tests.public.rows import WHEN, add_change, add_event, get_ok, public_runtime, queries_of
 
 URL = "/t/kuril/changes.atom"
 FEED_ID = "tag:ntrack.example,2026:kuril/changes"
 
 
-@pytest.fixture
-def rt(db_url: str) -> Iterator[Runtime]:
-    runtime = public_runtime(db_url)
-    yield runtime
-    runtime.engine.dispose()
-
-
 def fetch(rt: Runtime) -> Any:
-    resp = TestClient(create_app(rt)).get(URL)
-    assert resp.status_code == 200, resp.text
-    return resp
+    return get_ok(rt, URL)
 
 
 def parsed(rt: Runtime) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,23 +17,14 @@ from bot.app import Runtime
 from bot.ingest import ingest_source
 from bot.web import create_app
 from tests.conftest import DATA
-from tests.public.rows import add_change, add_event, public_runtime, queries_of
+from tests.public.rows import add_change, add_event, get_ok, public_runtime, queries_of
 
 STORY = DATA / "stories" / "lavrov-visit-postponed"
 URL = "/t/kuril/calendar.ics"
 
 
-@pytest.fixture
-def rt(db_url: str) -> Iterator[Runtime]:
-    runtime = public_runtime(db_url)
-    yield runtime
-    runtime.engine.dispose()
-
-
 def fetch(rt: Runtime) -> Any:
-    resp = TestClient(create_app(rt)).get(URL)
-    assert resp.status_code == 200, resp.text
-    return resp
+    return get_ok(rt, URL)
 
 
 def events(rt: Runtime) -> list[Any]:

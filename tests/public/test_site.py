@@ -206,22 +206,21 @@ def rounds(n: int, year: int) -> tuple[Told, ...]:
 
 def test_the_page_reads_in_a_fixed_number_of_queries(runtime: Runtime) -> None:
     seed(runtime, KURIL_2000 + rounds(site.PAGE_SIZE, 1998))
-    trackers = site._Trackers(runtime)
-    trackers.get()  # the trackers synced, once
+    runtime.trackers()  # the trackers synced, once
     count = [0]
 
     def counted(*args: object) -> None:
         count[0] += 1
 
     event.listen(runtime.engine, "after_cursor_execute", counted)
-    site.answer(runtime, trackers, "kuril", {})
+    site.answer(runtime, "kuril", {})
     few = count[0]
     seed(runtime, rounds(3 * site.PAGE_SIZE, 1999))  # three times as many events, each with changes
     count[0] = 0
-    site.answer(runtime, trackers, "kuril", {})
+    site.answer(runtime, "kuril", {})
     assert count[0] == few
     count[0] = 0
-    site.answer(runtime, trackers, "kuril", {"page": "5"})  # the last page: the dated events' end, the undated
+    site.answer(runtime, "kuril", {"page": "5"})  # the last page: the dated events' end, the undated
     assert count[0] == few + 1
 
 

@@ -43,7 +43,7 @@ from bot.platforms.discord import PLATFORM, commands, render, signature
 from bot.platforms.discord.rest import DiscordError, DiscordRest, Upload
 from bot.platforms.discord.settings import DiscordSettings
 from bot.tracker import Tracker
-from bot.web import BodyTooLarge, finished_within, read_body
+from bot.webtools import BodyTooLarge, finished_within, read_body
 from db import reads, teams
 
 PATH = "/discord/interactions"

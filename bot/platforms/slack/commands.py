@@ -35,7 +35,7 @@ from bot.platforms.slack.render import command_response
 from bot.platforms.slack.users import SlackUsers, UserLookupError
 from bot.service import answer
 from bot.tracker import Tracker
-from bot.web import BoundedPool
+from bot.webtools import BoundedPool
 
 ANSWER_WITHIN = 2.0
 UNAVAILABLE = "Sorry, ntrack cannot read its database just now. Try again in a minute."

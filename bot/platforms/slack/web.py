@@ -35,7 +35,7 @@ from bot.platforms.slack.app import INSTALL_PATH, REDIRECT_PATH, settings_of
 from bot.platforms.slack.commands import DEADLINE_KEY
 from bot.platforms.slack.settings import SlackSettings
 from bot.settings import Settings
-from bot.web import BodyTooLarge, BoundedPool, finished_within, read_body
+from bot.webtools import BodyTooLarge, BoundedPool, finished_within, read_body
 
 ACK_WITHIN = 2.5  # seconds from a request's arrival to Slack's answer; Slack waits 3
 OAUTH_WITHIN = 10.0  # the OAuth pages are seen by a person, not timed by Slack
