@@ -20,6 +20,8 @@ def ev(**changed: Any) -> EventView:
 @pytest.mark.parametrize(("kind", "old", "new", "event", "text"), [
     ("type", "meeting", "summit", ev(),
      "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — upgraded from a meeting."),
+    ("type", "talks", "summit", ev(),
+     "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — upgraded from talks."),
     ("status", "scheduled", "held", ev(status="held"), "Putin and Mori held a summit in Brunei on 15 Nov 2000."),
     ("status", "scheduled", "postponed", ev(status="postponed"),
      "The summit of Putin and Mori in Brunei on 15 Nov 2000 has been postponed."),
