@@ -124,3 +124,17 @@ def test_gold_set_stays_above_floors(extractor, directory: Path, floors: dict[st
     scores = score([(g, [e.to_json() for e in events]) for (g, _), events in zip(articles, results, strict=True)])
     low = {k: round(scores[k], 3) for k, floor in floors.items() if scores[k] < floor}
     assert not low, f"below the floor: {low} (all: { {k: round(v, 3) for k, v in scores.items()} })"
+
+
+def test_undated_remarks_in_a_wire_report_are_of_the_day_its_lead_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ministers agree to meet again\n\n"
+            "GENEVA, May 9 (Wire) - Foreign ministers of Russia and Japan met in Geneva on Thursday for talks "
+            "on the peace treaty.\n\n"
+            "Ivanov told reporters the talks had been useful but that no date for a summit had been set.")
+    said = _one(extractor, text, "2003-05-09", type="statement")
+    assert said["date"]["value"] == "2003-05-08", "said at the talks the lead dates, not on the day of publication"
+    present = ("Ministers agree to meet again\n\n"
+               "Foreign ministers of Russia and Japan met in Geneva on Thursday for talks on the peace treaty.\n\n"
+               "Ivanov says the talks have been useful but that no date for a summit has been set.")
+    says = _one(extractor, present, "2003-05-09", type="statement")
+    assert says["date"]["value"] == "2003-05-09", "'says': a remark of the day of publication"

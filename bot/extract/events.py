@@ -19,9 +19,9 @@ from bot.dates import relation
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
-from bot.extract.layout import DATELINE, attributions, paragraphs_of
+from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, linked, when
-from bot.extract.timex import Timex, find_dates, interval
+from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import trigger_matcher
 from bot.tracker import Tracker
 
@@ -373,6 +373,23 @@ def _attribution_in(attrs: list[str], published: date) -> Timex | None:
     return None
 
 
+def _news_day(doc: Doc, text: str, published: date) -> Timex | None:
+    """The day the article's lead tells of ('met in Geneva on Thursday'): the first day its first body
+    paragraph names, when it is one of the three days before publication or that day."""
+    paras = paragraphs_of(text)
+    body = paras[1:] if has_headline(text) and len(paras) > 1 else paras
+    lead = doc.char_span(*body[0], alignment_mode="expand")
+    masked = datelines(text)
+    for ent in lead.ents if lead is not None else []:
+        if ent.label_ != "DATE" or any(a <= ent.start_char < b for a, b in masked):
+            continue
+        timex = normalize(ent.text, anchor=published, tense="past")
+        span = interval(timex.value) if timex and timex.granularity == "day" and timex.value else None
+        if timex and span and published - timedelta(days=3) <= span[0] <= published:
+            return timex
+    return None
+
+
 def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     """Whether the ones who meet are delegations, not named people ('the negotiators met', 'the two
     sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
@@ -424,12 +441,15 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             _merge(target, group)
     text = doc.text  # built once: Doc.text joins every token each time it is read
     para_attr = {i: attributions(text[a:b]) for i, (a, b) in enumerate(paragraphs_of(text))}
+    news = _news_day(doc, text, published)
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
         if d.type == "statement" and d.timex is None:
-            # undated remarks: the report's date (the attribution), else the day of publication
-            d.timex = _attribution_date(d, para_attr, published) or Timex(
+            # undated remarks: the report's date (the attribution), else the day the lead tells of when
+            # told in the past tense ("Ivanov told reporters"), else the day of publication
+            told_past = news if d.mentions[0].tense == "past" else None
+            d.timex = _attribution_date(d, para_attr, published) or told_past or Timex(
                 published.isoformat(), None, "publication date", "day"
             )
         if d.type == "pledge":
