@@ -138,3 +138,11 @@ def test_undated_remarks_in_a_wire_report_are_of_the_day_its_lead_tells(extracto
                "Ivanov says the talks have been useful but that no date for a summit has been set.")
     says = _one(extractor, present, "2003-05-09", type="statement")
     assert says["date"]["value"] == "2003-05-09", "'says': a remark of the day of publication"
+
+
+def test_what_a_statement_says_does_not_date_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ministers give the experts more time\n\n"
+            "MOSCOW, March 22 (Wire) - Russia and Japan agreed on Wednesday to extend the expert talks.\n\n"
+            "Foreign Minister Igor Ivanov said that until April 12 all options would remain open.")
+    said = _one(extractor, text, "2001-03-22", type="statement")
+    assert said["date"]["value"] == "2001-03-21", "April 12 is in what he said, not when he said it"

@@ -374,11 +374,12 @@ def _attribution_in(attrs: list[str], published: date) -> Timex | None:
 
 
 def _news_day(doc: Doc, text: str, published: date) -> Timex | None:
-    """The day the article's lead tells of ('met in Geneva on Thursday'): the first day its first body
-    paragraph names, when it is one of the three days before publication or that day."""
+    """The day the article's lead tells of ('met in Geneva on Thursday'): the first day its first three
+    body paragraphs name (a lead may tell what happened and the next paragraph when), when it is one of
+    the three days before publication or that day."""
     paras = paragraphs_of(text)
     body = paras[1:] if has_headline(text) and len(paras) > 1 else paras
-    lead = doc.char_span(*body[0], alignment_mode="expand")
+    lead = doc.char_span(body[0][0], body[min(2, len(body) - 1)][1], alignment_mode="expand")
     masked = datelines(text)
     for ent in lead.ents if lead is not None else []:
         if ent.label_ != "DATE" or any(a <= ent.start_char < b for a, b in masked):

@@ -265,6 +265,8 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
     phrase ends just before it."""
     t = s.assign(root.i)
+    if t is not None and s.by_label[t] == "statement" and _in_what_was_said(art.doc[t], root):
+        t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
     clause = since_clause(ent)
@@ -317,14 +319,23 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
         m = s.made[tok.i]
         if label in {"statement", "suspension"} and m.timex is None:
             for ent in s.unassigned:
+                if label == "statement" and _in_what_was_said(tok, ent.root):
+                    continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
-                if timex and timex.value:
+                span = interval(timex.value) if timex and timex.value else None
+                if timex and span and span[0] <= art.published:
                     m.timex = timex
                     break
         if label in {"suspension", "statement"} and m.timex is None and memory.recent_day:
             para, day = memory.recent_day[0]
             if para == m.paragraph:
                 m.timex = day
+
+
+def _in_what_was_said(verb: Token, tok: Token) -> bool:
+    """Whether `tok` lies in the clause a statement verb reports (its ccomp, or the words after it)."""
+    said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}]
+    return any(c.left_edge.i <= tok.i <= c.right_edge.i for c in said)
 
 
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
