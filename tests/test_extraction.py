@@ -146,3 +146,16 @@ def test_what_a_statement_says_does_not_date_it(extractor) -> None:  # type: ign
             "Foreign Minister Igor Ivanov said that until April 12 all options would remain open.")
     said = _one(extractor, text, "2001-03-22", type="statement")
     assert said["date"]["value"] == "2001-03-21", "April 12 is in what he said, not when he said it"
+
+
+def test_a_possessive_is_not_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Igor Ivanov and Yohei Kono held talks on Japan's new proposal on Monday.",
+              "2000-11-08", date="2000-11-06")
+    assert ev["location"] is None, "'on Japan's proposal' says what the talks were about, not where"
+
+
+def test_the_place_in_the_events_own_phrase_wins(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Mori will set out his offer on the rights of former residents living in Russia to Putin "
+            "at a summit in Brunei on November 15, an aide said.")
+    ev = _one(extractor, text, "2000-11-06", date="2000-11-15")
+    assert ev["location"] == "Brunei"

@@ -350,7 +350,12 @@ def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
 
 def _attach_places(s: _Sentence) -> None:
     """Pass: each place goes to the trigger whose phrase or clause most closely holds it."""
-    for root, loc in s.places:
+    def in_own_phrase(root: Token) -> bool:
+        t = s.assign(root.i)
+        return t is not None and s.own[t][0] <= root.i <= s.own[t][1]
+
+    # "a dinner in Brussels" before "citizens living in Britain", which the parse may hang anywhere
+    for root, loc in sorted(s.places, key=lambda place: not in_own_phrase(place[0])):
         t = s.assign(root.i)
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc

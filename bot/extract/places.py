@@ -31,13 +31,19 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
     if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:
         return name
-    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE:
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE and not _possessive(ent):
         return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
         return name if tracker.party_for(ent.text) is None else None  # "the Brunei summit"
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
+
+
+def _possessive(ent: Span) -> bool:
+    """'on Britain's exit': the entity owns the noun after it and is no place."""
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return ent.root.dep_ == "poss" or (nxt is not None and nxt.lower_ in {"'s", "\u2019s"})
 
 
 def plain_place(ent: Span) -> str | None:
