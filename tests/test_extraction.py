@@ -159,3 +159,14 @@ def test_the_place_in_the_events_own_phrase_wins(extractor) -> None:  # type: ig
             "at a summit in Brunei on November 15, an aide said.")
     ev = _one(extractor, text, "2000-11-06", date="2000-11-15")
     assert ev["location"] == "Brunei"
+
+
+def test_a_surname_that_is_a_month_still_dates() -> None:
+    from bot.extract.nlp import load_nlp
+    from bot.tracker import load_tracker_file
+
+    tracker = load_tracker_file(Path(__file__).parent / "data" / "negotiations" / "brexit" / "tracker.toml")
+    doc = load_nlp(tracker)("Britain will now leave on May 22, 2019 if MPs back the deal. May thanked the leaders.")
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("May 22, 2019", "DATE") in ents, ents
+    assert ("May", "PERSON") in ents, "the prime minister is still a person"

