@@ -126,18 +126,22 @@ class Tracker:
         """How strongly the text is about this negotiation: one point per keyword it names, and one
         when it names, in full, people of two or more of the parties (the negotiators meeting is the
         negotiation even when no keyword is said: "the disputed islands"); none when it names none of
-        the tracker's parties, people or places (by name or alias)."""
+        the tracker's parties, people or places (by name or alias), or only one of two or more sides."""
         named = (self._index.party_pattern, self._index.people_pattern, self._index.place_pattern)
         if any(p is not None for p in named) and not any(p is not None and p.search(text) for p in named):
             return 0  # a negotiation's news names a party, a person or a place of it ("trade deal" alone: no)
         low = text.lower()
         hits = sum(1 for k in self.keywords if k.lower() in low)
         pattern = self._index.people_pattern
-        if pattern is None:
-            return hits
-        sides = {self._index.country_of[_norm(m.group(0))] for m in pattern.finditer(text)}
-        sides.discard("")
-        return hits + (1 if len(sides) >= 2 else 0)
+        people_sides = {self._index.country_of[_norm(m.group(0))] for m in pattern.finditer(text)} if pattern else set()
+        people_sides.discard("")
+        party_pattern = self._index.party_pattern
+        sides = people_sides | ({self._index.parties[_norm(m.group(0))] for m in party_pattern.finditer(text)}
+                                if party_pattern else set())
+        if len(self.actors) >= 2 and len(sides) == 1:
+            return 0  # one side only: that government's other news (auto tariffs with no China in them)
+        # negotiators of two sides named in full: the negotiation, even with no keyword
+        return hits + (1 if len(people_sides) >= 2 else 0)
 
     def is_relevant(self, text: str) -> bool:
         """True when the text is enough about this negotiation: `relevance` reaches min_keyword_hits."""

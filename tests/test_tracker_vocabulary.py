@@ -48,14 +48,16 @@ def test_people_have_aliases_and_family_names_that_come_first() -> None:
 
 def test_relevance_counts_the_negotiators_as_well_as_keywords() -> None:
     t = tracker()
-    assert t.is_relevant("Talks on the Upper River resumed in Sudport.")
+    assert t.is_relevant("Talks with Nordby on the Upper River resumed in Sudport.")
     # no keyword, but both sides' negotiators: the negotiation is the story
     assert t.is_relevant("Anna Berg and Chen Wei met in Geneva to discuss the disputed dams.")
     # one side's negotiator on another subject is not
     assert not t.is_relevant("Anna Berg opened a school in Nordby on Monday.")
     # the keywords without any of the parties are another negotiation's news
     assert not t.is_relevant("Lakeland and Westmark signed a water-sharing pact for the Upper River valley.")
-    assert t.is_relevant("Nordby signed a water-sharing pact for the Upper River valley.")
+    assert t.is_relevant("Nordby and Sudport signed a water-sharing pact for the Upper River valley.")
+    # the keywords with one side only are that government's other news (its own water-sharing fees)
+    assert not t.is_relevant("Nordby raised its water-sharing fees for farms on the Upper River.")
 
 
 def test_vocabulary_must_name_known_types_and_statuses() -> None:
