@@ -113,6 +113,23 @@ def test_an_exit_day_in_apposition_is_the_deadline(extractor) -> None:  # type: 
     assert _deadlines(extractor, text, "2018-11-27") == {"2019-03-29": "active", "2020-12-31": "active"}
 
 
+def test_a_country_leaving_on_a_date_is_a_deadline_a_person_leaving_is_not(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Greece is due to leave the currency union at the end of June. Under the treaty, Greece will "
+            "cease to be a member on July 1, 2016. Tsipras leaves for Brussels on Monday.")
+    assert _deadlines(extractor, text, "2015-05-02") == {"2015-06": "active", "2016-07-01": "active"}
+
+
+def test_an_agreement_due_before_a_date_in_a_condition_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The accord can be extended once if both governments agree before June 1."
+    events = extractor.extract(text, date(2012, 2, 14))
+    assert [(e.type, e.date and e.date.value) for e in events] == [("deadline", "2012-06-01")]
+
+
+def test_an_aim_by_a_date_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The inspectors said they aimed to publish their report by March 15."
+    assert _deadlines(extractor, text, "2012-02-14") == {"2012-03-15": "active"}
+
+
 def test_suspension(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("Russia said on Monday it was suspending peace treaty negotiations with Japan over sanctions "
             "(TASS, March 21).")

@@ -27,6 +27,12 @@ GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "re
 PERIOD_WORDS = {"period", "transition", "ceasefire", "cease-fire", "truce", "arrangement", "moratorium", "mandate",
                 "extension", "window", "deadline", "day", "week", "month", "deal", "agreement", "accord", "pact"}
 END_VERBS = {"end", "expire", "lapse", "run"}
+# A country leaving a union or ceasing to be a member on a date: its exit date ('Britain will leave on
+# May 22'); a person leaving for somewhere is a trip.
+EXIT_VERBS = {"leave", "exit", "quit", "cease", "stop"}
+# 'if both sides agree before July 1': a condition on an agreement is a deadline
+AGREE_VERBS = {"agree", "sign", "conclude", "reach", "finalize", "finalise", "approve", "ratify", "decide", "settle"}
+AIM_WORDS = {"aim", "target", "goal", "deadline"}
 
 
 @lru_cache(maxsize=4)
@@ -130,6 +136,33 @@ def what_ends(verb: Token) -> str:
     return ""
 
 
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verb it completes ('Britain is due to leave': Britain)."""
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None or verb.dep_ not in {"xcomp", "acomp", "conj"}:
+            return subj
+        verb = verb.head
+    return None
+
+
+def country_exits(verb: Token) -> bool:
+    """'Britain will leave on May 22', 'is due to leave the bloc at the end of March': a country
+    leaving, not a person leaving for Oslo."""
+    subj = subject_of(verb)
+    return bool(subj is not None and subj.ent_type_ == "GPE"
+                and not any(c.dep_ == "prep" and c.lower_ in {"for", "to"} for c in verb.children))
+
+
+def conditional_agreement(prep: Token) -> bool:
+    """'if both sides agree before July 1', 'must be signed before May 1': a date an agreement must
+    come before, in a condition or a modal clause."""
+    verb = prep.head
+    return verb.lemma_ in AGREE_VERBS and any(
+        (c.dep_ == "mark" and c.lower_ in {"if", "unless"}) or (c.dep_ == "aux" and c.tag_ == "MD")
+        for c in verb.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -154,8 +187,12 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         return False
     if label == "deadline" and tok.lemma_ in END_VERBS:
         return what_ends(tok) in PERIOD_WORDS
+    if label == "deadline" and tok.lemma_ in EXIT_VERBS:
+        return country_exits(tok)
+    if label == "deadline" and tok.lower_ == "before":
+        return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
-        return bool(TREATY_WORDS & lemmas)
+        return bool((TREATY_WORDS | AIM_WORDS) & lemmas)
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
         return bool((TREATY_WORDS | {"deadline"}) & lemmas) or is_definite(tok)
