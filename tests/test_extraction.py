@@ -130,6 +130,15 @@ def test_an_aim_by_a_date_is_a_deadline(extractor) -> None:  # type: ignore[no-u
     assert _deadlines(extractor, text, "2012-02-14") == {"2012-03-15": "active"}
 
 
+def test_time_given_to_reach_a_deal_counts_from_the_day_told(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The two presidents agreed on Monday, March 2, to give their negotiators 60 days to settle the "
+            "dispute. The parliament has six months to ratify the treaty. The talks ended ten months later "
+            "than planned.")
+    assert _deadlines(extractor, text, "2015-03-03") == {"2015-05-01": "active", "2015-09": "active"}
+    text = "A summit in Vienna on June 4, 2014 set a 30-day deadline for the draft."
+    assert _deadlines(extractor, text, "2015-01-10") == {"2014-07-04": "missed"}
+
+
 def test_suspension(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("Russia said on Monday it was suspending peace treaty negotiations with Japan over sanctions "
             "(TASS, March 21).")

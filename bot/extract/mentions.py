@@ -152,6 +152,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _make_mentions(art, s)
         _date_from_entities(art, s)
         _date_from_year_in_phrase(art, s)
+        _date_from_duration(art, s)
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
@@ -347,6 +348,49 @@ def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:
             year = next((hit.group(0) for t in tok.subtree if (hit := YEAR_IN_TOKEN.search(t.text))), None)
             if year is not None:
                 s.made[tok.i].timex = normalize(year, anchor=art.published)
+
+
+DURATION_UNITS = {"day", "week", "month"}
+
+
+def _duration_in(tok: Token) -> str | None:
+    """Time given in a trigger's phrase, as 'in 90 days': 'a 90-day deadline', '90 days to reach a deal',
+    'eleven months to negotiate'; not 'ten months later', 'to run for six months'."""
+    doc = tok.doc
+    for t in tok.subtree:
+        if not t.like_num or t.i + 3 >= len(doc):
+            continue
+        hyphen = t.nbor(1).text == "-"
+        unit = t.nbor(2) if hyphen else t.nbor(1)
+        if unit.lemma_.lower() in DURATION_UNITS and (
+            hyphen or (unit.nbor(1).lower_ == "to" and unit.nbor(2).pos_ in {"VERB", "AUX"})
+        ):
+            return f"in {t.lower_} {unit.lemma_.lower()}s"
+    return None
+
+
+def _date_from_duration(art: _Article, s: _Sentence) -> None:
+    """Pass: 'giving themselves 90 days to reach a deal' (on Saturday), 'set a 90-day deadline',
+    'that leaves eleven months to negotiate': an undated deadline whose phrase holds a span of time
+    falls that long after the day its sentence names, else after publication when told in the present."""
+    for tok, label in s.triggers:
+        m = s.made[tok.i]
+        if label != "deadline" or m.timex is not None:
+            continue
+        span = _duration_in(tok)
+        if span is None:
+            continue
+        start = next((t for ent, _ in s.dates if (t := normalize(ent.text, anchor=art.published, tense="past"))
+                      and t.granularity == "day" and t.value), None)
+        if start is not None and start.value is not None:
+            anchor = date.fromisoformat(start.value)
+        elif m.tense != "past":
+            anchor = art.published
+        else:
+            continue
+        timex = normalize(span, anchor=anchor)
+        if timex and timex.value:
+            m.timex = timex
 
 
 def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:

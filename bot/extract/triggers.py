@@ -187,7 +187,9 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         return False
     if label == "deadline" and tok.lemma_ in END_VERBS:
         return what_ends(tok) in PERIOD_WORDS
-    if label == "deadline" and tok.lemma_ in EXIT_VERBS:
+    if label == "deadline" and tok.lemma_ in EXIT_VERBS and not any(
+        c.dep_ == "dobj" and c.lemma_ in {"day", "week", "month"} for c in tok.children
+    ):  # "that leaves eleven months to negotiate" is time given, not a country leaving
         return country_exits(tok)
     if label == "deadline" and tok.lower_ == "before":
         return conditional_agreement(tok)
