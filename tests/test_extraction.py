@@ -78,6 +78,67 @@ def test_passed_deadline_is_missed(extractor) -> None:  # type: ignore[no-untype
     assert deadline["status"] == "missed"
 
 
+def _deadlines(extractor, text: str, published: str) -> dict[str | None, str]:  # type: ignore[no-untyped-def]
+    """The article's deadlines: date value -> status."""
+    return {e.date.value if e.date else None: e.status for e in extractor.extract(text, date.fromisoformat(published))
+            if e.type == "deadline"}
+
+
+def test_until_a_date_to_act_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The ruling leaves the government until June 15 to submit its reply. The council gives the "
+            "negotiators until September 30, dropping the July 1 target date.")
+    assert _deadlines(extractor, text, "2010-05-03") == {
+        "2010-06-15": "active", "2010-09-30": "active", "2010-07-01": "dropped"}
+
+
+def test_signing_no_later_than_a_date_is_a_deadline_not_a_signing(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The foreign ministers said the peace treaty would be signed no later than May 15, 2012."
+    events = extractor.extract(text, date(2011, 10, 4))
+    assert [(e.type, e.date and e.date.value, e.status) for e in events if e.type != "statement"] == [
+        ("deadline", "2012-05-15", "active")]
+
+
+def test_a_period_that_ends_on_a_date_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Under the accord the sides enter a transition period that runs until December 31. The "
+            "truce, first due to lapse in May, was extended on April 2 to June 30. Three days of talks "
+            "ended in Geneva on Friday.")
+    assert _deadlines(extractor, text, "2015-01-20") == {"2015-12-31": "active", "2015-06-30": "active"}
+    text = "The interim arrangement would be extended to June 30 next year, diplomats said."
+    assert _deadlines(extractor, text, "2014-11-25") == {"2015-06-30": "active"}
+
+
+def test_an_exit_day_in_apposition_is_the_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The treaty provides for a transition period from exit day, March 29, until December 31, 2020, "
+            "during which the old rules apply.")
+    assert _deadlines(extractor, text, "2018-11-27") == {"2019-03-29": "active", "2020-12-31": "active"}
+
+
+def test_a_country_leaving_on_a_date_is_a_deadline_a_person_leaving_is_not(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Greece is due to leave the currency union at the end of June. Under the treaty, Greece will "
+            "cease to be a member on July 1, 2016. Tsipras leaves for Brussels on Monday.")
+    assert _deadlines(extractor, text, "2015-05-02") == {"2015-06": "active", "2016-07-01": "active"}
+
+
+def test_an_agreement_due_before_a_date_in_a_condition_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The accord can be extended once if both governments agree before June 1."
+    events = extractor.extract(text, date(2012, 2, 14))
+    assert [(e.type, e.date and e.date.value) for e in events] == [("deadline", "2012-06-01")]
+
+
+def test_an_aim_by_a_date_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The inspectors said they aimed to publish their report by March 15."
+    assert _deadlines(extractor, text, "2012-02-14") == {"2012-03-15": "active"}
+
+
+def test_time_given_to_reach_a_deal_counts_from_the_day_told(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The two presidents agreed on Monday, March 2, to give their negotiators 60 days to settle the "
+            "dispute. The parliament has six months to ratify the treaty. The talks ended ten months later "
+            "than planned.")
+    assert _deadlines(extractor, text, "2015-03-03") == {"2015-05-01": "active", "2015-09": "active"}
+    text = "A summit in Vienna on June 4, 2014 set a 30-day deadline for the draft."
+    assert _deadlines(extractor, text, "2015-01-10") == {"2014-07-04": "missed"}
+
+
 def test_suspension(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("Russia said on Monday it was suspending peace treaty negotiations with Japan over sanctions "
             "(TASS, March 21).")

@@ -143,6 +143,8 @@ CASES: list[tuple[str, date, Tense | None, str | None, str | None]] = [
     ("until the end of March", E, None, "2022-03", "END"),
     ("earlier this year", E, None, "2022", None),
     ("end-November", E, None, "2021-11", "END"),
+    ("June 30 next year", E, None, "2023-06-30", None),
+    ("March last year", E, None, "2021-03", None),
 ]
 
 

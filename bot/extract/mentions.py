@@ -152,6 +152,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _make_mentions(art, s)
         _date_from_entities(art, s)
         _date_from_year_in_phrase(art, s)
+        _date_from_duration(art, s)
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
@@ -282,13 +283,46 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     return t
 
 
+LIMIT_PREPS = {"until", "till", "through", "to", "by", "than"}
+
+
+def _deadline_rank(art: _Article, s: _Sentence, ent: Span, t: int | None) -> int:
+    """How surely a date is a deadline trigger's own: one holding the trigger ('exit day, March 29'),
+    the object of 'until', 'to', 'by', then a date after a verb trigger ('run out at the start of
+    March'), then the rest ('Counted from Saturday, the 90 days run out ...'; 'extended on October 13
+    to December 31'). 0 for other triggers' dates."""
+    if t is None or s.by_label[t] != "deadline":
+        return 0
+    root = ent.root
+    if ent.start <= t < ent.end:
+        return -1
+    if root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS:
+        return 0
+    trigger = art.doc[t]
+    return 1 if trigger.pos_ in {"VERB", "AUX"} and root.i > t else 2
+
+
+def _deadline_timex(art: _Article, ent: Span, t: int, tense: Tense | None) -> Timex | None:
+    """A deadline's date: a range's end ('extended from October 13 to December 31' is due on December
+    31), the date words of an entity holding the trigger ('exit day, March 29')."""
+    trigger = art.doc[t]
+    timex = normalize(ent.text, anchor=art.published, tense=tense)
+    if not (timex and timex.value) and ent.start <= t < ent.end - 1:
+        timex = normalize(art.doc[t + 1:ent.end].text.strip(" ,;:"), anchor=art.published, tense=tense)
+    if timex and timex.value and "/" in timex.value and trigger.pos_ in {"VERB", "AUX"}:
+        end = timex.value.split("/")[1]
+        return Timex(end, timex.mod, timex.text, "day" if len(end) == 10 else timex.granularity)
+    return timex
+
+
 def _date_from_entities(art: _Article, s: _Sentence) -> None:
     """Pass: each DATE entity (not a citation's) dates the trigger it belongs to, normalised with the
-    tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`."""
-    for ent, root in s.dates:
-        if in_attribution(ent, art.layout.text):
-            continue
-        t = _date_trigger(art, s, ent, root)
+    tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`. A deadline takes
+    its surest date first (`_deadline_rank`)."""
+    found = [(ent, root, _date_trigger(art, s, ent, root)) for ent, root in s.dates
+             if not in_attribution(ent, art.layout.text)]
+    found.sort(key=lambda x: _deadline_rank(art, s, x[0], x[2]))  # stable: text order otherwise
+    for ent, root, t in found:
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
@@ -297,7 +331,13 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             # November 24": a past tense is the setting or the report of a deadline, which lies ahead of
             # it; the nearest such date is the deadline (a missed one is the nearest too)
             tense = "any"
-        timex = normalize(ent.text, anchor=art.published, tense=None if tense == "any" else tense)
+        elif tense == "present" and s.by_label[t] == "deadline":
+            tense = "future"  # "the transition runs until December 31", "has until April 12": ahead
+        tense_ = None if tense == "any" else tense
+        if s.by_label[t] == "deadline":
+            timex = _deadline_timex(art, ent, t, tense_)
+        else:
+            timex = normalize(ent.text, anchor=art.published, tense=tense_)
         if timex and timex.value:
             s.made[t].timex = timex
 
@@ -310,6 +350,49 @@ def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:
             year = next((hit.group(0) for t in tok.subtree if (hit := YEAR_IN_TOKEN.search(t.text))), None)
             if year is not None:
                 s.made[tok.i].timex = normalize(year, anchor=art.published)
+
+
+DURATION_UNITS = {"day", "week", "month"}
+
+
+def _duration_in(tok: Token) -> str | None:
+    """Time given in a trigger's phrase, as 'in 90 days': 'a 90-day deadline', '90 days to reach a deal',
+    'eleven months to negotiate'; not 'ten months later', 'to run for six months'."""
+    doc = tok.doc
+    for t in tok.subtree:
+        if not t.like_num or t.i + 3 >= len(doc):
+            continue
+        hyphen = t.nbor(1).text == "-"
+        unit = t.nbor(2) if hyphen else t.nbor(1)
+        if unit.lemma_.lower() in DURATION_UNITS and (
+            hyphen or (unit.nbor(1).lower_ == "to" and unit.nbor(2).pos_ in {"VERB", "AUX"})
+        ):
+            return f"in {t.lower_} {unit.lemma_.lower()}s"
+    return None
+
+
+def _date_from_duration(art: _Article, s: _Sentence) -> None:
+    """Pass: 'giving themselves 90 days to reach a deal' (on Saturday), 'set a 90-day deadline',
+    'that leaves eleven months to negotiate': an undated deadline whose phrase holds a span of time
+    falls that long after the day its sentence names, else after publication when told in the present."""
+    for tok, label in s.triggers:
+        m = s.made[tok.i]
+        if label != "deadline" or m.timex is not None:
+            continue
+        span = _duration_in(tok)
+        if span is None:
+            continue
+        start = next((t for ent, _ in s.dates if (t := normalize(ent.text, anchor=art.published, tense="past"))
+                      and t.granularity == "day" and t.value), None)
+        if start is not None and start.value is not None:
+            anchor = date.fromisoformat(start.value)
+        elif m.tense != "past":
+            anchor = art.published
+        else:
+            continue
+        timex = normalize(span, anchor=anchor)
+        if timex and timex.value:
+            m.timex = timex
 
 
 def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:

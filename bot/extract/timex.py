@@ -474,12 +474,21 @@ def _clean(text: str) -> str | None:
     return s
 
 
+def _year_named(s: str, anchor: date) -> str:
+    """'june 30 next year' -> 'june 30 2015': a day or month whose year is told relative to now."""
+    m = re.fullmatch(rf"(.*\b{_MON}\b[^,]*?),? (next|last|this) year", s)
+    if m is None or re.search(r"\d{4}", m[1]):
+        return s
+    return f"{m[1]} {anchor.year + {'next': 1, 'last': -1, 'this': 0}[m[2]]}"
+
+
 def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex | None:
     """Normalise one date expression; None when the text is not a date expression at all."""
     s = _clean(text)
     if s is None:
         return None
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
+    s = _year_named(s, anchor)
     ctx = _Ctx(anchor, tense)
 
     def unresolved() -> Timex:

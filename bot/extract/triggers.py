@@ -22,6 +22,17 @@ TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude
 SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity", "program", "programme",
                "consultation", "cooperation", "process"}
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
+# What ends, expires or runs out on a date as a deadline: a period, a truce, an interim arrangement
+# ('the transition period ends on Dec 31', 'the 90 days run out in March'); not talks that end.
+PERIOD_WORDS = {"period", "transition", "ceasefire", "cease-fire", "truce", "arrangement", "moratorium", "mandate",
+                "extension", "window", "deadline", "day", "week", "month", "deal", "agreement", "accord", "pact"}
+END_VERBS = {"end", "expire", "lapse", "run"}
+# A country leaving a union or ceasing to be a member on a date: its exit date ('Britain will leave on
+# May 22'); a person leaving for somewhere is a trip.
+EXIT_VERBS = {"leave", "exit", "quit", "cease", "stop"}
+# 'if both sides agree before July 1': a condition on an agreement is a deadline
+AGREE_VERBS = {"agree", "sign", "conclude", "reach", "finalize", "finalise", "approve", "ratify", "decide", "settle"}
+AIM_WORDS = {"aim", "target", "goal", "deadline"}
 
 
 @lru_cache(maxsize=4)
@@ -45,18 +56,30 @@ def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> Matcher:
 
 
 def trigger_tokens(doc: Doc, matcher: Matcher) -> dict[int, str]:
-    """The trigger token of every match and its label; the first match of a token wins."""
-    by_token: dict[int, str] = {}
+    """The trigger token of every match and its label; the first match of a token wins, unless
+    `keep_trigger` turns it down and a later match of the token passes ('gives May until April 12':
+    not the agreement 'give', the deadline 'give ... until DATE')."""
+    labels_of: dict[int, list[str]] = {}
     for match_id, start, end in matcher(doc):
         label, _, row = doc.vocab.strings[match_id].partition("|")
         # the first token of a match is the trigger ("round" of "round of", "by" of "by 2000"), a
         # tracker phrase's head word ("talks" of "working-level talks"); "will not continue
         # negotiations": the negated verb is
         tok = doc[start:end].root if row.startswith(PHRASE) else doc[start]
-        if tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
+        if label == "deadline" and tok.dep_ == "compound" and start < tok.head.i < end:
+            tok = tok.head  # "the March 29 exit date": the date words hang from "date"
+        elif label == "deadline" and tok.dep_ == "neg":
+            tok = tok.head  # "no later than March 23": "later" holds the date, not the verb it limits
+        elif tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
             tok = tok.head if tok.head.pos_ == "VERB" else tok.head.head
-        by_token.setdefault(tok.i, label)
-    return by_token
+        labels = labels_of.setdefault(tok.i, [])
+        if label not in labels:
+            labels.append(label)
+    return {
+        i: labels[0] if len(labels) == 1
+        else next((lbl for lbl in labels if keep_trigger(lbl, doc[i], doc[i].sent)), labels[0])
+        for i, labels in labels_of.items()
+    }
 
 
 def by_sentence(by_token: dict[int, str], starts: list[int]) -> list[list[tuple[int, str]]]:
@@ -94,6 +117,52 @@ def drop_suspended(triggers: list[tuple[Token, str]]) -> list[tuple[Token, str]]
     return [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)]
 
 
+def what_ends(verb: Token) -> str:
+    """The lemma of what an 'end', 'expire', 'run out' verb says ends: its subject, the noun a relative
+    clause hangs from ('a transition period that runs until ...', 'the ceasefire, which Santos said would
+    expire on ...'), the subject of the verb it completes ('the ceasefire was set to end on ...')."""
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
+            return ""  # "two days of talks ended on Tuesday": the talks ended
+        if subj is not None and subj.tag_ not in {"WDT", "WP"}:
+            return subj.lemma_.lower()
+        if subj is not None or verb.dep_ in {"relcl", "acl"}:
+            clause = next((v for v in (verb, *verb.ancestors) if v.dep_ in {"relcl", "acl"}), None)
+            return clause.head.lemma_.lower() if clause is not None else ""
+        if verb.dep_ not in {"xcomp", "ccomp", "conj"}:
+            return ""
+        verb = verb.head
+    return ""
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verb it completes ('Britain is due to leave': Britain)."""
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None or verb.dep_ not in {"xcomp", "acomp", "conj"}:
+            return subj
+        verb = verb.head
+    return None
+
+
+def country_exits(verb: Token) -> bool:
+    """'Britain will leave on May 22', 'is due to leave the bloc at the end of March': a country
+    leaving, not a person leaving for Oslo."""
+    subj = subject_of(verb)
+    return bool(subj is not None and subj.ent_type_ == "GPE"
+                and not any(c.dep_ == "prep" and c.lower_ in {"for", "to"} for c in verb.children))
+
+
+def conditional_agreement(prep: Token) -> bool:
+    """'if both sides agree before July 1', 'must be signed before May 1': a date an agreement must
+    come before, in a condition or a modal clause."""
+    verb = prep.head
+    return verb.lemma_ in AGREE_VERBS and any(
+        (c.dep_ == "mark" and c.lower_ in {"if", "unless"}) or (c.dep_ == "aux" and c.tag_ == "MD")
+        for c in verb.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -116,8 +185,16 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
         return False
+    if label == "deadline" and tok.lemma_ in END_VERBS:
+        return what_ends(tok) in PERIOD_WORDS
+    if label == "deadline" and tok.lemma_ in EXIT_VERBS and not any(
+        c.dep_ == "dobj" and c.lemma_ in {"day", "week", "month"} for c in tok.children
+    ):  # "that leaves eleven months to negotiate" is time given, not a country leaving
+        return country_exits(tok)
+    if label == "deadline" and tok.lower_ == "before":
+        return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
-        return bool(TREATY_WORDS & lemmas)
+        return bool((TREATY_WORDS | AIM_WORDS) & lemmas)
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
         return bool((TREATY_WORDS | {"deadline"}) & lemmas) or is_definite(tok)
