@@ -231,3 +231,10 @@ def test_a_surname_that_is_a_month_still_dates() -> None:
     ents = {(e.text, e.label_) for e in doc.ents}
     assert ("May 22, 2019", "DATE") in ents, ents
     assert ("May", "PERSON") in ents, "the prime minister is still a person"
+
+
+def test_a_deadline_moved_from_one_date_to_another_falls_on_the_second(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The two governments agreed on Monday to delay the treaty for a second time, moving the deadline "
+            "from December 31 to March 31, 2001.")
+    ev = _one(extractor, text, "2000-12-05", type="deadline")
+    assert ev["date"]["value"] == "2001-03-31" and ev["status"] == "active"

@@ -304,12 +304,14 @@ def _deadline_rank(art: _Article, s: _Sentence, ent: Span, t: int | None) -> int
 
 def _deadline_timex(art: _Article, ent: Span, t: int, tense: Tense | None) -> Timex | None:
     """A deadline's date: a range's end ('extended from October 13 to December 31' is due on December
-    31), the date words of an entity holding the trigger ('exit day, March 29')."""
+    31, 'moving the deadline from October 31 to January 31' on January 31), the date words of an entity
+    holding the trigger ('exit day, March 29')."""
     trigger = art.doc[t]
     timex = normalize(ent.text, anchor=art.published, tense=tense)
     if not (timex and timex.value) and ent.start <= t < ent.end - 1:
         timex = normalize(art.doc[t + 1:ent.end].text.strip(" ,;:"), anchor=art.published, tense=tense)
-    if timex and timex.value and "/" in timex.value and trigger.pos_ in {"VERB", "AUX"}:
+    moved = ent.start > 0 and art.doc[ent.start - 1].lower_ == "from"  # "moving the deadline from X to Y"
+    if timex and timex.value and "/" in timex.value and (trigger.pos_ in {"VERB", "AUX"} or moved):
         end = timex.value.split("/")[1]
         return Timex(end, timex.mod, timex.text, "day" if len(end) == 10 else timex.granularity)
     return timex
