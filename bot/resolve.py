@@ -44,7 +44,8 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     new one set. An active deadline whose sentence says it was moved (extended, pushed back ...) takes
     the latest passed or dropped deadline of the same parties before it in the article as its old date,
     which is then not told apart; without one it still names a move ("?": from the deadline the
-    tracker knows)."""
+    tracker knows). A deadline given up ('will no longer leave on March 29') with later ones in force
+    is moved to the nearest of them."""
     out = list(events)
     gone = [e for e in events if e.type == "deadline" and e.status in {"missed", "dropped"} and e.date and e.date.value]
     for new in events:
@@ -61,6 +62,17 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
             out.remove(old)
         else:
             new.moved_from = "?"
+    for old in [g for g in gone if g in out and g.status == "dropped"]:
+        # "Britain will no longer leave on March 29 ... it will leave on April 12": a date given up
+        # and a later one in force is the deadline moved, to the nearest later date the article gives
+        s = _span(old.date.value if old.date else None)
+        later = [(ns, n) for n in out if n.type == "deadline" and n.status == "active" and not n.moved_from
+                 and n.date and (ns := _span(n.date.value)) and s and s[1] < ns[0]
+                 and _parties_meet(old.parties, n.parties)]
+        if later:
+            _, new = min(later, key=lambda pair: pair[0][0])
+            new.moved_from = old.date.value if old.date else "?"
+            out.remove(old)
     return out
 
 

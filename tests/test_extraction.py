@@ -238,3 +238,9 @@ def test_a_deadline_moved_from_one_date_to_another_falls_on_the_second(extractor
             "from December 31 to March 31, 2001.")
     ev = _one(extractor, text, "2000-12-05", type="deadline")
     assert ev["date"]["value"] == "2001-03-31" and ev["status"] == "active"
+
+
+def test_a_deadline_no_longer_in_force_is_dropped(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Japan will no longer seek to conclude a peace treaty by the end of 2000, officials said.",
+              "2000-11-20", type="deadline")
+    assert ev["status"] == "dropped"

@@ -99,6 +99,20 @@ def test_a_new_deadline_without_a_word_of_moving_is_a_deadline_of_its_own() -> N
     assert update.event_id is None
 
 
+def test_a_date_given_up_and_a_later_one_in_force_is_the_deadline_moved_to_the_nearest() -> None:
+    from bot.resolve import fold_deadline_moves
+
+    given_up = deadline("dropped", "2019-03-29", "Britain will no longer leave on March 29.")
+    conditional = deadline("active", "2019-05-22", "If the deal passes, Britain will leave on May 22.")
+    otherwise = deadline("active", "2019-04-12", "If not, Britain will leave on April 12.")
+    assert fold_deadline_moves([given_up, conditional, otherwise]) == [conditional, otherwise]
+    assert otherwise.moved_from == "2019-03-29" and conditional.moved_from is None
+    # a deadline missed is not a deadline moved unless the article says so
+    missed = deadline("missed", "2019-03-29", "The March 29 date passed.")
+    later = deadline("active", "2019-04-12", "Britain will leave on April 12.")
+    assert fold_deadline_moves([missed, later]) == [missed, later] and later.moved_from is None
+
+
 def test_active_deadlines_stay_candidates_whatever_the_year() -> None:
     index = KnownIndex([known(type="deadline", status="active", date_value="2014-07-20", location=None)])
     assert len(index.candidates(deadline("active", "2015-06-30", "extended to June 30, 2015"))) == 1

@@ -92,6 +92,10 @@ def _negated(tok: Token) -> bool:
     return False
 
 
+def _no_longer(tok: Token) -> bool:
+    return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in tok.children)
+
+
 def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """Every status a cue among `tokens` points to, in the order of cues.json's precedence; `extra`:
     a tracker's own (status, word) cues, on top of the global ones.
@@ -99,6 +103,8 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
     index = _cue_index_with(extra) if extra else _cue_index()
     particles = cues()["particles"]
     found: set[str] = set()
+    if any(_no_longer(tok) for tok in tokens):
+        found.add("dropped")  # "Britain will no longer leave on March 29": that date is given up
     for tok in tokens[1:]:
         if _negated(tok):
             continue  # "no date has been set", "did not hold"
