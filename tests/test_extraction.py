@@ -244,3 +244,11 @@ def test_a_deadline_no_longer_in_force_is_dropped(extractor) -> None:  # type: i
     ev = _one(extractor, "Japan will no longer seek to conclude a peace treaty by the end of 2000, officials said.",
               "2000-11-20", type="deadline")
     assert ev["status"] == "dropped"
+
+
+def test_a_delay_of_something_else_does_not_postpone_the_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "At a summit in Irkutsk on Sunday, Putin and Mori agreed to delay the signing of the treaty."
+    ev = _one(extractor, text, "2001-03-26", location="Irkutsk")
+    assert ev["status"] == "held", "the signing is delayed, not the summit"
+    ev = _one(extractor, "Russia agreed on Friday to delay the summit in Irkutsk.", "2001-03-26", location="Irkutsk")
+    assert ev["status"] == "postponed"

@@ -92,6 +92,13 @@ def _negated(tok: Token) -> bool:
     return False
 
 
+def _acts_on_another(verb: Token, tokens: list[Token]) -> bool:
+    """Whether a verb's object is a noun of its own, not the trigger or what the trigger hangs on
+    ('delayed Britain's exit' says nothing of the summit the sentence is at)."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return bool(objects) and all(o not in tokens and o.pos_ in {"NOUN", "PROPN"} for o in objects)
+
+
 def _no_longer(tok: Token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in tok.children)
 
@@ -114,6 +121,8 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
             for status in index.get(key, []):
                 if status == "held" and tok.tag_ not in {"VBD", "VBN"}:
                     continue  # "hopes to hold the summit" is not a summit held
+                if status in {"postponed", "cancelled", "dropped"} and _acts_on_another(tok, tokens):
+                    continue  # "at a summit ... leaders agreed to push the date back": the date moves
                 if key in particles:
                     if not any(c.lower_ == particles[key] for c in tok.children):
                         continue
