@@ -252,3 +252,12 @@ def test_a_delay_of_something_else_does_not_postpone_the_meeting(extractor) -> N
     assert ev["status"] == "held", "the signing is delayed, not the summit"
     ev = _one(extractor, "Russia agreed on Friday to delay the summit in Irkutsk.", "2001-03-26", location="Irkutsk")
     assert ev["status"] == "postponed"
+
+
+def test_a_round_that_ended_is_no_suspension(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Japanese and Russian negotiators ended three days of talks in Moscow on Thursday with agreement on an agenda."
+    events = [e.to_json() for e in extractor.extract(text, date(2000, 11, 4))]
+    assert not [e for e in events if e["type"] == "suspension"], events
+    ev = _one(extractor, "Russia ended the peace treaty talks with Japan on Monday over sanctions.", "2022-03-22",
+              type="suspension")
+    assert ev["status"] == "in_effect"

@@ -102,6 +102,9 @@ def is_definite(tok: Token) -> bool:
     return False
 
 
+ROUND_NOUNS = {"day", "week", "hour", "month", "round", "session"}
+
+
 def suspended_objects(tok: Token) -> set[int]:
     """What a suspension trigger suspends: talks in its object or passive subject, never in its
     active subject ('the talks ended on Tuesday' is a round that finished)."""
@@ -201,6 +204,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "suspension":
         # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended",
         # "will no longer negotiate"; not "the end of this year" or "freezing assets"
+        if tok.lemma_ == "end" and any(c.dep_ == "dobj" and c.lemma_ in ROUND_NOUNS for c in tok.children):
+            return False  # "ended three days of talks", "ended the round": a round that finished
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
