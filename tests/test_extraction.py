@@ -261,3 +261,9 @@ def test_a_round_that_ended_is_no_suspension(extractor) -> None:  # type: ignore
     ev = _one(extractor, "Russia ended the peace treaty talks with Japan on Monday over sanctions.", "2022-03-22",
               type="suspension")
     assert ev["status"] == "in_effect"
+
+
+def test_a_partys_other_name_is_not_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "TOKYO, Nov. 8 - Japanese and Russian diplomats held talks at the Kasumigaseki on Tuesday on the treaty."
+    ev = _one(extractor, text, "2000-11-08", type="talks")
+    assert ev["location"] == "Tokyo", "the Foreign Ministry's nickname is Japan, not a place: the dateline says where"

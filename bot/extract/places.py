@@ -22,6 +22,9 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     name = place.name if place else plain_place(ent)
     if name is None:
         return None
+    party = tracker.party_for(name) if place is None else None
+    if party is not None and party != name:
+        return None  # "at the European Commission", "the Kremlin": a party's other name, not a place
     head = root.head
     if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
         return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
