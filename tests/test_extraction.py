@@ -267,3 +267,12 @@ def test_a_partys_other_name_is_not_a_place(extractor) -> None:  # type: ignore[
     text = "TOKYO, Nov. 8 - Japanese and Russian diplomats held talks at the Kasumigaseki on Tuesday on the treaty."
     ev = _one(extractor, text, "2000-11-08", type="talks")
     assert ev["location"] == "Tokyo", "the Foreign Ministry's nickname is Japan, not a place: the dateline says where"
+
+
+def test_a_person_received_is_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Mori will receive Foreign Minister Igor Ivanov at the Kantei on Wednesday to hear Moscow's reply."
+    ev = _one(extractor, text, "2000-11-06", type="meeting")
+    assert ev["date"]["value"] == "2000-11-08" and ev["status"] == "scheduled"
+    assert {"Yoshiro Mori", "Igor Ivanov"} <= set(ev["participants"])
+    events = extractor.extract("Mori received a letter from Putin on Wednesday.", date(2000, 11, 10))
+    assert not [e for e in events if e.type == "meeting"], "a letter received is no meeting"

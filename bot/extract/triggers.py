@@ -184,6 +184,10 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             c.dep_ == "xcomp" for c in tok.children
         ):
             return False  # "agreed with the assessment" is not an agreement
+    if label == "meeting" and tok.lemma_ in {"receive", "host"}:
+        # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
+        # In a relative clause ("Nagato, where Abe received Putin") it tells more of an event already told
+        return tok.dep_ != "relcl" and any(c.dep_ == "dobj" and any(t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children)
     if label == "visit" and tok.lower_ == "stay" and not any(
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
