@@ -276,3 +276,11 @@ def test_a_person_received_is_a_meeting(extractor) -> None:  # type: ignore[no-u
     assert {"Yoshiro Mori", "Igor Ivanov"} <= set(ev["participants"])
     events = extractor.extract("Mori received a letter from Putin on Wednesday.", date(2000, 11, 10))
     assert not [e for e in events if e.type == "meeting"], "a letter received is no meeting"
+
+
+def test_one_sides_negotiators_in_talks_with_the_other_delegation_are_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Deputy Foreign Minister Alexander Losyukov has been in Tokyo since Monday for talks with the Japanese delegation."
+    ev = _one(extractor, text, "2003-05-08", location="Tokyo")
+    assert ev["type"] == "talks", "a round with the other side's delegation"
+    ev = _one(extractor, "Igor Ivanov held talks with Yohei Kono in Tokyo on Monday.", "2000-11-08", location="Tokyo")
+    assert ev["type"] == "meeting", "two named officials meeting"

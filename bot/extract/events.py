@@ -21,6 +21,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, linked, when
+from bot.extract.people import country_of
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import trigger_matcher
 from bot.tracker import Tracker
@@ -409,6 +410,19 @@ def _keep(d: Draft) -> bool:
     return d.timex is not None
 
 
+def _with_delegation(m: Mention) -> bool:
+    """'talks with the FARC's delegation', 'talks with Chinese negotiators': the other side unnamed."""
+    words = st.cues()["delegations"]
+    return any(c.dep_ == "prep" and c.lower_ == "with" and any(
+        g.dep_ == "pobj" and (g.lemma_.lower() in words or g.lower_.removesuffix("s") in words) for g in c.children)
+        for c in m.trigger.children)
+
+
+def _sides(tracker: Tracker, people: list[str], year: int) -> set[str]:
+    """The parties the people speak for (those the tracker gives one)."""
+    return {c for p in people if (c := country_of(tracker, p, year))}
+
+
 def _leader_country(tracker: Tracker, leader: str) -> str | None:
     person = tracker.person_for(leader)
     assert person is not None  # a leader is one of the tracker's people
@@ -466,8 +480,11 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     for d in drafts:
-        if d.type == "talks" and d.participants:
-            d.type = "meeting"  # named officials meeting; "talks" is a round between delegations
+        if d.type == "talks" and d.participants and not (
+                len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):
+            # named officials meeting; "talks" is a round between delegations, as when one side's
+            # negotiators have "talks with the FARC's delegation"
+            d.type = "meeting"
         elif d.type == "meeting" and not d.participants and any(_delegations_meet(m) for m in d.mentions):
             d.type = "talks"  # "negotiators will meet in Geneva": a round between delegations
         elif d.type == "meeting" and not d.participants and any(_delegations_meet(m, "leaders") for m in d.mentions):
