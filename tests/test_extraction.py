@@ -138,3 +138,69 @@ def test_undated_remarks_in_a_wire_report_are_of_the_day_its_lead_tells(extracto
                "Ivanov says the talks have been useful but that no date for a summit has been set.")
     says = _one(extractor, present, "2003-05-09", type="statement")
     assert says["date"]["value"] == "2003-05-09", "'says': a remark of the day of publication"
+
+
+def _agreements(extractor, text: str, published: str) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    events = [e.to_json() for e in extractor.extract(text, date.fromisoformat(published))]
+    return [(e["status"], e["date"]["value"], e["location"]) for e in events if e["type"] == "agreement"]
+
+
+def test_a_declaration_told_agreed_is_agreed_not_signed(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The joint declaration on economic cooperation was agreed in principle in Moscow on Thursday."
+    ev = _one(extractor, text, "2003-05-12", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_an_accord_announced_is_agreed(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russian and Japanese negotiators announced an accord on fishing rights in Moscow on Friday."
+    ev = _one(extractor, text, "2003-05-12", type="agreement")
+    assert ev["date"]["value"] == "2003-05-09" and ev["status"] == "agreed", "announced, not a signed document"
+
+
+def test_hoping_to_sign_is_not_signing(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Putin said on Monday he hoped to sign the fisheries agreement with Koizumi in Moscow next month."
+    ev = _one(extractor, text, "2002-12-10", type="agreement")
+    assert ev["status"] == "proposed"
+
+
+def test_an_agreements_infinitive_is_what_it_provides_not_its_future(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia and Japan reached a long-term agreement on Tuesday to restrict fishing around the islands."
+    ev = _one(extractor, text, "2003-05-13", type="agreement")
+    assert ev["date"]["value"] == "2003-05-13" and ev["status"] == "agreed", "reached, not proposed"
+
+
+def test_a_date_of_what_was_agreed_does_not_date_the_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia and Japan have agreed to extend the fishing accord beyond March 29."
+    assert not [a for a in _agreements(extractor, text, "2001-03-22") if a[1] and "03-29" in a[1]]
+
+
+def test_a_date_of_another_clause_does_not_date_the_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Koizumi announced the agreement on fishing quotas in the morning and urged the Diet to approve it "
+            "when it sits on Saturday.")
+    assert ("2003-05-17" not in {a[1] for a in _agreements(extractor, text, "2003-05-15")})
+
+
+def test_taking_effect_is_not_the_agreements_date(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The fisheries agreement takes effect in mid-February, officials said."
+    assert not _agreements(extractor, text, "2003-01-10")
+
+
+def test_a_place_of_another_clause_is_not_the_agreements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on Sunday to speed up the treaty talks. The agreement came after Mori, "
+            "speaking at a forum in Tokyo in February, asked that both sides set a date for a summit.")
+    ev = _one(extractor, text, "2001-03-26", type="agreement")
+    assert ev["location"] != "Tokyo"
+
+
+def test_an_agreement_reached_stays_agreed_when_later_told_looking_ahead(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on Sunday to speed up the treaty talks. "
+            "Officials hope the agreement could lead to a settlement of the territorial dispute.")
+    ev = _one(extractor, text, "2001-03-25", type="agreement")
+    assert ev["date"]["value"] == "2001-03-25" and ev["status"] == "agreed"
+
+
+def test_a_document_the_article_tells_agreed_is_not_signed_by_default(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on a joint declaration in Irkutsk on Sunday. "
+            "The declaration was read out to reporters by their spokesmen.")
+    ev = _one(extractor, text, "2001-03-27", date="2001-03-25", type="agreement")
+    assert ev["status"] == "agreed"

@@ -213,12 +213,24 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
                     d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
 
 
+def _told_agreed(d: Draft) -> bool:
+    """An agreement the article tells agreed ('announced that they had agreed on ..., the third partial
+    accord') and nowhere signed: its document is agreed, not a signed document of record."""
+    if d.type != "agreement":
+        return False
+    signed = any(m.trigger.lemma_ in {"sign", "ink"} or "signed" in m.cues for m in d.mentions)
+    return not signed and any(
+        (m.trigger.lemma_ == "agree" or "agreed" in m.cues) and m.tense != "future" for m in d.mentions
+    )
+
+
 def _status(d: Draft, published: date) -> None:
     """Each mention's status, in text order; `_final_status` then decides which one stands."""
+    agreed = ["agreed"] if _told_agreed(d) else []
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues, m.tense, d.span, published,
+        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues + agreed, m.tense, d.span, published,
                                                           m.trigger.lemma_.lower())))
 
 
@@ -233,6 +245,8 @@ def _final_status(d: Draft, published: date) -> str:
         return last_strong[-1] if last_strong and last_strong[-1] in {"postponed", "cancelled"} else "held"
     if last_strong:
         return last_strong[-1]
+    if d.type == "agreement" and d.statuses[-1][1] == "proposed" and any(s == "agreed" for _, s in d.statuses):
+        return "agreed"  # an agreement reached is not unmade by a later mention of it looking ahead
     counts: dict[str, int] = {}
     for _, s in d.statuses:
         counts[s] = counts.get(s, 0) + 1
