@@ -204,3 +204,8 @@ def test_a_document_the_article_tells_agreed_is_not_signed_by_default(extractor)
             "The declaration was read out to reporters by their spokesmen.")
     ev = _one(extractor, text, "2001-03-27", date="2001-03-25", type="agreement")
     assert ev["status"] == "agreed"
+
+
+def test_an_agreement_in_a_condition_is_no_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "If the Duma ratifies the fisheries agreement next week, Japanese boats will return to the waters in May."
+    assert not _agreements(extractor, text, "2003-03-20")
