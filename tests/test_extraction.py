@@ -209,3 +209,53 @@ def test_a_document_the_article_tells_agreed_is_not_signed_by_default(extractor)
 def test_an_agreement_in_a_condition_is_no_event(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "If the Duma ratifies the fisheries agreement next week, Japanese boats will return to the waters in May."
     assert not _agreements(extractor, text, "2003-03-20")
+
+
+def test_an_undated_agreement_reached_is_of_the_day_the_lead_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries talks end with a deal\n\n"
+            "MOSCOW, May 9 (Wire) - Russia and Japan said on Thursday that their negotiators had agreed on "
+            "catch quotas and inspection rules for the waters around the islands.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_an_undated_agreement_reached_is_of_the_recent_meeting_the_article_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Leaders agree on fishing rules\n\n"
+            "MOSCOW, May 9 (Wire) - Putin and Koizumi have agreed on new rules for fishing around the islands.\n\n"
+            "The two men met in the Kremlin on Wednesday for three hours.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-07"
+
+
+def test_an_agreement_adopted_at_talks_is_of_their_day_and_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Its centrepiece is the fisheries plan, which Koizumi and Putin adopted at their talks in Moscow last Friday."
+    ev = _one(extractor, text, "2003-01-14", type="agreement")
+    assert (ev["date"]["value"], ev["location"]) == ("2003-01-10", "Moscow")
+
+
+def test_an_agreement_the_article_tells_of_earlier_or_to_meet_is_not_dated_by_the_lead(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries talks open\n\n"
+            "MOSCOW, May 9 (Wire) - Russian and Japanese negotiators met in Moscow on Thursday for talks on "
+            "fishing rights around the islands.\n\n"
+            "The two sides have already reached partial agreements on quotas. "
+            "Putin and Koizumi agreed to meet again in the autumn.")
+    assert not _agreements(extractor, text, "2003-05-09")
+
+
+def test_an_agreement_signed_at_the_days_meeting_has_its_people(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin ends Tokyo visit\n\n"
+            "TOKYO, Sept 6 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Tokyo on Tuesday on the "
+            "peace treaty.\n\n"
+            "The two sides also signed a package of documents on economic cooperation.")
+    ev = _one(extractor, text, "2000-09-06", type="agreement")
+    assert ev["date"]["value"] == "2000-09-05"
+    assert {"Vladimir Putin", "Yoshiro Mori"} <= set(ev["participants"])
+
+
+def test_a_bare_the_visit_does_not_date_an_agreement_signed_during_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin visit ends\n\n"
+            "TOKYO, Sept 6 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Tokyo on Tuesday on the peace "
+            "treaty.\n\n"
+            "Mori had travelled to St. Petersburg in April, shortly after taking office. The two sides also signed "
+            "a package of documents on economic cooperation during the visit.")
+    assert _agreements(extractor, text, "2000-09-06") == [("signed", "2000-09-05", "Tokyo")]
