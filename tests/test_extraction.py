@@ -259,3 +259,11 @@ def test_a_bare_the_visit_does_not_date_an_agreement_signed_during_it(extractor)
             "Mori had travelled to St. Petersburg in April, shortly after taking office. The two sides also signed "
             "a package of documents on economic cooperation during the visit.")
     assert _agreements(extractor, text, "2000-09-06") == [("signed", "2000-09-05", "Tokyo")]
+
+
+def test_a_deal_is_an_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fishing deal\n\n"
+            "MOSCOW, May 9 (Wire) - Russia and Japan said on Thursday that they had reached a fisheries deal "
+            "covering the waters around the islands.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
