@@ -267,3 +267,10 @@ def test_a_deal_is_an_agreement(extractor) -> None:  # type: ignore[no-untyped-d
             "covering the waters around the islands.")
     ev = _one(extractor, text, "2003-05-09", type="agreement")
     assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_a_headline_tells_an_agreement_signed_in_the_present_tense(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries pact is signed\n\n"
+            "MOSCOW, May 9 (Wire) - The ceremony in the Kremlin on Thursday lasted twenty minutes.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "signed"

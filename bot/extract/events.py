@@ -322,9 +322,14 @@ def _reached_here(m: Mention) -> bool:
     """`_told_reached` in a main clause ('the two men said they had agreed on the dates', 'reached a
     deal'): not in a subordinate clause ('since they agreed', 'once a treaty is signed')."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
-    if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in SUBORDINATE or not _told_done(verb):
+    if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in SUBORDINATE:
         return False
-    return _told_reached(m)
+    if m.headline and m.tense != "future" and (verb.tag_ in {"VBZ", "VBP"} or any(
+        c.dep_ == "auxpass" and c.lower_ in {"is", "are"} for c in verb.children
+    )):
+        # a headline tells what happened in the present tense: "phase one is signed", "UK and EU agree deal"
+        return bool({"agreed", "signed"} & set(m.cues)) or m.trigger.lemma_ in {"agree", "sign"}
+    return _told_done(verb) and _told_reached(m)
 
 
 def _date_reached(drafts: list[Draft], news: Timex | None, published: date) -> None:
