@@ -284,3 +284,139 @@ def test_one_sides_negotiators_in_talks_with_the_other_delegation_are_talks(extr
     assert ev["type"] == "talks", "a round with the other side's delegation"
     ev = _one(extractor, "Igor Ivanov held talks with Yohei Kono in Tokyo on Monday.", "2000-11-08", location="Tokyo")
     assert ev["type"] == "meeting", "two named officials meeting"
+
+
+def _agreements(extractor, text: str, published: str) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    events = [e.to_json() for e in extractor.extract(text, date.fromisoformat(published))]
+    return [(e["status"], e["date"]["value"], e["location"]) for e in events if e["type"] == "agreement"]
+
+
+def test_a_declaration_told_agreed_is_agreed_not_signed(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The joint declaration on economic cooperation was agreed in principle in Moscow on Thursday."
+    ev = _one(extractor, text, "2003-05-12", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_an_accord_announced_is_agreed(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russian and Japanese negotiators announced an accord on fishing rights in Moscow on Friday."
+    ev = _one(extractor, text, "2003-05-12", type="agreement")
+    assert ev["date"]["value"] == "2003-05-09" and ev["status"] == "agreed", "announced, not a signed document"
+
+
+def test_hoping_to_sign_is_not_signing(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Putin said on Monday he hoped to sign the fisheries agreement with Koizumi in Moscow next month."
+    ev = _one(extractor, text, "2002-12-10", type="agreement")
+    assert ev["status"] == "proposed"
+
+
+def test_an_agreements_infinitive_is_what_it_provides_not_its_future(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia and Japan reached a long-term agreement on Tuesday to restrict fishing around the islands."
+    ev = _one(extractor, text, "2003-05-13", type="agreement")
+    assert ev["date"]["value"] == "2003-05-13" and ev["status"] == "agreed", "reached, not proposed"
+
+
+def test_a_date_of_what_was_agreed_does_not_date_the_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia and Japan have agreed to extend the fishing accord beyond March 29."
+    assert not [a for a in _agreements(extractor, text, "2001-03-22") if a[1] and "03-29" in a[1]]
+
+
+def test_a_date_of_another_clause_does_not_date_the_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Koizumi announced the agreement on fishing quotas in the morning and urged the Diet to approve it "
+            "when it sits on Saturday.")
+    assert ("2003-05-17" not in {a[1] for a in _agreements(extractor, text, "2003-05-15")})
+
+
+def test_taking_effect_is_not_the_agreements_date(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The fisheries agreement takes effect in mid-February, officials said."
+    assert not _agreements(extractor, text, "2003-01-10")
+
+
+def test_a_place_of_another_clause_is_not_the_agreements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on Sunday to speed up the treaty talks. The agreement came after Mori, "
+            "speaking at a forum in Tokyo in February, asked that both sides set a date for a summit.")
+    ev = _one(extractor, text, "2001-03-26", type="agreement")
+    assert ev["location"] != "Tokyo"
+
+
+def test_an_agreement_reached_stays_agreed_when_later_told_looking_ahead(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on Sunday to speed up the treaty talks. "
+            "Officials hope the agreement could lead to a settlement of the territorial dispute.")
+    ev = _one(extractor, text, "2001-03-25", type="agreement")
+    assert ev["date"]["value"] == "2001-03-25" and ev["status"] == "agreed"
+
+
+def test_a_document_the_article_tells_agreed_is_not_signed_by_default(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori agreed on a joint declaration in Irkutsk on Sunday. "
+            "The declaration was read out to reporters by their spokesmen.")
+    ev = _one(extractor, text, "2001-03-27", date="2001-03-25", type="agreement")
+    assert ev["status"] == "agreed"
+
+
+def test_an_agreement_in_a_condition_is_no_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "If the Duma ratifies the fisheries agreement next week, Japanese boats will return to the waters in May."
+    assert not _agreements(extractor, text, "2003-03-20")
+
+
+def test_an_undated_agreement_reached_is_of_the_day_the_lead_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries talks end with a deal\n\n"
+            "MOSCOW, May 9 (Wire) - Russia and Japan said on Thursday that their negotiators had agreed on "
+            "catch quotas and inspection rules for the waters around the islands.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_an_undated_agreement_reached_is_of_the_recent_meeting_the_article_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Leaders agree on fishing rules\n\n"
+            "MOSCOW, May 9 (Wire) - Putin and Koizumi have agreed on new rules for fishing around the islands.\n\n"
+            "The two men met in the Kremlin on Wednesday for three hours.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-07"
+
+
+def test_an_agreement_adopted_at_talks_is_of_their_day_and_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Its centrepiece is the fisheries plan, which Koizumi and Putin adopted at their talks in Moscow last Friday."
+    ev = _one(extractor, text, "2003-01-14", type="agreement")
+    assert (ev["date"]["value"], ev["location"]) == ("2003-01-10", "Moscow")
+
+
+def test_an_agreement_the_article_tells_of_earlier_or_to_meet_is_not_dated_by_the_lead(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries talks open\n\n"
+            "MOSCOW, May 9 (Wire) - Russian and Japanese negotiators met in Moscow on Thursday for talks on "
+            "fishing rights around the islands.\n\n"
+            "The two sides have already reached partial agreements on quotas. "
+            "Putin and Koizumi agreed to meet again in the autumn.")
+    assert not _agreements(extractor, text, "2003-05-09")
+
+
+def test_an_agreement_signed_at_the_days_meeting_has_its_people(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin ends Tokyo visit\n\n"
+            "TOKYO, Sept 6 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Tokyo on Tuesday on the "
+            "peace treaty.\n\n"
+            "The two sides also signed a package of documents on economic cooperation.")
+    ev = _one(extractor, text, "2000-09-06", type="agreement")
+    assert ev["date"]["value"] == "2000-09-05"
+    assert {"Vladimir Putin", "Yoshiro Mori"} <= set(ev["participants"])
+
+
+def test_a_bare_the_visit_does_not_date_an_agreement_signed_during_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin visit ends\n\n"
+            "TOKYO, Sept 6 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Tokyo on Tuesday on the peace "
+            "treaty.\n\n"
+            "Mori had travelled to St. Petersburg in April, shortly after taking office. The two sides also signed "
+            "a package of documents on economic cooperation during the visit.")
+    assert _agreements(extractor, text, "2000-09-06") == [("signed", "2000-09-05", "Tokyo")]
+
+
+def test_a_deal_is_an_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fishing deal\n\n"
+            "MOSCOW, May 9 (Wire) - Russia and Japan said on Thursday that they had reached a fisheries deal "
+            "covering the waters around the islands.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "agreed"
+
+
+def test_a_headline_tells_an_agreement_signed_in_the_present_tense(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fisheries pact is signed\n\n"
+            "MOSCOW, May 9 (Wire) - The ceremony in the Kremlin on Thursday lasted twenty minutes.")
+    ev = _one(extractor, text, "2003-05-09", type="agreement")
+    assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "signed"

@@ -12,13 +12,14 @@ from datetime import date, timedelta
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot import event_types as et
 from bot.dates import relation
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
+from bot.extract.clauses import CLAUSE_DEPS
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, linked, when
 from bot.extract.people import country_of
@@ -214,12 +215,24 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
                     d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
 
 
+def _told_agreed(d: Draft) -> bool:
+    """An agreement the article tells agreed ('announced that they had agreed on ..., the third partial
+    accord') and nowhere signed: its document is agreed, not a signed document of record."""
+    if d.type != "agreement":
+        return False
+    signed = any(m.trigger.lemma_ in {"sign", "ink"} or "signed" in m.cues for m in d.mentions)
+    return not signed and any(
+        (m.trigger.lemma_ == "agree" or "agreed" in m.cues) and m.tense != "future" for m in d.mentions
+    )
+
+
 def _status(d: Draft, published: date) -> None:
     """Each mention's status, in text order; `_final_status` then decides which one stands."""
+    agreed = ["agreed"] if _told_agreed(d) else []
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues, m.tense, d.span, published,
+        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues + agreed, m.tense, d.span, published,
                                                           m.trigger.lemma_.lower())))
 
 
@@ -234,6 +247,8 @@ def _final_status(d: Draft, published: date) -> str:
         return last_strong[-1] if last_strong and last_strong[-1] in {"postponed", "cancelled"} else "held"
     if last_strong:
         return last_strong[-1]
+    if d.type == "agreement" and d.statuses[-1][1] == "proposed" and any(s == "agreed" for _, s in d.statuses):
+        return "agreed"  # an agreement reached is not unmade by a later mention of it looking ahead
     counts: dict[str, int] = {}
     for _, s in d.statuses:
         counts[s] = counts.get(s, 0) + 1
@@ -260,6 +275,89 @@ def _summary(d: Draft, status: str) -> str:
     if d.type == "statement":
         return f"Statement by {who}"
     return f"{d.type.capitalize()} ({status}): {who}{where}{when_txt}"
+
+
+EARLIER = {"already", "previously", "earlier", "once", "before", "ago"}
+MEETING_VERBS = {"meet", "visit", "travel", "hold"}
+SUBORDINATE = {"relcl", "acl", "advcl", "pcomp", "csubj", "pobj"}  # "whatever is agreed", "since they agreed"
+
+
+def _told_done(verb: Token) -> bool:
+    """'agreed', 'have agreed', 'had signed', 'was signed': a verb telling a thing done; not 'be agreed'
+    nor 'is signed' (what happens once it is), nor 'signing'."""
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in {"have", "has", "had", "was", "were"} for c in verb.children
+    )
+
+
+def _told_reached(m: Mention) -> bool:
+    """A mention telling an agreement reached or signed, in the past tense and not looking back to an
+    earlier one ('have already reached partial agreements')."""
+    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    if verb is not None and any(c.dep_ == "xcomp" and c.lemma_ in MEETING_VERBS for c in verb.children):
+        return False  # "agreed to meet": a meeting arranged
+    return (m.trigger.lemma_ in {"agree", "sign"} or bool({"agreed", "signed"} & set(m.cues))) \
+        and m.tense == "past" and not any(t.lower_ in EARLIER for t in st.context_tokens(m.trigger))
+
+
+def _made_at(m: Mention, meeting: Mention) -> bool:
+    """Whether agreement mention `m` tells it made at `meeting` ('which they adopted at their talks in
+    the Kremlin', 'signed a package of documents during the visit'): the meeting's trigger hangs from
+    the agreement's verb in that verb's own clause."""
+    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    if verb is None or meeting.sent_index != m.sent_index or (meeting.timex is None and meeting.location is None):
+        return False  # a bare "the visit" may be any visit the article told
+    tok = meeting.trigger
+    while tok.i not in {verb.i, m.trigger.i} and tok.head.i != tok.i:
+        own = tok.dep_ in {"relcl", "acl"} and tok.head.i == m.trigger.i  # "the plan, which they adopted at ..."
+        if not own and (tok.dep_ in CLAUSE_DEPS | {"xcomp", "relcl", "acl"}
+                        or (tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"})):
+            return False
+        tok = tok.head
+    return tok.i in {verb.i, m.trigger.i}
+
+
+def _reached_here(m: Mention) -> bool:
+    """`_told_reached` in a main clause ('the two men said they had agreed on the dates', 'reached a
+    deal'): not in a subordinate clause ('since they agreed', 'once a treaty is signed')."""
+    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in SUBORDINATE:
+        return False
+    if m.headline and m.tense != "future" and (verb.tag_ in {"VBZ", "VBP"} or any(
+        c.dep_ == "auxpass" and c.lower_ in {"is", "are"} for c in verb.children
+    )):
+        # a headline tells what happened in the present tense: "phase one is signed", "UK and EU agree deal"
+        return bool({"agreed", "signed"} & set(m.cues)) or m.trigger.lemma_ in {"agree", "sign"}
+    return _told_done(verb) and _told_reached(m)
+
+
+def _date_reached(drafts: list[Draft], news: Timex | None, published: date) -> None:
+    """An undated agreement told reached was reached at the meeting its sentence tells, and there ('adopted
+    at their talks in the Kremlin last Friday'); told so in a main clause, on the day the article's lead
+    tells of, else at the meeting of the last three days the article tells first ('have agreed on how
+    crimes will be judged' ... 'the two men met on Wednesday')."""
+    held = [
+        d for d in drafts if d.type in MEETING_TYPES and d.timex is not None and d.span and d.span[1] <= published
+    ]
+    recent = [d for d in held if d.span and published - timedelta(days=3) <= d.span[0]]
+    for d in drafts:
+        if d.timex is not None or d.type != "agreement" or any(
+            m.tense == "future" or "proposed" in m.cues for m in d.mentions
+        ):
+            continue
+        told = [m for m in d.mentions if _told_reached(m)]
+        same = next((h for h in held if any(_made_at(m, x) for m in told for x in h.mentions)), None)
+        if same is not None:
+            d.timex = same.timex
+            d.location = d.location or same.location
+        elif any(_reached_here(m) for m in d.mentions):
+            d.timex = news or (recent[0].timex if recent else None)
+            span = d.span
+            host = next((h for h in held if span and h.span and h.span[0] <= span[0] and span[1] <= h.span[1]), None)
+            if host is not None and not d.participants:
+                d.participants = list(host.participants)  # "the two sides also signed ...": the meeting's people
 
 
 def _inherit(drafts: list[Draft], published: date) -> None:
@@ -477,6 +575,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             d.type = "agreement" if made_then else "deadline"
 
     _inherit(drafts, published)
+    _date_reached(drafts, news, published)
     _dateline_place(text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     for d in drafts:

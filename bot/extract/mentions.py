@@ -245,6 +245,8 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
     anchor verb, paragraph, headline, and 'the next round' (fresh)."""
     for tok, label in s.triggers:
         ctx = st.context_tokens(tok)
+        if label == "agreement":
+            ctx = _without_content(tok, ctx)
         s.made[tok.i] = Mention(
             type=label,
             trigger=tok,
@@ -261,6 +263,43 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
         )
 
 
+def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:
+    """'reached an agreement on Tuesday to restrict the program': an agreement's infinitive says what it
+    provides for, not when it is made, so it is no cue to its status or tense."""
+    return [t for t in ctx if not (t.head.i == tok.i and t.dep_ == "acl" and t.tag_ == "VB")]
+
+
+def _other_clause(tok: Token) -> bool:
+    """Whether `tok` heads a clause of its own below an agreement trigger: an infinitive of what is
+    agreed, a conjoined or adverbial clause, or a that-clause with its own subject (a that-clause
+    without one is the parser hanging the trigger's own words elsewhere)."""
+    if tok.dep_ == "ccomp":
+        return any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
+    return tok.dep_ in CLAUSE_DEPS | {"xcomp"} or (tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"})
+
+
+def _made_then(trigger: Token, root: Token) -> bool:
+    """Whether a date in an agreement trigger's phrase or clause tells when it was made, not what was
+    agreed ('agreed to delay the departure beyond March 29'), another clause's time ('announced the
+    deal and urged MPs to pass it when they sit on Saturday') or when it takes effect ('the accord
+    takes effect in mid-February')."""
+    anchor = anchor_of(trigger)
+    if anchor.i != trigger.i and any(c.lemma_ == "effect" and c.dep_ == "dobj" for c in anchor.children):
+        return False
+    return _in_own_clause(trigger, root)
+
+
+def _in_own_clause(trigger: Token, tok: Token) -> bool:
+    """Whether `tok` reaches an agreement trigger (or the verb it is an argument of) without passing
+    through a clause of its own (`_other_clause`)."""
+    anchor = anchor_of(trigger)
+    while tok.i not in {trigger.i, anchor.i} and tok.head.i != tok.i:
+        if _other_clause(tok):
+            return False
+        tok = tok.head
+    return True
+
+
 def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | None:
     """The trigger a DATE entity dates, if any: the one whose phrase or clause most closely holds it,
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
@@ -270,6 +309,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
+    if t is not None and s.by_label[t] == "agreement" and not _made_then(art.doc[t], root):
+        s.unassigned.append(ent)
+        return None
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
@@ -442,6 +484,8 @@ def _attach_places(s: _Sentence) -> None:
     # "a dinner in Brussels" before "citizens living in Britain", which the parse may hang anywhere
     for root, loc in sorted(s.places, key=lambda place: not in_own_phrase(place[0])):
         t = s.assign(root.i)
+        if t is not None and s.by_label[t] == "agreement" and not _in_own_clause(s.made[t].trigger, root):
+            continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
 

@@ -192,15 +192,19 @@ def decide_status(
             return "scheduled" if when else "proposed"
         return "proposed" if when is None else "held"
     if event_type == "agreement":
-        if trigger_lemma in {"sign", "ink"} and tense != "future":
-            return "signed"
+        if trigger_lemma in {"sign", "ink"} and tense != "future" and "proposed" not in statuses:
+            return "signed"  # not "hoped to sign the agreement"
         if trigger_lemma == "agree" and tense != "future":
             return "agreed"
-        if trigger_lemma in DOCUMENTS and when and when[1] < published:
-            return "signed"  # "the 1956 declaration, under which Moscow offered ...": a document of record
+        # a document of record is signed ("the 1956 declaration, under which Moscow offered ..."),
+        # unless the article tells it agreed ("the declaration was agreed in principle on Thursday")
+        of_record = "agreed" not in statuses
+        if trigger_lemma in DOCUMENTS and when and when[1] < published and of_record:
+            return "signed"
         if when and when[1] < published and not ("proposed" in statuses and "agreed" not in statuses):
-            return "signed" if "signed" in statuses or trigger_lemma in {"declaration", "treaty", "accord"} else "agreed"
-        if "signed" in statuses:
+            signed = "signed" in statuses or (trigger_lemma in {"declaration", "treaty", "accord"} and of_record)
+            return "signed" if signed else "agreed"
+        if "signed" in statuses and "proposed" not in statuses:
             return "signed"
         if "proposed" in statuses or tense == "future":
             return "proposed"

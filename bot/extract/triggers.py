@@ -166,6 +166,15 @@ def conditional_agreement(prep: Token) -> bool:
         for c in verb.children)
 
 
+def conditional(tok: Token) -> bool:
+    """'If the Commons approves the agreement next week, ...', 'unless both sides agree to extend it':
+    an agreement in a condition is a hypothesis, not an event (nor is its date the agreement's)."""
+    verb = tok if tok.pos_ in {"VERB", "AUX"} else next((a for a in tok.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    while verb is not None and verb.dep_ == "xcomp":
+        verb = verb.head  # "if they agree to sign it"
+    return verb is not None and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -177,6 +186,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         return (tok.dep_ in {"acl", "relcl"} and tok.head.lemma_ in pledged) or any(
             c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in pledged for c in tok.children
         )
+    if label == "agreement" and conditional(tok):
+        return False
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
             return False
