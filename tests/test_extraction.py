@@ -420,3 +420,10 @@ def test_a_headline_tells_an_agreement_signed_in_the_present_tense(extractor) ->
             "MOSCOW, May 9 (Wire) - The ceremony in the Kremlin on Thursday lasted twenty minutes.")
     ev = _one(extractor, text, "2003-05-09", type="agreement")
     assert ev["date"]["value"] == "2003-05-08" and ev["status"] == "signed"
+
+
+def test_a_truce_in_force_until_a_date_is_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Putin said the fishing truce around the islands would remain in force until October 31."
+    ev = _one(extractor, text, "2000-10-05", type="deadline")
+    assert ev["date"]["value"] == "2000-10-31" and ev["status"] == "active"
+    assert not _agreements(extractor, text, "2000-10-05"), "the truce's end is its deadline, not an agreement"

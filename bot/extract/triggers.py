@@ -75,6 +75,11 @@ def trigger_tokens(doc: Doc, matcher: Matcher) -> dict[int, str]:
         labels = labels_of.setdefault(tok.i, [])
         if label not in labels:
             labels.append(label)
+    for labels in labels_of.values():
+        if "deadline" in labels and "agreement" in labels:
+            # "the ceasefire would remain in force until October 31": the deadline phrase, longer, is the
+            # surer reading of the word it shares with the agreement ("ceasefire")
+            labels.sort(key=lambda lbl: lbl != "deadline")
     return {
         i: labels[0] if len(labels) == 1
         else next((lbl for lbl in labels if keep_trigger(lbl, doc[i], doc[i].sent)), labels[0])
