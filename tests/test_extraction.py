@@ -231,3 +231,18 @@ def test_a_surname_that_is_a_month_still_dates() -> None:
     ents = {(e.text, e.label_) for e in doc.ents}
     assert ("May 22, 2019", "DATE") in ents, ents
     assert ("May", "PERSON") in ents, "the prime minister is still a person"
+
+
+def _statements(extractor, text: str, published: str) -> list[tuple[str | None, str | None, list[str]]]:  # type: ignore[no-untyped-def]
+    return [(e.date and e.date.value, e.location, e.participants)
+            for e in extractor.extract(text, date.fromisoformat(published)) if e.type == "statement"]
+
+
+def test_two_speakers_on_one_day_make_two_statements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori hold talks\n\n"
+            "TOKYO, Sept 5 (Wire) - The leaders of Russia and Japan held talks in Tokyo on Monday.\n\n"
+            "On Monday Vladimir Putin said the 1956 declaration remained valid. "
+            "Yoshiro Mori said on Monday that the talks had been useful.")
+    said = _statements(extractor, text, "2000-09-05")
+    assert ("2000-09-04", "Tokyo", ["Vladimir Putin"]) in said
+    assert ("2000-09-04", "Tokyo", ["Yoshiro Mori"]) in said

@@ -80,6 +80,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.fresh and rel != "same":
         return False  # "the next round" is not the round just told
     shared = bool(set(d.participants) & set(m.participants))
+    if d.type == m.type == "statement" and d.participants and m.participants and not shared:
+        return False  # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements
     if rel == "same":
         return True
     if rel == "nested":
