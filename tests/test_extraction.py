@@ -246,3 +246,11 @@ def test_two_speakers_on_one_day_make_two_statements(extractor) -> None:  # type
     said = _statements(extractor, text, "2000-09-05")
     assert ("2000-09-04", "Tokyo", ["Vladimir Putin"]) in said
     assert ("2000-09-04", "Tokyo", ["Yoshiro Mori"]) in said
+
+
+def test_a_date_in_a_clause_about_the_speaker_does_not_date_the_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori hold talks\n\n"
+            "TOKYO, Sept 5 (Wire) - The leaders of Russia and Japan held talks in Tokyo on Monday.\n\n"
+            "Vladimir Putin, whose plane landed in Tokyo on Sunday, said the 1956 declaration remained valid.")
+    said = _statements(extractor, text, "2000-09-05")
+    assert [d for d, _, who in said if who == ["Vladimir Putin"]] == ["2000-09-04"], "he landed on Sunday, spoke on Monday"

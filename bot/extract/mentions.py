@@ -266,7 +266,7 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
     phrase ends just before it."""
     t = s.assign(root.i)
-    if t is not None and s.by_label[t] == "statement" and _in_what_was_said(art.doc[t], root):
+    if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
@@ -402,7 +402,7 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
         m = s.made[tok.i]
         if label in {"statement", "suspension"} and m.timex is None:
             for ent in s.unassigned:
-                if label == "statement" and _in_what_was_said(tok, ent.root):
+                if label == "statement" and _not_when_said(tok, ent.root):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
                 span = interval(timex.value) if timex and timex.value else None
@@ -413,6 +413,12 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             para, day = memory.recent_day[0]
             if para == m.paragraph:
                 m.timex = day
+
+
+def _not_when_said(verb: Token, tok: Token) -> bool:
+    """Whether a date `tok` tells something other than when the statement was made: what was said, or a
+    relative clause about the speaker ('Kerry, who flew in on Saturday, said ...')."""
+    return _in_what_was_said(verb, tok) or through_clause(tok, verb)
 
 
 def _in_what_was_said(verb: Token, tok: Token) -> bool:
