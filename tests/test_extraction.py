@@ -254,3 +254,27 @@ def test_a_date_in_a_clause_about_the_speaker_does_not_date_the_statement(extrac
             "Vladimir Putin, whose plane landed in Tokyo on Sunday, said the 1956 declaration remained valid.")
     said = _statements(extractor, text, "2000-09-05")
     assert [d for d, _, who in said if who == ["Vladimir Putin"]] == ["2000-09-04"], "he landed on Sunday, spoke on Monday"
+
+
+def test_a_participle_of_saying_is_a_statement_by_the_subject_of_its_verb(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "On Tuesday Yohei Kono cut short his trip, saying Japan could not accept the Russian proposal."
+    assert ("2000-11-07", None, ["Yohei Kono"]) in _statements(extractor, text, "2000-11-09")
+
+
+def test_the_speaker_is_the_subject_that_names_a_person(extractor) -> None:  # type: ignore[no-untyped-def]
+    inverted = ("The delegation left for Moscow on Tuesday, said Igor Ivanov, who called the Japanese "
+                "proposal unhelpful.")
+    assert [who for _, _, who in _statements(extractor, inverted, "2000-11-09")] == [["Igor Ivanov"]]
+    role = "Its leader, Yoshiro Mori, said on Tuesday that the proposal was not in Japan's interest."
+    assert [who for _, _, who in _statements(extractor, role, "2000-11-09")] == [["Yoshiro Mori"]]
+
+
+def test_a_limit_date_does_not_date_the_next_remarks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ministers fail to agree\n\n"
+            "MOSCOW, Nov 9 (Wire) - Russia and Japan ended talks in Moscow on Wednesday without agreement.\n\n"
+            "Diplomats spoke of agreeing a framework by March 1. Igor Ivanov said the principles could be "
+            "agreed within months.")
+    assert [d for d, _, who in _statements(extractor, text, "2000-11-09")] == ["2000-11-08"]
+    deadline = text.replace("Diplomats spoke of agreeing a framework by March 1.",
+                            "Both sides see the summit as the last chance before the Dec 31 deadline.")
+    assert [d for d, _, who in _statements(extractor, deadline, "2000-11-09")] == ["2000-11-08"]

@@ -32,7 +32,14 @@ from bot.extract.layout import Layout, in_attribution
 from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
 from bot.extract.places import capital_phrase, locative
 from bot.extract.timex import Tense, Timex, interval, normalize
-from bot.extract.triggers import by_sentence, drop_suspended, is_definite, keep_trigger, trigger_tokens
+from bot.extract.triggers import (
+    by_sentence,
+    drop_suspended,
+    is_definite,
+    keep_trigger,
+    statement_subjects,
+    trigger_tokens,
+)
 from bot.tracker import Tracker
 
 YEAR_IN_TOKEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -430,7 +437,10 @@ def _in_what_was_said(verb: Token, tok: Token) -> bool:
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: the last day the sentence names (not a citation's), remembered for the next sentences of
     the paragraph: 'It also announced two further steps' happened on the day the sentence before named."""
-    for ent, _root in s.dates:
+    for ent, root in s.dates:
+        if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
+                s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
+            continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
         if not in_attribution(ent, art.layout.text):
             timex = normalize(ent.text, anchor=art.published, tense="past")
             if timex and timex.granularity == "day":
@@ -469,11 +479,14 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
 
 def _speaker(s: _Sentence, tok: Token) -> list[str]:
     """The person a statement verb's subject names: 'Japan, he told reporters, must ...' is the person
-    named just before him."""
-    speaker = next(c for c in tok.children if c.dep_ == "nsubj")
-    if speaker.lower_ in {"he", "she"}:
-        return [s.pronoun_person[0]] if s.pronoun_person else []
-    return [name for r, name in s.persons if r.i == speaker.i or r.head.i == speaker.i][:1]
+    named just before him; 'Its leader, Arlene Foster, said' the person in apposition to the subject."""
+    for speaker in statement_subjects(tok):  # "The delegation left, said Ivanov": the one naming a person
+        if speaker.lower_ in {"he", "she"}:
+            return [s.pronoun_person[0]] if s.pronoun_person else []
+        named = [name for r, name in s.persons if r.i == speaker.i or r.head.i == speaker.i][:1]
+        if named:
+            return named
+    return []
 
 
 def _people_in_clause(s: _Sentence, tok: Token, m: Mention, speakers: set[int]) -> None:
