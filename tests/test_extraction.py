@@ -278,3 +278,8 @@ def test_a_limit_date_does_not_date_the_next_remarks(extractor) -> None:  # type
     deadline = text.replace("Diplomats spoke of agreeing a framework by March 1.",
                             "Both sides see the summit as the last chance before the Dec 31 deadline.")
     assert [d for d, _, who in _statements(extractor, deadline, "2000-11-09")] == ["2000-11-08"]
+
+
+def test_a_time_of_a_named_day_dates_a_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Igor Ivanov said on Sunday night that Russia would study the Japanese proposal."
+    assert [d for d, _, _ in _statements(extractor, text, "2000-11-07")] == ["2000-11-05"]

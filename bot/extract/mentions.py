@@ -220,6 +220,14 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
                 s.places.append((ent.root, loc))
 
 
+def _day_time(art: _Article, ent: Span) -> bool:
+    """A time of a named day ('Sunday night', 'Friday morning'): the model tags it TIME, but it dates."""
+    if ent.label_ != "TIME":
+        return False
+    timex = normalize(ent.text, anchor=art.published, tense="past")
+    return bool(timex and timex.value and timex.granularity == "day")
+
+
 def _add_the_two_leaders(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: 'the two leaders', 'both leaders' join the sentence's people as the last two leaders of
     different countries named so far; its own leaders are remembered for the sentences after."""
@@ -408,7 +416,10 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
     for tok, label in s.triggers:
         m = s.made[tok.i]
         if label in {"statement", "suspension"} and m.timex is None:
-            for ent in s.unassigned:
+            # "said on Sunday night": a time of a named day (TIME to the model) no other trigger holds
+            day_times = [e for e in s.ents if label == "statement" and _day_time(art, e)
+                         and s.assign(e.root.i) in {None, tok.i}]
+            for ent in [*s.unassigned, *day_times]:
                 if label == "statement" and _not_when_said(tok, ent.root):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
