@@ -283,3 +283,10 @@ def test_a_limit_date_does_not_date_the_next_remarks(extractor) -> None:  # type
 def test_a_time_of_a_named_day_dates_a_statement(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "Igor Ivanov said on Sunday night that Russia would study the Japanese proposal."
     assert [d for d, _, _ in _statements(extractor, text, "2000-11-07")] == ["2000-11-05"]
+
+
+def test_remarks_of_the_day_of_a_meeting_by_one_of_its_people_were_made_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori meet in Irkutsk\n\n"
+            "Vladimir Putin and Yoshiro Mori held talks in Irkutsk on Sunday.\n\n"
+            "Putin told reporters the 1956 declaration remained valid.")
+    assert ("2001-03-25", "Irkutsk", ["Vladimir Putin"]) in _statements(extractor, text, "2001-03-26")

@@ -301,6 +301,19 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                     break
 
 
+def _said_there(drafts: list[Draft]) -> None:
+    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of the day of a
+    meeting or agreement at a known place, by one of its people, were made there."""
+    for d in drafts:
+        if d.type != "statement" or d.location is not None or d.span is None or d.span[0] != d.span[1]:
+            continue
+        there = next((o.location for o in drafts if o.location and o.span == d.span
+                      and o.type in MEETING_TYPES | {"agreement"} and set(o.participants) & set(d.participants)),
+                     None)
+        if there is not None:
+            d.location = there
+
+
 def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     """Drafts that inherited the same day and place are one event told twice ('talks in the Kremlin
     on Tuesday' and 'the summit')."""
@@ -465,6 +478,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             d.type = "agreement" if made_then else "deadline"
 
     _inherit(drafts, published)
+    _said_there(drafts)
     _dateline_place(text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     for d in drafts:
