@@ -290,3 +290,20 @@ def test_remarks_of_the_day_of_a_meeting_by_one_of_its_people_were_made_there(ex
             "Vladimir Putin and Yoshiro Mori held talks in Irkutsk on Sunday.\n\n"
             "Putin told reporters the 1956 declaration remained valid.")
     assert ("2001-03-25", "Irkutsk", ["Vladimir Putin"]) in _statements(extractor, text, "2001-03-26")
+
+
+def test_a_place_in_a_participle_clause_on_the_speaker_is_where_it_was_said(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono, attending regional meetings in Brunei, said on Tuesday that Japan would wait for Moscow's reply."
+    assert ("2000-11-07", "Brunei", ["Yohei Kono"]) in _statements(extractor, text, "2000-11-08")
+    text = "Speaking in Irkutsk on Sunday, Vladimir Putin said the 1956 declaration was the starting point."
+    assert ("2001-03-25", "Irkutsk", ["Vladimir Putin"]) in _statements(extractor, text, "2001-03-26")
+
+
+def test_remarks_by_someone_the_tracker_cannot_name_do_not_join_a_named_speakers(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori meet in Irkutsk\n\n"
+            "IRKUTSK, March 26 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Irkutsk on Sunday.\n\n"
+            "Mori said the two sides had set no date. Rybakov urged both sides to "
+            "keep talking.")
+    said = [e for e in extractor.extract(text, date(2001, 3, 26)) if e.type == "statement"]
+    assert [(e.participants, [x.sentence for x in e.evidence]) for e in said] == [
+        (["Yoshiro Mori"], ["Mori said the two sides had set no date."])]

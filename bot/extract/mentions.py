@@ -469,6 +469,18 @@ def _attach_places(s: _Sentence) -> None:
         t = s.assign(root.i)
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
+    for tok, label in s.triggers:
+        if label == "statement" and s.made[tok.i].location is None:
+            s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
+    """'Wang Yi, attending meetings in Bangkok, said', 'Speaking in Tokyo, Putin said': a place in a
+    participle clause on the statement verb or its subject is where the speaker was, even when a
+    trigger in that clause ('meetings') took it too."""
+    clauses = [c for h in (verb, *statement_subjects(verb)) for c in h.children
+               if c.dep_ in {"advcl", "acl"} and c.tag_ in {"VBG", "VBN"}]
+    return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 
 def _attach_people(art: _Article, s: _Sentence) -> None:
