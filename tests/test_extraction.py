@@ -427,3 +427,79 @@ def test_a_truce_in_force_until_a_date_is_a_deadline(extractor) -> None:  # type
     ev = _one(extractor, text, "2000-10-05", type="deadline")
     assert ev["date"]["value"] == "2000-10-31" and ev["status"] == "active"
     assert not _agreements(extractor, text, "2000-10-05"), "the truce's end is its deadline, not an agreement"
+
+
+def _statements(extractor, text: str, published: str) -> list[tuple[str | None, str | None, list[str]]]:  # type: ignore[no-untyped-def]
+    return [(e.date and e.date.value, e.location, e.participants)
+            for e in extractor.extract(text, date.fromisoformat(published)) if e.type == "statement"]
+
+
+def test_two_speakers_on_one_day_make_two_statements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori hold talks\n\n"
+            "TOKYO, Sept 5 (Wire) - The leaders of Russia and Japan held talks in Tokyo on Monday.\n\n"
+            "On Monday Vladimir Putin said the 1956 declaration remained valid. "
+            "Yoshiro Mori said on Monday that the talks had been useful.")
+    said = _statements(extractor, text, "2000-09-05")
+    assert ("2000-09-04", "Tokyo", ["Vladimir Putin"]) in said
+    assert ("2000-09-04", "Tokyo", ["Yoshiro Mori"]) in said
+
+
+def test_a_date_in_a_clause_about_the_speaker_does_not_date_the_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori hold talks\n\n"
+            "TOKYO, Sept 5 (Wire) - The leaders of Russia and Japan held talks in Tokyo on Monday.\n\n"
+            "Vladimir Putin, whose plane landed in Tokyo on Sunday, said the 1956 declaration remained valid.")
+    said = _statements(extractor, text, "2000-09-05")
+    assert [d for d, _, who in said if who == ["Vladimir Putin"]] == ["2000-09-04"], "he landed on Sunday, spoke on Monday"
+
+
+def test_a_participle_of_saying_is_a_statement_by_the_subject_of_its_verb(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "On Tuesday Yohei Kono cut short his trip, saying Japan could not accept the Russian proposal."
+    assert ("2000-11-07", None, ["Yohei Kono"]) in _statements(extractor, text, "2000-11-09")
+
+
+def test_the_speaker_is_the_subject_that_names_a_person(extractor) -> None:  # type: ignore[no-untyped-def]
+    inverted = ("The delegation left for Moscow on Tuesday, said Igor Ivanov, who called the Japanese "
+                "proposal unhelpful.")
+    assert [who for _, _, who in _statements(extractor, inverted, "2000-11-09")] == [["Igor Ivanov"]]
+    role = "Its leader, Yoshiro Mori, said on Tuesday that the proposal was not in Japan's interest."
+    assert [who for _, _, who in _statements(extractor, role, "2000-11-09")] == [["Yoshiro Mori"]]
+
+
+def test_a_limit_date_does_not_date_the_next_remarks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ministers fail to agree\n\n"
+            "MOSCOW, Nov 9 (Wire) - Russia and Japan ended talks in Moscow on Wednesday without agreement.\n\n"
+            "Diplomats spoke of agreeing a framework by March 1. Igor Ivanov said the principles could be "
+            "agreed within months.")
+    assert [d for d, _, who in _statements(extractor, text, "2000-11-09")] == ["2000-11-08"]
+    deadline = text.replace("Diplomats spoke of agreeing a framework by March 1.",
+                            "Both sides see the summit as the last chance before the Dec 31 deadline.")
+    assert [d for d, _, who in _statements(extractor, deadline, "2000-11-09")] == ["2000-11-08"]
+
+
+def test_a_time_of_a_named_day_dates_a_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Igor Ivanov said on Sunday night that Russia would study the Japanese proposal."
+    assert [d for d, _, _ in _statements(extractor, text, "2000-11-07")] == ["2000-11-05"]
+
+
+def test_remarks_of_the_day_of_a_meeting_by_one_of_its_people_were_made_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori meet in Irkutsk\n\n"
+            "Vladimir Putin and Yoshiro Mori held talks in Irkutsk on Sunday.\n\n"
+            "Putin told reporters the 1956 declaration remained valid.")
+    assert ("2001-03-25", "Irkutsk", ["Vladimir Putin"]) in _statements(extractor, text, "2001-03-26")
+
+
+def test_a_place_in_a_participle_clause_on_the_speaker_is_where_it_was_said(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono, attending regional meetings in Brunei, said on Tuesday that Japan would wait for Moscow's reply."
+    assert ("2000-11-07", "Brunei", ["Yohei Kono"]) in _statements(extractor, text, "2000-11-08")
+    text = "Speaking in Irkutsk on Sunday, Vladimir Putin said the 1956 declaration was the starting point."
+    assert ("2001-03-25", "Irkutsk", ["Vladimir Putin"]) in _statements(extractor, text, "2001-03-26")
+
+
+def test_remarks_by_someone_the_tracker_cannot_name_do_not_join_a_named_speakers(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori meet in Irkutsk\n\n"
+            "IRKUTSK, March 26 (Wire) - Vladimir Putin and Yoshiro Mori held talks in Irkutsk on Sunday.\n\n"
+            "Mori said the two sides had set no date. Rybakov urged both sides to "
+            "keep talking.")
+    said = [e for e in extractor.extract(text, date(2001, 3, 26)) if e.type == "statement"]
+    assert [(e.participants, [x.sentence for x in e.evidence]) for e in said] == [
+        (["Yoshiro Mori"], ["Mori said the two sides had set no date."])]

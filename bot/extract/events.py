@@ -82,6 +82,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.fresh and rel != "same":
         return False  # "the next round" is not the round just told
     shared = bool(set(d.participants) & set(m.participants))
+    if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
+        # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
+        # the tracker cannot name is someone else too
+        return False
     if rel == "same":
         return True
     if rel == "nested":
@@ -398,6 +402,18 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                     break
 
 
+def _said_there(drafts: list[Draft]) -> None:
+    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of the day of a
+    meeting or agreement at a known place, by one of its people, were made there (a visit names the
+    country as often as the city)."""
+    for d in drafts:
+        if d.type != "statement" or d.location is not None or d.span is None or d.span[0] != d.span[1]:
+            continue
+        d.location = _sharpest([o.location for o in drafts if o.location and o.span == d.span
+                                and o.type in (MEETING_TYPES - {"visit"}) | {"agreement"}
+                                and set(o.participants) & set(d.participants)])
+
+
 def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     """Drafts that inherited the same day and place are one event told twice ('talks in the Kremlin
     on Tuesday' and 'the summit')."""
@@ -576,8 +592,10 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
 
     _inherit(drafts, published)
     _date_reached(drafts, news, published)
+    _said_there(drafts)
     _dateline_place(text, drafts, published, tracker)
-    drafts = _consolidate(drafts, tracker)
+    # remarks by someone the tracker cannot name are not kept, nor told again by a named speaker
+    drafts = _consolidate([d for d in drafts if d.type != "statement" or d.participants], tracker)
     for d in drafts:
         if d.type == "talks" and d.participants and not (
                 len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):

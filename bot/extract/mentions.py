@@ -32,7 +32,14 @@ from bot.extract.layout import Layout, in_attribution
 from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
 from bot.extract.places import capital_phrase, locative
 from bot.extract.timex import Tense, Timex, interval, normalize
-from bot.extract.triggers import by_sentence, drop_suspended, is_definite, keep_trigger, trigger_tokens
+from bot.extract.triggers import (
+    by_sentence,
+    drop_suspended,
+    is_definite,
+    keep_trigger,
+    statement_subjects,
+    trigger_tokens,
+)
 from bot.tracker import Tracker
 
 YEAR_IN_TOKEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -213,6 +220,14 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
                 s.places.append((ent.root, loc))
 
 
+def _day_time(art: _Article, ent: Span) -> bool:
+    """A time of a named day ('Sunday night', 'Friday morning'): the model tags it TIME, but it dates."""
+    if ent.label_ != "TIME":
+        return False
+    timex = normalize(ent.text, anchor=art.published, tense="past")
+    return bool(timex and timex.value and timex.granularity == "day")
+
+
 def _add_the_two_leaders(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: 'the two leaders', 'both leaders' join the sentence's people as the last two leaders of
     different countries named so far; its own leaders are remembered for the sentences after."""
@@ -305,7 +320,7 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
     phrase ends just before it."""
     t = s.assign(root.i)
-    if t is not None and s.by_label[t] == "statement" and _in_what_was_said(art.doc[t], root):
+    if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
@@ -445,8 +460,11 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
     for tok, label in s.triggers:
         m = s.made[tok.i]
         if label in {"statement", "suspension"} and m.timex is None:
-            for ent in s.unassigned:
-                if label == "statement" and _in_what_was_said(tok, ent.root):
+            # "said on Sunday night": a time of a named day (TIME to the model) no other trigger holds
+            day_times = [e for e in s.ents if label == "statement" and _day_time(art, e)
+                         and s.assign(e.root.i) in {None, tok.i}]
+            for ent in [*s.unassigned, *day_times]:
+                if label == "statement" and _not_when_said(tok, ent.root):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
                 span = interval(timex.value) if timex and timex.value else None
@@ -459,6 +477,12 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
                 m.timex = day
 
 
+def _not_when_said(verb: Token, tok: Token) -> bool:
+    """Whether a date `tok` tells something other than when the statement was made: what was said, or a
+    relative clause about the speaker ('Kerry, who flew in on Saturday, said ...')."""
+    return _in_what_was_said(verb, tok) or through_clause(tok, verb)
+
+
 def _in_what_was_said(verb: Token, tok: Token) -> bool:
     """Whether `tok` lies in the clause a statement verb reports (its ccomp, or the words after it)."""
     said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}]
@@ -468,7 +492,10 @@ def _in_what_was_said(verb: Token, tok: Token) -> bool:
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: the last day the sentence names (not a citation's), remembered for the next sentences of
     the paragraph: 'It also announced two further steps' happened on the day the sentence before named."""
-    for ent, _root in s.dates:
+    for ent, root in s.dates:
+        if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
+                s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
+            continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
         if not in_attribution(ent, art.layout.text):
             timex = normalize(ent.text, anchor=art.published, tense="past")
             if timex and timex.granularity == "day":
@@ -488,6 +515,18 @@ def _attach_places(s: _Sentence) -> None:
             continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
+    for tok, label in s.triggers:
+        if label == "statement" and s.made[tok.i].location is None:
+            s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
+    """'Wang Yi, attending meetings in Bangkok, said', 'Speaking in Tokyo, Putin said': a place in a
+    participle clause on the statement verb or its subject is where the speaker was, even when a
+    trigger in that clause ('meetings') took it too."""
+    clauses = [c for h in (verb, *statement_subjects(verb)) for c in h.children
+               if c.dep_ in {"advcl", "acl"} and c.tag_ in {"VBG", "VBN"}]
+    return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 
 def _attach_people(art: _Article, s: _Sentence) -> None:
@@ -509,11 +548,14 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
 
 def _speaker(s: _Sentence, tok: Token) -> list[str]:
     """The person a statement verb's subject names: 'Japan, he told reporters, must ...' is the person
-    named just before him."""
-    speaker = next(c for c in tok.children if c.dep_ == "nsubj")
-    if speaker.lower_ in {"he", "she"}:
-        return [s.pronoun_person[0]] if s.pronoun_person else []
-    return [name for r, name in s.persons if r.i == speaker.i or r.head.i == speaker.i][:1]
+    named just before him; 'Its leader, Arlene Foster, said' the person in apposition to the subject."""
+    for speaker in statement_subjects(tok):  # "The delegation left, said Ivanov": the one naming a person
+        if speaker.lower_ in {"he", "she"}:
+            return [s.pronoun_person[0]] if s.pronoun_person else []
+        named = [name for r, name in s.persons if r.i == speaker.i or r.head.i == speaker.i][:1]
+        if named:
+            return named
+    return []
 
 
 def _people_in_clause(s: _Sentence, tok: Token, m: Mention, speakers: set[int]) -> None:

@@ -180,6 +180,15 @@ def conditional(tok: Token) -> bool:
     return verb is not None and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)
 
 
+def statement_subjects(verb: Token) -> list[Token]:
+    """The subjects of a statement verb; for a participle without one, its governing verb's ('Raab
+    resigned, saying he could not support the deal': Raab)."""
+    own = [c for c in verb.children if c.dep_ == "nsubj"]
+    if own or verb.tag_ != "VBG" or verb.dep_ not in {"advcl", "xcomp", "conj"}:
+        return own
+    return [c for c in verb.head.children if c.dep_ == "nsubj"]
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -230,9 +239,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "statement":
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
-        return any(
-            c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.lower_ in {"he", "she"}) for c in tok.children
-        )
+        return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
+            c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
     return True
