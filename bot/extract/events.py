@@ -521,10 +521,12 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             d.type = "agreement" if made_then else "deadline"
 
     _inherit(drafts, published)
-    _stretch(drafts, news, published)
     _dateline_place(text, drafts, published, tracker)
     drafts = _consolidate(drafts, tracker)
     drafts = _undated_at_a_dated_place(drafts)
+    # after the undated tellings have found their dated event: talks that took days, dated last
+    _stretch(drafts, news, published)
+    _dateline_place(text, drafts, published, tracker)
     for d in drafts:
         if d.type == "talks" and d.participants and not _days_long(d) \
                 and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks"):
