@@ -503,3 +503,97 @@ def test_remarks_by_someone_the_tracker_cannot_name_do_not_join_a_named_speakers
     said = [e for e in extractor.extract(text, date(2001, 3, 26)) if e.type == "statement"]
     assert [(e.participants, [x.sentence for x in e.evidence]) for e in said] == [
         (["Yoshiro Mori"], ["Mori said the two sides had set no date."])]
+
+
+def _events(extractor, text: str, published: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [e.to_json() for e in extractor.extract(text, date.fromisoformat(published))]
+
+
+def test_holding_off_is_not_holding_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, "Tokyo said on Friday it would hold off on new sanctions against Russia next week.",
+                     "2019-01-20")
+    assert not [e for e in events if e["type"] in {"meeting", "talks", "summit"}]
+
+
+def test_days_of_talks_run_until_the_day_they_ended(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Two days of talks between Russian and Japanese deputy foreign ministers ended in Tokyo on Friday "
+            "without progress, although both sides agreed to keep talking.")
+    ev = _one(extractor, text, "2019-01-20", type="talks")
+    assert ev["date"]["value"] == "2019-01-17/2019-01-18" and ev["location"] == "Tokyo"
+    assert not [e for e in _events(extractor, text, "2019-01-20") if e["type"] == "suspension"]
+
+
+def test_talks_that_took_days_end_on_the_day_the_sentence_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("MOSCOW, Jan 20 (Wire) - Japan and Russia agreed on a fisheries plan on Friday at the end of three "
+            "days of negotiations between their deputy foreign ministers.")
+    ev = _one(extractor, text, "2019-01-20", type="talks")
+    assert ev["date"]["value"] == "2019-01-16/2019-01-18"
+
+
+def test_talks_on_two_conjoined_days_are_a_round_over_both(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Lavrov and Kono held talks on Monday and Tuesday in Moscow.", "2019-01-20",
+              location="Moscow")
+    assert ev["date"]["value"] == "2019-01-14/2019-01-15"
+    assert ev["type"] == "talks", "talks over days are a round, even with the ministers named"
+
+
+def test_a_relative_clause_about_someone_else_neither_dates_nor_joins(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Kono held talks on Monday with Lavrov, Putin's foreign minister, who took over the ministry in 2004.")
+    events = [e for e in _events(extractor, text, "2019-01-20") if e["type"] in {"meeting", "talks", "summit"}]
+    assert [e["date"]["value"] for e in events] == ["2019-01-14"]
+    assert "Vladimir Putin" not in events[0]["participants"]
+    text = "Negotiators met in Moscow this week to carry out the plan that Putin and Abe agreed in Sochi."
+    ev = _one(extractor, text, "2019-01-20", location="Moscow")
+    assert ev["type"] == "talks" and not ev["participants"]
+
+
+def test_a_trip_to_meet_the_other_side_is_the_meeting_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Kono flew to Moscow, where he had a working dinner with Lavrov on Monday evening and a session on Tuesday."
+    events = _events(extractor, text, "2019-01-20")
+    assert [(e["type"], e["date"]["value"], e["location"]) for e in events] == [
+        ("meeting", "2019-01-14/2019-01-15", "Moscow")]
+    assert {"Taro Kono", "Sergei Lavrov"} <= set(events[0]["participants"])
+
+
+def test_talks_that_began_days_ago_run_to_the_news_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "TOKYO, Jan 20 (Wire) - Negotiators worked through the night on Sunday after talks that began last Tuesday."
+    ev = _one(extractor, text, "2019-01-20", type="talks")
+    assert ev["date"]["value"] == "2019-01-15/2019-01-20"
+
+
+def test_a_round_is_talks_but_a_round_of_tariffs_is_not(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Russia announced a new round of tariffs on Japanese cars on Monday. The next round will be held in "
+            "Tokyo in early March.")
+    events = [e for e in _events(extractor, text, "2019-01-20") if e["type"] in {"meeting", "talks", "summit"}]
+    assert [(e["type"], e["status"], e["location"]) for e in events] == [("talks", "scheduled", "Tokyo")]
+
+
+def test_deputies_meeting_is_a_round_of_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "The deputies met in Tokyo on March 3.", "2019-03-20", location="Tokyo")
+    assert ev["type"] == "talks"
+
+
+def test_a_deal_negotiated_by_someone_is_not_a_round(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The 1956 declaration, negotiated by Soviet and Japanese diplomats in London, was never followed by a treaty."
+    assert not [e for e in _events(extractor, text, "2019-01-20") if e["type"] == "talks"]
+
+
+def test_talks_negotiated_by_named_officials_and_their_teams_stay_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "MOSCOW, Jan 20 (Wire) - The final text was negotiated by Lavrov and Kono and their teams in Moscow."
+    ev = _one(extractor, text, "2019-01-20", location="Moscow")
+    assert ev["type"] == "talks"
+
+
+def test_an_undated_meeting_at_the_place_of_the_one_dated_meeting_is_that_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Kan had staked much on Medvedev's two-day visit to Japan. The talks opened on November 13 in Yokohama, "
+            "a port city in Kan's home region. It was Medvedev's first visit to Japan as president, and the first "
+            "summit on Japanese soil since Kan took office in 2010. The Yokohama meeting closed a year of personal "
+            "diplomacy.")
+    events = [e for e in _events(extractor, text, "2010-11-20") if e["type"] in {"meeting", "talks", "summit"}]
+    assert [(e["type"], e["date"]["value"], e["location"]) for e in events] == [("summit", "2010-11-13", "Yokohama")]
+
+
+def test_people_of_a_where_clause_are_at_the_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The two men met on Monday in Moscow, where Putin joined them for a handshake."
+    ev = _one(extractor, text, "2019-01-20", location="Moscow")
+    assert "Vladimir Putin" in ev["participants"]

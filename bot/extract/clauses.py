@@ -22,6 +22,7 @@ ANCHOR_VERBS = {
     "remain", "come", "bring", "mark", "move", "push",
 }
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
+STRETCH_UNITS = {"hour", "day", "week", "month", "night"}  # "two days of talks"
 
 
 def span_of(tok: Token) -> tuple[int, int]:
@@ -31,7 +32,10 @@ def span_of(tok: Token) -> tuple[int, int]:
 
 def anchor_of(tok: Token) -> Token:
     """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held;
-    'travel to Moscow for talks' -> travel)."""
+    'travel to Moscow for talks' -> travel; 'two days of talks ended on Friday' -> ended)."""
+    stretch = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else None
+    if stretch is not None and stretch.lemma_.lower() in STRETCH_UNITS:
+        return anchor_of(stretch)  # "two days of talks", "hours of negotiations": the time the talks took
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ in ANCHOR_DEPS and tok.head.pos_ in {"VERB", "AUX"}
         and tok.head.lemma_ in ANCHOR_VERBS

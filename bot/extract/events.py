@@ -21,7 +21,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import CLAUSE_DEPS
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
-from bot.extract.mentions import Mention, find_mentions, linked, when
+from bot.extract.mentions import Mention, find_mentions, linked, stretch_back, when
 from bot.extract.people import country_of
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import trigger_matcher
@@ -455,6 +455,54 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     return kept
 
 
+def _stretch(drafts: list[Draft], news: Timex | None, published: date) -> None:
+    """'the deal was reached after four days of talks': talks that took days, told in the past without a
+    date of their own, ran until the day a neighbouring event of their sentence took place (`_inherit`),
+    else the day the article tells of. 'Intensive talks that began last Friday': talks told as opened on a
+    day of the last three weeks, and not as ended, run until the day the article tells of, when it tells of
+    one and that is the news of the day (an article looking back days later tells of talks that have ended)."""
+    for d in drafts:
+        _still_running(d, news, published)
+        days = max((m.days for m in d.mentions if m.days), default=None)
+        if d.type not in MEETING_TYPES or days is None or any(m.tense == "future" for m in d.mentions):
+            continue
+        if d.timex is None:
+            d.timex = news
+        if d.timex is not None and d.timex.granularity == "day" and d.timex.value:
+            d.timex = stretch_back(d.timex, days)
+
+
+def _still_running(d: Draft, news: Timex | None, published: date) -> None:
+    span, end = d.span, interval(news.value) if news and news.value else None
+    if d.type not in MEETING_TYPES or d.timex is None or d.timex.granularity != "day" or span is None or end is None:
+        return
+    opened = any(m.opened and m.timex == d.timex for m in d.mentions)
+    ended = any(m.trigger.lemma_ in {"end", "conclude", "close", "finish", "wrap"} or
+                m.anchor is not None and m.anchor.lemma_ in {"end", "conclude", "close", "finish", "wrap"}
+                for m in d.mentions)
+    if opened and not ended and not any(m.tense == "future" for m in d.mentions) \
+            and 0 < (end[1] - span[0]).days <= 21 and (published - end[1]).days <= 1:
+        d.timex = Timex(f"{span[0].isoformat()}/{end[1].isoformat()}", None, d.timex.text, "range")
+
+
+def _undated_at_a_dated_place(drafts: list[Draft]) -> list[Draft]:
+    """'The talks opened on December 15 in Nagato' ... 'the Nagato meeting': an undated meeting at a place
+    where the article dates one meeting only is that meeting."""
+    kept = []
+    for d in drafts:
+        dated = [k for k in drafts if k.timex is not None and k.type in MEETING_TYPES and k.location == d.location]
+        host = dated[0] if len(dated) == 1 else None
+        if d.timex is None and d.type in MEETING_TYPES and d.location and host is not None \
+                and _compatible_types(host.type, d.type) \
+                and not (host.participants and d.participants and not set(host.participants) & set(d.participants)):
+            _merge(host, d.mentions)
+            if et.more_specific(d.type, host.type):
+                host.type = d.type
+        else:
+            kept.append(d)
+    return kept
+
+
 def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker) -> None:
     """'IRKUTSK, Russia, March 25 (Wire) - ... signed a statement on Sunday': what happened in the
     last days without a place named happened where the dateline says."""
@@ -511,9 +559,19 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    subjects += [c for a in agents for c in (a, *a.conjuncts)]
     words = st.cues()[who]
     # the lemma, or the word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)
     return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
+
+
+def _days_long(d: Draft) -> bool:
+    """Whether talks ran over days ('two days of talks', 'talks on Thursday and Friday'): a round, even
+    when the article names who led it."""
+    span = d.span
+    return bool(span and d.timex and d.timex.granularity in {"day", "range"} and span[1] > span[0])
 
 
 def _keep(d: Draft) -> bool:
@@ -596,8 +654,13 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(text, drafts, published, tracker)
     # remarks by someone the tracker cannot name are not kept, nor told again by a named speaker
     drafts = _consolidate([d for d in drafts if d.type != "statement" or d.participants], tracker)
+    drafts = _undated_at_a_dated_place(drafts)
+    # after the undated tellings have found their dated event: talks that took days, dated last
+    _stretch(drafts, news, published)
+    _dateline_place(text, drafts, published, tracker)
     for d in drafts:
-        if d.type == "talks" and d.participants and not (
+        if d.type == "talks" and d.participants and not _days_long(d) \
+                and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") and not (
                 len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):
             # named officials meeting; "talks" is a round between delegations, as when one side's
             # negotiators have "talks with the FARC's delegation"

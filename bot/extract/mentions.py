@@ -12,11 +12,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import (
     CLAUSE_DEPS,
@@ -31,7 +32,7 @@ from bot.extract.clauses import (
 from bot.extract.layout import Layout, in_attribution
 from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
 from bot.extract.places import capital_phrase, locative
-from bot.extract.timex import Tense, Timex, interval, normalize
+from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
     by_sentence,
     drop_suspended,
@@ -65,6 +66,8 @@ class Mention:
     anchor: Token | None = None
     headline: bool = False
     fresh: bool = False  # "the next round", "another meeting": a new event, never a reference back
+    days: int | None = None  # "two days of talks": how long the event took, ending on its date
+    opened: bool = False  # "talks that began last Friday": its date is the day it opened
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -160,11 +163,13 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _date_from_entities(art, s)
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
+        _date_from_stretch(s)
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
         _attach_people(art, s)
         _attach_parties(art, s)
+        _meeting_where_they_went(art, s)
         mentions.extend(s.made.values())
     return mentions
 
@@ -327,6 +332,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     if t is not None and s.by_label[t] == "agreement" and not _made_then(art.doc[t], root):
         s.unassigned.append(ent)
         return None
+    if t is not None and s.by_label[t] in MEETING_TYPES and _in_relative_clause_of_other(root, art.doc[t],
+                                                                                       of_person=True):
+        t = None  # "talks with Liu, who took charge of the file in March": March is when he took charge
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
@@ -338,6 +346,25 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     if t is None:
         s.unassigned.append(ent)
     return t
+
+
+def _in_relative_clause_of_other(tok: Token, trigger: Token, *, of_person: bool = False) -> bool:
+    """Whether `tok` lies in a relative clause or apposition that describes a word other than the
+    trigger ('the truce that Trump and Xi agreed', 'Liu, Xi's top aide'), told about that word, not the
+    event; `of_person`: only one describing a person ('Liu, who took charge in March': the parse may
+    hang 'which took place on October 23-24' on a place)."""
+    above = {trigger.i, *(a.i for a in trigger.ancestors)}
+    while tok.i not in above and tok.head.i != tok.i:
+        if tok.dep_ in {"relcl", "appos"} and tok.head.i != trigger.i and (not of_person or _a_person(tok)) \
+                and not any(c.lower_ in {"where", "when"} for c in tok.children):
+            return True  # "in Havana, where Castro brought their hands together" tells of the meeting
+        tok = tok.head
+    return False
+
+
+def _a_person(clause: Token) -> bool:
+    """Whether a relative clause or apposition describes a person ('Liu, who ...', 'Liu, Xi's aide')."""
+    return clause.head.ent_type_ == "PERSON" or any(c.lower_ in {"who", "whom", "whose"} for c in clause.children)
 
 
 LIMIT_PREPS = {"until", "till", "through", "to", "by", "than"}
@@ -382,6 +409,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
              if not in_attribution(ent, art.layout.text)]
     found.sort(key=lambda x: _deadline_rank(art, s, x[0], x[2]))  # stable: text order otherwise
     for ent, root, t in found:
+        if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
+            _widen_by_conjoined_day(art, s.made[t], root)
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
@@ -399,6 +428,31 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             timex = normalize(ent.text, anchor=art.published, tense=tense_)
         if timex and timex.value:
             s.made[t].timex = timex
+            s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
+
+
+OPEN_VERBS = {"begin", "start", "open", "resume"}
+
+
+def _opening_day(root: Token, trigger: Token) -> bool:
+    """Whether a date tells when talks began ('talks that began last Friday', 'the round opened in Vienna
+    on Tuesday'): it hangs from an opening verb that is the trigger's own or its relative clause."""
+    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return verb is not None and verb.lemma_ in OPEN_VERBS and (
+        verb.i == anchor_of(trigger).i or (verb.dep_ == "relcl" and verb.head.i == trigger.i))
+
+
+def _widen_by_conjoined_day(art: _Article, m: Mention, root: Token) -> None:
+    """'talks on Thursday and Friday', the parser making two dates of them: a meeting on a day and a
+    day conjoined to it (within a week) ran over both."""
+    if root.dep_ != "conj" or root.head.ent_type_ != "DATE" or m.timex is None or m.timex.granularity != "day":
+        return
+    first = interval(m.timex.value) if m.timex.value else None
+    other = normalize(root.text, anchor=first[0], tense="future") if first else None
+    span = interval(other.value) if other and other.value and other.granularity == "day" else None
+    if first and span and 0 < (span[0] - first[0]).days <= 7:
+        m.timex = Timex(f"{first[0].isoformat()}/{span[1].isoformat()}", m.timex.mod,
+                        f"{m.timex.text} and {root.text}", "range")
 
 
 def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:
@@ -452,6 +506,38 @@ def _date_from_duration(art: _Article, s: _Sentence) -> None:
         timex = normalize(span, anchor=anchor)
         if timex and timex.value:
             m.timex = timex
+
+
+STRETCH_DAYS = {"day": 1, "week": 7}
+
+
+def _stretch_days(tok: Token) -> int | None:
+    """'two days of talks', 'after four days of negotiations', 'a week of talks': the days the talks took."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return None
+    unit = tok.head.head
+    per = STRETCH_DAYS.get(unit.lemma_.lower())
+    count = next((number(c.text) for c in unit.children if c.dep_ in {"nummod", "det"} and number(c.text)), None)
+    return count * per if per and count and count * per > 1 else None
+
+
+def _date_from_stretch(s: _Sentence) -> None:
+    """Pass: 'two days of talks ended in Beijing on Friday': talks that took days run until the day their
+    sentence gives them (undated ones until the day the article tells of, in `events`)."""
+    for tok, label in s.triggers:
+        m = s.made[tok.i]
+        if label not in MEETING_TYPES or (days := _stretch_days(tok)) is None:
+            continue
+        m.days = days
+        if m.timex is not None and m.timex.granularity == "day" and m.timex.value:
+            m.timex = stretch_back(m.timex, days)
+
+
+def stretch_back(day: Timex, days: int) -> Timex:
+    """The `days` days ending on `day`, as a range."""
+    end = date.fromisoformat(day.value or "")
+    start = end - timedelta(days=days - 1)
+    return Timex(f"{start.isoformat()}/{end.isoformat()}", day.mod, day.text, "range")
 
 
 def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
@@ -546,6 +632,37 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _people_in_phrase(s, tok, m)
 
 
+def _meeting_where_they_went(art: _Article, s: _Sentence) -> None:
+    """Pass: 'Lighthizer and Mnuchin flew to Shanghai, where they had a working dinner with Liu on Tuesday
+    and a session on Wednesday': the trip is told for the meeting at its end, which takes the place, the
+    travellers and the days its clause names; the trip is not an event of its own."""
+    for tok, label in list(s.triggers):
+        trip = s.made.get(tok.i)
+        if label != "visit" or trip is None or tok.pos_ not in {"VERB", "AUX"} or trip.location is None:
+            continue
+        where = next((c for place, _ in s.places if place.head.head.i == tok.i or place.head.i == tok.i
+                      for c in place.children if c.dep_ == "relcl" and any(g.lower_ == "where" for g in c.children)),
+                     None)
+        inner = [s.made[t.i] for t, lbl in s.triggers if where is not None and lbl in MEETING_TYPES - {"visit"}
+                 and where.left_edge.i <= t.i <= where.right_edge.i and t.i in s.made]
+        if where is None or not inner:
+            continue
+        meeting = inner[0]
+        meeting.location = trip.location
+        meeting.participants.extend(p for p in trip.participants if p not in meeting.participants)
+        meeting.parties |= trip.parties
+        texts = [ent.text for ent, _ in s.dates if where.left_edge.i <= ent.root.i <= where.right_edge.i]
+        days = [span for ent, _ in s.dates if where.left_edge.i <= ent.root.i <= where.right_edge.i
+                and (t := normalize(ent.text, anchor=art.published, tense=meeting.tense or trip.tense))
+                and t.granularity == "day" and (span := interval(t.value))]
+        if len(days) > 1 and (max(d[1] for d in days) - min(d[0] for d in days)).days <= 7:
+            start, end = min(d[0] for d in days), max(d[1] for d in days)
+            meeting.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " and ".join(texts), "range")
+        elif meeting.timex is None:
+            meeting.timex = trip.timex
+        del s.made[tok.i]
+
+
 def _speaker(s: _Sentence, tok: Token) -> list[str]:
     """The person a statement verb's subject names: 'Japan, he told reporters, must ...' is the person
     named just before him; 'Its leader, Arlene Foster, said' the person in apposition to the subject."""
@@ -564,7 +681,7 @@ def _people_in_clause(s: _Sentence, tok: Token, m: Mention, speakers: set[int]) 
     anchor = anchor_of(tok)
     for root, name in s.persons:
         if a <= root.i <= b and root.i not in speakers and name not in m.participants \
-                and same_clause(root, anchor):
+                and same_clause(root, anchor) and not _in_relative_clause_of_other(root, tok):
             m.participants.append(name)
 
 
@@ -608,7 +725,7 @@ def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:
     if tok.i in s.own:
         x, y = s.own[tok.i]
         for root, name in s.persons:
-            if x <= root.i <= y and name not in m.participants:
+            if x <= root.i <= y and name not in m.participants and not _in_relative_clause_of_other(root, tok):
                 m.participants.append(name)
 
 

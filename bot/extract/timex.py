@@ -192,6 +192,11 @@ def _num(tok: str) -> int | None:
     return int(tok) if tok.isdigit() else _NUMBERS.get(tok)
 
 
+def number(word: str) -> int | None:
+    """A count written in digits or words ('4', 'four', 'a')."""
+    return _num(word.lower())
+
+
 def _pick(values: Iterable[str | None], anchor: date, tense: Tense | None, strict: bool) -> str | None:
     """Choose among candidate values: next (future), last (past) or nearest occurrence."""
     spans = [(v, iv) for v in values if (iv := interval(v)) is not None and v is not None]

@@ -33,6 +33,9 @@ EXIT_VERBS = {"leave", "exit", "quit", "cease", "stop"}
 # 'if both sides agree before July 1': a condition on an agreement is a deadline
 AGREE_VERBS = {"agree", "sign", "conclude", "reach", "finalize", "finalise", "approve", "ratify", "decide", "settle"}
 AIM_WORDS = {"aim", "target", "goal", "deadline"}
+# A round is of talks unless it is of something else ('a round of tariffs') or of a vote
+TALK_WORDS = {"talk", "talks", "negotiation", "consultation", "discussion", "meeting", "dialogue"}
+VOTE_WORDS = {"vote", "voting", "election", "ballot", "runoff", "poll", "primary"}
 
 
 @lru_cache(maxsize=4)
@@ -115,8 +118,19 @@ def suspended_objects(tok: Token) -> set[int]:
     active subject ('the talks ended on Tuesday' is a round that finished)."""
     return {
         t.i for child in tok.children if child.dep_ not in {"nsubj", "csubj", "aux", "neg"}
-        for t in child.subtree if t.lemma_ in SUSPENDABLE
+        for t in child.subtree if t.lemma_ in SUSPENDABLE and not _in_own_clause(t, tok)
     }
+
+
+def _in_own_clause(t: Token, top: Token) -> bool:
+    """Whether `t` reaches `top` through a verb of its own ('talks ended ..., although they agreed to keep
+    talking': the talking is not what ended)."""
+    t = t.head
+    while t.i != top.i and t.head.i != t.i:
+        if t.pos_ in {"VERB", "AUX"}:
+            return True
+        t = t.head
+    return False
 
 
 def drop_suspended(triggers: list[tuple[Token, str]]) -> list[tuple[Token, str]]:
@@ -235,12 +249,23 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         # "will no longer negotiate"; not "the end of this year" or "freezing assets"
         if tok.lemma_ == "end" and any(c.dep_ == "dobj" and c.lemma_ in ROUND_NOUNS for c in tok.children):
             return False  # "ended three days of talks", "ended the round": a round that finished
+        if tok.lower_ == "end" and tok.dep_ == "pobj" and tok.head.lower_ in {"at", "by", "until", "before", "after", "towards"}:
+            return False  # "at the end of two days of talks": when, not a suspension
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
+    if label == "meeting" and tok.lemma_ == "hold" and any(c.dep_ == "prt" for c in tok.children):
+        return False  # "hold off on a tariff increase", "hold out for more": not holding a meeting
+    if label == "talks" and tok.lower_ in {"round", "rounds"}:
+        # "the next round opens in Havana", "a round of talks"; not "a round of tariffs", "the second round
+        # of voting"
+        of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        return all(g.lemma_.lower() in TALK_WORDS for g in of) and not (VOTE_WORDS & lemmas)
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
+    if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"}:
+        return False  # "the deal negotiated by May": what the deal is, not a round of talks
     return True
