@@ -597,3 +597,11 @@ def test_people_of_a_where_clause_are_at_the_meeting(extractor) -> None:  # type
     text = "The two men met on Monday in Moscow, where Putin joined them for a handshake."
     ev = _one(extractor, text, "2019-01-20", location="Moscow")
     assert "Vladimir Putin" in ev["participants"]
+
+
+def test_an_event_that_follows_another_is_another_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The visit follows working-level talks in Tokyo on October 23, the first since the summit."
+    events = [e.to_json() for e in extractor.extract(text, date(2000, 11, 1))]
+    talks = [e for e in events if e["type"] in {"talks", "meeting"} and e["location"] == "Tokyo"]
+    assert talks and talks[0]["date"]["value"] == "2000-10-23", events
+    assert not [e for e in events if e["type"] == "visit" and e["location"] == "Tokyo"], "the visit is not the talks"

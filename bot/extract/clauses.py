@@ -17,7 +17,7 @@ CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
 ANCHOR_VERBS = {
     "hold", "resume", "open", "begin", "start", "end", "conclude", "wrap", "take", "make", "pay", "attend",
     "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
-    "set", "expect", "arrange", "put", "call", "agree", "produce", "follow", "close", "reach", "launch",
+    "set", "expect", "arrange", "put", "call", "agree", "produce", "close", "reach", "launch",
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
     "remain", "come", "bring", "mark", "move", "push",
 }

@@ -21,7 +21,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import CLAUSE_DEPS
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
-from bot.extract.mentions import Mention, find_mentions, linked, stretch_back, when
+from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import trigger_matcher
@@ -429,7 +429,8 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
                   # one dated without a place, one placed without a date: two halves of one telling
                   or not (d.participants if d.timex is None else k.participants)
                   and not (k.location if d.timex is None else d.location))
-             and sentences & {m.sent_index for m in k.mentions}),
+             and sentences & {m.sent_index for m in k.mentions}
+             and not any(in_sequence(x, y) for x in d.mentions for y in k.mentions)),
             None,
         ) or next(
             (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value

@@ -44,6 +44,8 @@ from bot.extract.triggers import (
 from bot.tracker import Tracker
 
 YEAR_IN_TOKEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Verbs whose subject and object are two events: "the visit follows the talks", "precedes the summit".
+SEQUENCE_VERBS = {"be", "follow", "precede", "replace", "succeed"}
 FRESH = {"next", "another", "further", "new", "second", "third", "fourth", "following"}
 
 
@@ -85,14 +87,25 @@ def linked(a: Mention, b: Mention) -> bool:
         return True  # "the summit is to be held in Nagato"
     for x, y in ((a, b), (b, a)):
         anchor = x.anchor if x.anchor is not None else x.trigger
-        if anchor.lemma_ == "be":
-            continue
+        if anchor.lemma_ in SEQUENCE_VERBS:
+            continue  # "the visit follows working-level talks in Beijing": one event after another
         t, steps = y.trigger, 0
         while t.i != anchor.i and t.head.i != t.i and steps < 4:
             if t.dep_ in CLAUSE_DEPS or (t.dep_ == "conj" and t.pos_ in {"VERB", "AUX"}):
                 break  # "agreed ... when the leaders met", "..., and hopes to arrange a trip": another event
             t, steps = t.head, steps + 1
         if t.i == anchor.i:
+            return True
+    return False
+
+
+def in_sequence(a: Mention, b: Mention) -> bool:
+    """'The visit follows working-level talks in Beijing': the subject and the object of a verb of
+    sequence are two events, whatever else the sentence lets them share."""
+    for x, y in ((a, b), (b, a)):
+        verb = x.trigger.head
+        if x.trigger.dep_ in {"nsubj", "nsubjpass"} and verb.lemma_ in SEQUENCE_VERBS - {"be"} and any(
+                c.dep_ == "dobj" and c.left_edge.i <= y.trigger.i <= c.right_edge.i for c in verb.children):
             return True
     return False
 
