@@ -126,7 +126,8 @@ class Tracker:
         """How strongly the text is about this negotiation: one point per keyword it names, and one
         when it names, in full, people of two or more of the parties (the negotiators meeting is the
         negotiation even when no keyword is said: "the disputed islands"); none when it names none of
-        the tracker's parties, people or places (by name or alias), or only one of two or more sides."""
+        the tracker's parties, people or places (by name or alias), or only one of two or more sides
+        (a party is named by its names, its people or its places)."""
         named = (self._index.party_pattern, self._index.people_pattern, self._index.place_pattern)
         if any(p is not None for p in named) and not any(p is not None and p.search(text) for p in named):
             return 0  # a negotiation's news names a party, a person or a place of it ("trade deal" alone: no)
@@ -136,8 +137,12 @@ class Tracker:
         people_sides = {self._index.country_of[_norm(m.group(0))] for m in pattern.finditer(text)} if pattern else set()
         people_sides.discard("")
         party_pattern = self._index.party_pattern
+        place_pattern, names_pattern = self._index.place_pattern, self._index.side_pattern
         sides = people_sides | ({self._index.parties[_norm(m.group(0))] for m in party_pattern.finditer(text)}
                                 if party_pattern else set())
+        sides |= {self._index.side_of[m.group(0)] for m in names_pattern.finditer(text)} if names_pattern else set()
+        sides |= ({self._index.places[_norm(m.group(0))].country or "" for m in place_pattern.finditer(text)}
+                  if place_pattern else set()) & {a.name for a in self.actors}  # "Moscow" speaks for Russia
         if len(self.actors) >= 2 and len(sides) == 1:
             return 0  # one side only: that government's other news (auto tariffs with no China in them)
         # negotiators of two sides named in full: the negotiation, even with no keyword
@@ -165,6 +170,10 @@ class _Index:
     # The parties' names and aliases, as written (case matters: "US" is not "us").
     party_pattern: re.Pattern[str] | None = None
     place_pattern: re.Pattern[str] | None = None
+    # Names that tell a side without naming a person in full: a surname, an alias or a role all of whose
+    # holders speak for one party ("Kono": Japan), as written (capitalised).
+    side_pattern: re.Pattern[str] | None = None
+    side_of: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def build(tracker: Tracker) -> _Index:
@@ -201,9 +210,16 @@ class _Index:
             {n for person in tracker.people for n in (person.name, *person.aliases) if len(n) > 3}, ignore_case=True)
         party_pattern = phrase_pattern({n for a in tracker.actors for n in (a.name, *a.aliases)})
         place_pattern = phrase_pattern({n for p in tracker.places for n in (p.name, *p.aliases)})
+        side_of: dict[str, str] = {}
+        for person in tracker.people:
+            for name in (person.name, person.surname or person.name.split()[-1], *person.aliases, *person.roles):
+                if name[:1].isupper() and person.country and _norm(name) not in {"he", "she", "it"}:
+                    countries = {p.country for p in people.get(_norm(name), [person])}
+                    if countries == {person.country}:
+                        side_of[name] = person.country
         return _Index(parties, people, first_words, offices, places,
                       frozenset(p.name for p in tracker.people if p.leader), _ancestors(tracker.places),
-                      pattern, country_of, party_pattern, place_pattern)
+                      pattern, country_of, party_pattern, place_pattern, phrase_pattern(set(side_of)), side_of)
 
 
 def phrase_pattern(phrases: set[str] | list[str], *, ignore_case: bool = False) -> re.Pattern[str] | None:

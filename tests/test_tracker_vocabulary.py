@@ -58,6 +58,8 @@ def test_relevance_counts_the_negotiators_as_well_as_keywords() -> None:
     assert t.is_relevant("Nordby and Sudport signed a water-sharing pact for the Upper River valley.")
     # the keywords with one side only are that government's other news (its own water-sharing fees)
     assert not t.is_relevant("Nordby raised its water-sharing fees for farms on the Upper River.")
+    # a side named by a surname alone counts: Berg speaks for Northland
+    assert t.is_relevant("Berg arrived in Sudport for the water-sharing round.")
 
 
 def test_vocabulary_must_name_known_types_and_statuses() -> None:

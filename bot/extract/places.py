@@ -23,8 +23,10 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     if name is None:
         return None
     party = tracker.party_for(name) if place is None else None
-    if party is not None and party != name:
-        return None  # "at the European Commission", "the Kremlin": a party's other name, not a place
+    if party is not None and party != name and tracker.capital_of(party):
+        # "at the European Commission", "the Kremlin": a party's other name, not a place, when the
+        # tracker says where the party sits (its capital, a place the dateline or the text may give)
+        return None
     head = root.head
     if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
         return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
