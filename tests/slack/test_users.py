@@ -243,3 +243,12 @@ def test_an_app_installed_without_users_read_says_how_to_fix_it(fake_slack: Fake
     client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
     with pytest.raises(UserLookupError, match="missing_scope, reinstall the app to grant users:read"):
         SlackUsers().get(client, team_id=TEAM_ID, user_id="U0001")
+
+
+def test_a_user_lookup_outlasts_the_ack_window() -> None:
+    """A lookup timing out as the ack window closes raced the deferral: an admin whose Slack hung was
+    sometimes told "not allowed" instead of "Looking that up" and the answer later."""
+    from bot.platforms.slack.commands import ANSWER_WITHIN
+    from bot.platforms.slack.users import LOOKUP_TIMEOUT
+
+    assert LOOKUP_TIMEOUT >= ANSWER_WITHIN + 2
