@@ -605,3 +605,12 @@ def test_an_event_that_follows_another_is_another_event(extractor) -> None:  # t
     talks = [e for e in events if e["type"] in {"talks", "meeting"} and e["location"] == "Tokyo"]
     assert talks and talks[0]["date"]["value"] == "2000-10-23", events
     assert not [e for e in events if e["type"] == "visit" and e["location"] == "Tokyo"], "the visit is not the talks"
+
+
+def test_one_deal_told_by_each_side_is_one_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan and Russia extend fishing accord\n\n"
+            "MOSCOW - Russia agreed on Monday to extend the fishing accord for a year, after Yoshiro Mori was "
+            "pressed by fishermen to request it.\n\n"
+            "Vladimir Putin announced the agreement at the Kremlin.")
+    deals = [d for d in _agreements(extractor, text, "2000-11-07") if d[1] == "2000-11-06"]
+    assert len(deals) == 1, deals

@@ -436,7 +436,8 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
-             and not (k.participants and d.participants and not set(k.participants) & set(d.participants))),
+             and not (k.participants and d.participants and not set(k.participants) & set(d.participants)
+                      and not _two_sides_of(k, d, tracker))),
             None,
         )
         if twin is None:
@@ -581,6 +582,15 @@ def _keep(d: Draft) -> bool:
     if d.type == "statement":
         return bool(d.participants)
     return d.timex is not None
+
+
+def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
+    """Agreements of one day told by one side's people and by the other's: the two sides of one deal."""
+    if a.type != "agreement" or b.type != "agreement":
+        return False
+    year = a.span[0].year if a.span else 0
+    sides_a, sides_b = _sides(tracker, a.participants, year), _sides(tracker, b.participants, year)
+    return bool(sides_a and sides_b and not sides_a & sides_b)
 
 
 def _with_delegation(m: Mention) -> bool:
