@@ -614,3 +614,9 @@ def test_one_deal_told_by_each_side_is_one_agreement(extractor) -> None:  # type
             "Vladimir Putin announced the agreement at the Kremlin.")
     deals = [d for d in _agreements(extractor, text, "2000-11-07") if d[1] == "2000-11-06"]
     assert len(deals) == 1, deals
+
+
+def test_the_want_of_a_deal_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    for text in ("The decision lifts the threat of a no-deal end to the talks on Friday, November 10.",
+                 "Japan could walk away without a deal on Friday, November 10."):
+        assert not _agreements(extractor, text, "2000-11-08"), text

@@ -216,6 +216,10 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         )
     if label == "agreement" and conditional(tok):
         return False
+    if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and (
+            any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+            or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
+        return False  # "a no-deal exit", "leave without a deal": the want of an agreement
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
             return False
