@@ -620,3 +620,14 @@ def test_the_want_of_a_deal_is_no_agreement(extractor) -> None:  # type: ignore[
     for text in ("The decision lifts the threat of a no-deal end to the talks on Friday, November 10.",
                  "Japan could walk away without a deal on Friday, November 10."):
         assert not _agreements(extractor, text, "2000-11-08"), text
+
+
+def test_a_meeting_to_come_of_both_sides_leaders_needs_no_date_or_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Putin said he expected to meet Mori in the near future but gave no date or place.",
+              "2000-11-20", type="summit")
+    assert ev["status"] in {"proposed", "scheduled"} and ev["date"]["value"] is None and ev["location"] is None
+    text = ("Kono visit previews Putin-Mori summit\n\n"
+            "Putin and Mori will meet in Brunei on November 15, officials said. Putin said he expected to meet "
+            "Mori soon.")
+    summits = [e for e in extractor.extract(text, date(2000, 11, 6)) if e.type == "summit"]
+    assert len(summits) == 1 and summits[0].location == "Brunei", "told vaguely, the same summit"

@@ -576,12 +576,25 @@ def _days_long(d: Draft) -> bool:
     return bool(span and d.timex and d.timex.granularity in {"day", "range"} and span[1] > span[0])
 
 
-def _keep(d: Draft) -> bool:
+def _keep(d: Draft, tracker: Tracker, year: int) -> bool:
     if d.type in MEETING_TYPES:
-        return d.timex is not None or d.location is not None
+        # a date or a place says which meeting; with neither, a meeting still to come of named people of
+        # two sides ("Trump said he expected to meet Xi in the near future")
+        return d.timex is not None or d.location is not None or (
+            d.type != "visit" and all(m.tense == "future" for m in d.mentions)
+            and len(_sides(tracker, d.participants, year)) >= 2)
     if d.type == "statement":
         return bool(d.participants)
     return d.timex is not None
+
+
+def _told_better(d: Draft, drafts: list[Draft]) -> bool:
+    """An undated, unplaced meeting whose people meet at a dated or placed meeting of the article is
+    that meeting told vaguely ('previews Abe-Putin summit' ... 'will meet in Moscow on January 22')."""
+    if d.type not in MEETING_TYPES or d.timex is not None or d.location is not None:
+        return False
+    return any(o is not d and o.type in MEETING_TYPES and (o.timex or o.location)
+               and len(set(o.participants) & set(d.participants)) >= 2 for o in drafts)
 
 
 def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
@@ -690,7 +703,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
 
     events = []
     for d in drafts:
-        if not _keep(d):
+        if not _keep(d, tracker, published.year) or _told_better(d, drafts):
             continue
         status = _final_status(d, published)
         attribution: list[str] = []
