@@ -643,3 +643,10 @@ def test_putting_names_to_an_accord_is_signing_it(extractor) -> None:  # type: i
     ev = _one(extractor, text, "2019-01-20", type="agreement")
     assert ev["status"] == "signed"
     assert {"Sergei Lavrov", "Taro Kono"} <= set(ev["participants"])
+
+
+def test_an_accord_signed_where_a_meeting_was_held_is_of_its_day_and_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The vote came a month after the ceremony on September 5 in Vladivostok, where Putin and Abe signed "
+            "the fisheries accord.")
+    ev = _one(extractor, text, "2019-10-03", type="agreement")
+    assert (ev["status"], ev["date"]["value"], ev["location"]) == ("signed", "2019-09-05", "Vladivostok")

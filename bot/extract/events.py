@@ -313,6 +313,9 @@ def _made_at(m: Mention, meeting: Mention) -> bool:
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
     if verb is None or meeting.sent_index != m.sent_index or (meeting.timex is None and meeting.location is None):
         return False  # a bare "the visit" may be any visit the article told
+    if verb.dep_ == "relcl" and any(c.lower_ in {"where", "when"} for c in verb.children) \
+            and verb.head in meeting.trigger.subtree:
+        return True  # "the ceremony on Monday in Cartagena, where the two men signed the accord"
     tok = meeting.trigger
     while tok.i not in {verb.i, m.trigger.i} and tok.head.i != tok.i:
         own = tok.dep_ in {"relcl", "acl"} and tok.head.i == m.trigger.i  # "the plan, which they adopted at ..."
