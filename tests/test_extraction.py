@@ -631,3 +631,56 @@ def test_a_meeting_to_come_of_both_sides_leaders_needs_no_date_or_place(extracto
             "Mori soon.")
     summits = [e for e in extractor.extract(text, date(2000, 11, 6)) if e.type == "summit"]
     assert len(summits) == 1 and summits[0].location == "Brunei", "told vaguely, the same summit"
+
+
+def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(e["type"], e["status"], e["date"]["value"], e["location"]) for e in _events(extractor, text, published)
+            if e["type"] in {"meeting", "talks", "summit", "visit"}]
+
+
+def test_a_signing_ceremony_is_a_meeting_at_the_signings_place_and_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov and Kono signed a fisheries accord at a ceremony in Vladivostok on Tuesday."
+    assert _meetings(extractor, text, "2019-01-20") == [("meeting", "held", "2019-01-15", "Vladivostok")]
+    ev = _one(extractor, text, "2019-01-20", type="agreement")
+    assert ev["status"] == "signed"
+
+
+def test_a_ceremony_told_apart_takes_the_day_and_place_of_the_signing(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The foreign ministers signed the fisheries accord in Khabarovsk on Monday. The ceremony was short "
+            "and no journalists were admitted.")
+    assert _meetings(extractor, text, "2019-01-20") == [("meeting", "held", "2019-01-14", "Khabarovsk")]
+
+
+def test_a_ceremony_announced_ahead_is_scheduled(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The accord will be signed in Vladivostok on February 2, officials said. Putin and Abe will sign it "
+            "at a ceremony in the city.")
+    assert _meetings(extractor, text, "2019-01-20") == [("summit", "scheduled", "2019-02-02", "Vladivostok")]
+
+
+def test_leaders_of_two_sides_signing_at_a_place_on_a_day_meet(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Putin and Abe signed a joint statement on fisheries in Vladivostok on Tuesday."
+    assert _meetings(extractor, text, "2019-01-20") == [("summit", "held", "2019-01-15", "Vladivostok")]
+
+
+def test_negotiators_signing_the_text_they_concluded_is_no_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Losyukov and Kawamura signed the text of the fisheries accord in Khabarovsk on Tuesday."
+    assert _meetings(extractor, text, "2019-01-20") == []
+
+
+def test_a_ceremony_that_is_no_signing_is_no_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Abe will attend the award ceremony in Yokohama on February 2. He will speak about the economy."
+    assert _meetings(extractor, text, "2019-01-20") == []
+
+
+def test_putting_names_to_an_accord_is_signing_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov and Kono put their names to the fisheries accord in Khabarovsk on Tuesday."
+    ev = _one(extractor, text, "2019-01-20", type="agreement")
+    assert ev["status"] == "signed"
+    assert {"Sergei Lavrov", "Taro Kono"} <= set(ev["participants"])
+
+
+def test_an_accord_signed_where_a_meeting_was_held_is_of_its_day_and_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The vote came a month after the ceremony on September 5 in Vladivostok, where Putin and Abe signed "
+            "the fisheries accord.")
+    ev = _one(extractor, text, "2019-10-03", type="agreement")
+    assert (ev["status"], ev["date"]["value"], ev["location"]) == ("signed", "2019-09-05", "Vladivostok")

@@ -46,7 +46,20 @@ def anchor_of(tok: Token) -> Token:
         and tok.head.head.pos_ in {"VERB", "AUX"}
     ):
         return tok.head.head
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ == "to" and signs(tok.head.head):
+        return tok.head.head  # "put their names to the agreement": the signing verb
     return tok
+
+
+# "put their names to the accord", "set their signatures to it": signing told without "sign"
+SIGNATURE_VERBS = {"put", "set", "affix"}
+SIGNATURE_WORDS = {"name", "signature"}
+
+
+def signs(verb: Token) -> bool:
+    """Whether a verb is a signing told as putting names or signatures to a document."""
+    return verb.lemma_ in SIGNATURE_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in SIGNATURE_WORDS for c in verb.children)
 
 
 def same_clause(tok: Token, anchor: Token) -> bool:

@@ -24,7 +24,7 @@ from bot.extract.layout import DATELINE, attributions, datelines, has_headline, 
 from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
 from bot.extract.timex import Timex, find_dates, interval, normalize
-from bot.extract.triggers import trigger_matcher
+from bot.extract.triggers import CEREMONY_SIGNS, CEREMONY_WORDS, SIGNING_WORDS, trigger_matcher
 from bot.tracker import Tracker
 
 log = logging.getLogger("ntrack.extract")
@@ -313,6 +313,9 @@ def _made_at(m: Mention, meeting: Mention) -> bool:
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
     if verb is None or meeting.sent_index != m.sent_index or (meeting.timex is None and meeting.location is None):
         return False  # a bare "the visit" may be any visit the article told
+    if verb.dep_ == "relcl" and any(c.lower_ in {"where", "when"} for c in verb.children) \
+            and verb.head in meeting.trigger.subtree:
+        return True  # "the ceremony on Monday in Cartagena, where the two men signed the accord"
     tok = meeting.trigger
     while tok.i not in {verb.i, m.trigger.i} and tok.head.i != tok.i:
         own = tok.dep_ in {"relcl", "acl"} and tok.head.i == m.trigger.i  # "the plan, which they adopted at ..."
@@ -505,6 +508,53 @@ def _undated_at_a_dated_place(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+def _signing(m: Mention) -> bool:
+    """Whether an agreement mention tells the document signed ('signed the accord', 'the accord was
+    signed'), not only agreed."""
+    return m.type == "agreement" and (m.trigger.lemma_ in SIGNING_WORDS or "signed" in m.cues)
+
+
+def _signed_on_a_day(d: Draft) -> bool:
+    return d.type == "agreement" and d.timex is not None and d.timex.granularity == "day" \
+        and any(map(_signing, d.mentions))
+
+
+def _ceremony(d: Draft) -> bool:
+    return d.type in MEETING_TYPES and any(m.trigger.lower_ in CEREMONY_WORDS for m in d.mentions)
+
+
+def _ceremonies(drafts: list[Draft], tracker: Tracker, published: date) -> list[Draft]:
+    """A signing is also a meeting of its signatories (a summit when they lead two countries): 'signed
+    the texts at a ceremony at El Laguito', 'Thursday's ceremony had 800 guests', 'Santos and Londono
+    signed the accord in Cartagena on Monday'. A ceremony told without its day or place takes them from
+    the signing of its sentence or the one either side (or of its day); a signing on a day at a place by
+    leaders of two sides, or told with a ceremony, is one when the article tells no meeting there then."""
+    signed = [d for d in drafts if _signed_on_a_day(d)]
+    for c in (d for d in drafts if _ceremony(d) and (d.timex is None or d.location is None)):
+        near = {m.sent_index + k for m in c.mentions for k in (-1, 0, 1)}
+        source = next((a for a in signed if (c.timex is None and any(m.sent_index in near for m in a.mentions))
+                       or (a.timex is not None and c.timex is not None and a.timex.value == c.timex.value)), None)
+        if source is None or not _places_compatible(source.location, c.location, tracker):
+            continue
+        c.timex = c.timex or source.timex
+        c.location = c.location or source.location
+        c.participants = c.participants or list(source.participants)
+        c.parties |= source.parties
+    made = []
+    for a in signed:
+        signers = [p for m in a.mentions if _signing(m) for p in m.participants]
+        words = {t.lower_ for m in a.mentions if _signing(m) and m.sentence is not None for t in m.sentence}
+        leaders = {_leader_country(tracker, p) for p in signers if tracker.is_leader(p)}
+        if a.location is None or not (words & CEREMONY_WORDS or signers and (words & CEREMONY_SIGNS or len(leaders) >= 2)):
+            continue  # negotiators signing the text they concluded are the round's end, not a meeting
+        if any(o.type in MEETING_TYPES and _places_compatible(o.location, a.location, tracker)
+               and _dates_relation(o.span, a.span) in {"same", "nested"} for o in drafts):
+            continue
+        made.append(Draft("meeting", a.timex, a.location, list(a.participants), set(a.parties),
+                          [m for m in a.mentions if _signing(m)]))
+    return drafts + made
+
+
 def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker) -> None:
     """'IRKUTSK, Russia, March 25 (Wire) - ... signed a statement on Sunday': what happened in the
     last days without a place named happened where the dateline says."""
@@ -682,6 +732,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     # after the undated tellings have found their dated event: talks that took days, dated last
     _stretch(drafts, news, published)
     _dateline_place(text, drafts, published, tracker)
+    drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
         if d.type == "talks" and d.participants and not _days_long(d) \
                 and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") and not (

@@ -11,6 +11,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from bot.event_types import MEETING_TYPES
+from bot.extract.clauses import signs
 from bot.extract.timex import Tense
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -117,6 +118,9 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
             continue  # "no date has been set", "did not hold"
         lemma = tok.lemma_.lower()
         low = tok.lower_
+        if signs(tok):
+            found.add("signed")  # "put their names to the accord"
+            continue
         for key in (lemma, low):
             for status in index.get(key, []):
                 if status == "held" and tok.tag_ not in {"VBD", "VBN"}:

@@ -36,6 +36,11 @@ AIM_WORDS = {"aim", "target", "goal", "deadline"}
 # A round is of talks unless it is of something else ('a round of tariffs') or of a vote
 TALK_WORDS = {"talk", "talks", "negotiation", "consultation", "discussion", "meeting", "dialogue"}
 VOTE_WORDS = {"vote", "voting", "election", "ballot", "runoff", "poll", "primary"}
+# A ceremony is an event of the negotiation when it is a signing's ('signed the accord at a ceremony')
+CEREMONY_WORDS = {"ceremony", "ceremonies"}
+# a signing told with these is a ceremony too ('signed the accord before 2,500 guests')
+CEREMONY_SIGNS = CEREMONY_WORDS | {"guests", "dignitaries"}
+SIGNING_WORDS = {"sign", "signing", "ink"}
 
 
 @lru_cache(maxsize=4)
@@ -203,6 +208,19 @@ def statement_subjects(verb: Token) -> list[Token]:
     return [c for c in verb.head.children if c.dep_ == "nsubj"]
 
 
+def told_signing(sent: Span) -> bool:
+    """Whether a signing is told in `sent` or the sentence either side of it ('signed by the chief
+    negotiators at a ceremony at El Laguito'; 'The accord was signed in Cartagena. Thursday's ceremony
+    had 800 guests'): a ceremony then is the signing's, not a prize giving or an inauguration."""
+    doc = sent.doc
+    around = [sent]
+    if sent.start > 0:
+        around.append(doc[sent.start - 1].sent)
+    if sent.end < len(doc):
+        around.append(doc[sent.end].sent)
+    return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -227,6 +245,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             c.dep_ == "xcomp" for c in tok.children
         ):
             return False  # "agreed with the assessment" is not an agreement
+    if label == "meeting" and tok.lower_ in CEREMONY_WORDS:
+        return told_signing(sent)
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
         # In a relative clause ("Nagato, where Abe received Putin") it tells more of an event already told
