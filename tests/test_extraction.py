@@ -597,3 +597,26 @@ def test_people_of_a_where_clause_are_at_the_meeting(extractor) -> None:  # type
     text = "The two men met on Monday in Moscow, where Putin joined them for a handshake."
     ev = _one(extractor, text, "2019-01-20", location="Moscow")
     assert "Vladimir Putin" in ev["participants"]
+
+
+def test_a_united_nations_dateline_is_new_york(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("UNITED NATIONS, Sept 24 (Wire) - Japanese Foreign Minister Fumio Kishida sat down with Russian "
+            "Foreign Minister Sergei Lavrov on Monday on the sidelines of the General Assembly. "
+            "Lavrov told reporters the talks had been useful.")
+    ev = _one(extractor, text, "2013-09-24", type="statement")
+    assert ev["location"] == "New York", "news style: UNITED NATIONS datelines are written from New York"
+    ev = _one(extractor, text, "2013-09-24", type="meeting")
+    assert ev["location"] == "New York" and ev["date"]["value"] == "2013-09-23", "'sat down with' is a meeting"
+
+
+def test_a_dateline_the_tracker_does_not_know_is_still_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "SEOUL, May 3 (Wire) - Russian Foreign Minister Sergei Lavrov said on Friday that talks with Japan would go on."
+    ev = _one(extractor, text, "2019-05-03", type="statement")
+    assert ev["location"] == "Seoul"
+
+
+def test_a_place_in_what_was_said_is_not_where_it_was_said(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("At the talks in Moscow on Monday, Lavrov called the proposal unacceptable, and said that those in "
+            "Japan who expected Russia to give up the islands would be disappointed.")
+    ev = _one(extractor, text, "2019-01-15", type="statement")
+    assert ev["location"] != "Japan"

@@ -599,11 +599,25 @@ def _attach_places(s: _Sentence) -> None:
         t = s.assign(root.i)
         if t is not None and s.by_label[t] == "agreement" and not _in_own_clause(s.made[t].trigger, root):
             continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
+        if t is not None and s.by_label[t] == "statement" and _in_reported_speech(s.made[t].trigger, root):
+            continue  # "Juncker said those in Britain who expected better terms would be disappointed"
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
     for tok, label in s.triggers:
         if label == "statement" and s.made[tok.i].location is None:
             s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _in_reported_speech(verb: Token, tok: Token) -> bool:
+    """Whether a place `tok` lies in what a statement reports (a clause reported by the verb or by a
+    verb conjoined to it: 'called the result the best deal, and said that those in Britain ...'): the
+    place said, not where it was said."""
+    cur = tok
+    while cur.i != verb.i and cur.head.i != cur.i:
+        if cur.dep_ in {"ccomp", "parataxis"}:
+            return True
+        cur = cur.head
+    return _in_what_was_said(verb, tok)
 
 
 def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:

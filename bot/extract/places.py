@@ -68,3 +68,22 @@ def capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
             if cap and (tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE or tok.head.lower_ in LOCATIVE):
                 out.append((tok, cap))
     return out
+
+
+# Datelines that name an institution rather than its city (news style: "UNITED NATIONS, Sept 27 -" is
+# written from the UN's headquarters in New York).
+DATELINE_SEATS = {"United Nations": "New York"}
+
+
+def dateline_place(head: str, tracker: Tracker) -> str | None:
+    """The place a dateline's first part names ('IRKUTSK' -> 'Irkutsk', 'UNITED NATIONS' -> 'New York'):
+    the tracker's place, else the city it stands for, else the name itself (a city the tracker does
+    not know is still where the report was written); a party's other name is its capital when the
+    tracker gives one."""
+    name = " ".join(head.split()).title()
+    name = DATELINE_SEATS.get(name, name)
+    place = tracker.place_for(name)
+    if place is not None:
+        return place.name
+    party = tracker.party_for(name)
+    return (tracker.capital_of(party) if party else None) or name
