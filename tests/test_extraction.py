@@ -620,3 +620,11 @@ def test_a_place_in_what_was_said_is_not_where_it_was_said(extractor) -> None:  
             "Japan who expected Russia to give up the islands would be disappointed.")
     ev = _one(extractor, text, "2019-01-15", type="statement")
     assert ev["location"] != "Japan"
+
+
+def test_remarks_in_a_paragraph_opened_by_a_place_were_made_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("TOKYO, Jan 22 (Wire) - Abe arrived in Moscow on Tuesday for talks with Putin.\n\n"
+            "In Vladivostok, Russian Foreign Minister Sergei Lavrov turned down Japan's call for a quick deal. "
+            "The islands became Russian after the war, he said.")
+    ev = _one(extractor, text, "2019-01-22", type="statement")
+    assert ev["location"] == "Vladivostok", "the paragraph's opening place, not the dateline's"
