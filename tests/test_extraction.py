@@ -628,3 +628,16 @@ def test_remarks_in_a_paragraph_opened_by_a_place_were_made_there(extractor) -> 
             "The islands became Russian after the war, he said.")
     ev = _one(extractor, text, "2019-01-22", type="statement")
     assert ev["location"] == "Vladivostok", "the paragraph's opening place, not the dateline's"
+
+
+def test_a_room_of_a_known_building_is_the_place_the_tracker_knows(extractor) -> None:  # type: ignore[no-untyped-def]
+    for room in ("the Green Room", "the St Andrew Hall"):
+        text = f"Putin and Abe held talks in {room} of the Kremlin on Tuesday."
+        ev = _one(extractor, text, "2019-01-24", date="2019-01-22")
+        assert ev["location"] == "Moscow", room
+
+
+def test_a_place_naming_a_deal_is_where_it_was_made(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov said the talks would build on last November's Singapore agreement."
+    ev = _one(extractor, text, "2019-01-22", type="agreement")
+    assert ev["location"] == "Singapore"

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from bot.tracker import Tracker
+from bot.tracker import Place, Tracker
 
 LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
-EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
+EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
+               # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
+               "deal", "agreement", "accord", "pact", "declaration", "pledge"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
 
@@ -17,7 +19,7 @@ PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands",
 def locative(ent: Span, tracker: Tracker) -> str | None:
     """The place an entity names when the sentence uses it as a place ('in Tokyo', 'the Brunei summit')."""
     root = ent.root
-    place = tracker.place_for(ent.text)
+    place = tracker.place_for(ent.text) or _known_whole(ent, tracker)
     # a place the tracker does not know (Denver, Lima) is still a place when used as one
     name = place.name if place else plain_place(ent)
     if name is None:
@@ -34,6 +36,9 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
     if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:
         return name
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "PROPN" and head.head.dep_ == "pobj" \
+            and head.head.head.lower_ in LOCATIVE:
+        return name  # "in the Roosevelt Room of the White House": the building the room is in
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE and not _possessive(ent):
         return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
@@ -41,6 +46,19 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
+
+
+def _known_whole(ent: Span, tracker: Tracker) -> Place | None:
+    """'the East Room of the White House': a part the tracker does not know, of a place it knows, is
+    told as that place (the tracker's name for it is the one its readers follow)."""
+    if tracker.place_for(ent.text.removeprefix("the ")) is not None:
+        return None
+    of = next((c for c in ent.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if whole is None or whole.ent_type_ not in {"GPE", "LOC", "FAC", "ORG"}:
+        return None
+    ents = [e for e in ent.doc.ents if e.start <= whole.i < e.end]
+    return tracker.place_for(ents[0].text) if ents else None
 
 
 def _possessive(ent: Span) -> bool:
