@@ -641,3 +641,15 @@ def test_a_place_naming_a_deal_is_where_it_was_made(extractor) -> None:  # type:
     text = "Lavrov said the talks would build on last November's Singapore agreement."
     ev = _one(extractor, text, "2019-01-22", type="agreement")
     assert ev["location"] == "Singapore"
+
+
+def test_a_party_seat_used_as_a_place_is_its_capital(extractor) -> None:  # type: ignore[no-untyped-def]
+    from bot.extract.events import Extractor
+    from bot.tracker import load_tracker_file
+
+    iran = load_tracker_file(Path(__file__).parent / "data" / "negotiations" / "iran" / "tracker.toml")
+    text = ("GENEVA, Nov 24 (Wire) - Iran and six powers agreed on Sunday on an interim deal. "
+            "Barack Obama said in a televised address from the White House that the deal was an important first step.")
+    events = Extractor(extractor.nlp, iran).extract(text, date(2013, 11, 24))
+    said = [e for e in events if e.type == "statement" and e.participants == ["Barack Obama"]]
+    assert [e.location for e in said] == ["Washington"], "the White House stands for the United States, at Washington"

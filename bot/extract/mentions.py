@@ -222,7 +222,7 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
                 s.persons.append((ent.root, name))
         elif ent.label_ == "DATE" and not since(ent):
             s.dates.append((ent, ent.root))
-        elif ent.label_ in {"GPE", "LOC", "FAC"}:
+        elif ent.label_ in {"GPE", "LOC", "FAC", "ORG"}:  # an ORG: a party's seat ('at the Kremlin')
             loc = locative(ent, art.tracker)
             if loc:
                 s.places.append((ent.root, loc))

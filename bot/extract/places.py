@@ -12,6 +12,7 @@ LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
 EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
                # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
                "deal", "agreement", "accord", "pact", "declaration", "pledge"}
+SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
 
@@ -22,6 +23,9 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     place = tracker.place_for(ent.text) or _known_whole(ent, tracker)
     # a place the tracker does not know (Denver, Lima) is still a place when used as one
     name = place.name if place else plain_place(ent)
+    seat = _party_seat(ent, tracker) if place is None else None
+    if seat is not None:
+        return seat
     if name is None:
         return None
     party = tracker.party_for(name) if place is None else None
@@ -45,6 +49,20 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name if tracker.party_for(ent.text) is None else None  # "the Brunei summit"
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
+    return None
+
+
+def _party_seat(ent: Span, tracker: Tracker) -> str | None:
+    """'at the Kremlin', 'an address from the White House': a party's other name used as a place is
+    where the party sits, the capital the tracker gives it."""
+    party = tracker.party_for(ent.text)
+    capital = tracker.capital_of(party) if party and party != ent.text else None
+    root = ent.root
+    if capital is None or root.dep_ != "pobj" or not ent.text[:1].isupper() and not ent.text.startswith("the "):
+        return None
+    prep = root.head
+    if prep.lower_ in {"in", "at", "inside", "outside"} or prep.lower_ == "from" and prep.head.lemma_ in SPEECH_NOUNS:
+        return capital
     return None
 
 
