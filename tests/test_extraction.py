@@ -684,3 +684,59 @@ def test_an_accord_signed_where_a_meeting_was_held_is_of_its_day_and_place(extra
             "the fisheries accord.")
     ev = _one(extractor, text, "2019-10-03", type="agreement")
     assert (ev["status"], ev["date"]["value"], ev["location"]) == ("signed", "2019-09-05", "Vladivostok")
+
+
+def test_a_united_nations_dateline_is_new_york(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("UNITED NATIONS, Sept 24 (Wire) - Japanese Foreign Minister Fumio Kishida sat down with Russian "
+            "Foreign Minister Sergei Lavrov on Monday on the sidelines of the General Assembly. "
+            "Lavrov told reporters the talks had been useful.")
+    ev = _one(extractor, text, "2013-09-24", type="statement")
+    assert ev["location"] == "New York", "news style: UNITED NATIONS datelines are written from New York"
+    ev = _one(extractor, text, "2013-09-24", type="meeting")
+    assert ev["location"] == "New York" and ev["date"]["value"] == "2013-09-23", "'sat down with' is a meeting"
+
+
+def test_a_dateline_the_tracker_does_not_know_is_still_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "SEOUL, May 3 (Wire) - Russian Foreign Minister Sergei Lavrov said on Friday that talks with Japan would go on."
+    ev = _one(extractor, text, "2019-05-03", type="statement")
+    assert ev["location"] == "Seoul"
+
+
+def test_a_place_in_what_was_said_is_not_where_it_was_said(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("At the talks in Moscow on Monday, Lavrov called the proposal unacceptable, and said that those in "
+            "Japan who expected Russia to give up the islands would be disappointed.")
+    ev = _one(extractor, text, "2019-01-15", type="statement")
+    assert ev["location"] != "Japan"
+
+
+def test_remarks_in_a_paragraph_opened_by_a_place_were_made_there(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("TOKYO, Jan 22 (Wire) - Abe arrived in Moscow on Tuesday for talks with Putin.\n\n"
+            "In Vladivostok, Russian Foreign Minister Sergei Lavrov turned down Japan's call for a quick deal. "
+            "The islands became Russian after the war, he said.")
+    ev = _one(extractor, text, "2019-01-22", type="statement")
+    assert ev["location"] == "Vladivostok", "the paragraph's opening place, not the dateline's"
+
+
+def test_a_room_of_a_known_building_is_the_place_the_tracker_knows(extractor) -> None:  # type: ignore[no-untyped-def]
+    for room in ("the Green Room", "the St Andrew Hall"):
+        text = f"Putin and Abe held talks in {room} of the Kremlin on Tuesday."
+        ev = _one(extractor, text, "2019-01-24", date="2019-01-22")
+        assert ev["location"] == "Moscow", room
+
+
+def test_a_place_naming_a_deal_is_where_it_was_made(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov said the talks would build on last November's Singapore agreement."
+    ev = _one(extractor, text, "2019-01-22", type="agreement")
+    assert ev["location"] == "Singapore"
+
+
+def test_a_party_seat_used_as_a_place_is_its_capital(extractor) -> None:  # type: ignore[no-untyped-def]
+    from bot.extract.events import Extractor
+    from bot.tracker import load_tracker_file
+
+    iran = load_tracker_file(Path(__file__).parent / "data" / "negotiations" / "iran" / "tracker.toml")
+    text = ("GENEVA, Nov 24 (Wire) - Iran and six powers agreed on Sunday on an interim deal. "
+            "Barack Obama said in a televised address from the White House that the deal was an important first step.")
+    events = Extractor(extractor.nlp, iran).extract(text, date(2013, 11, 24))
+    said = [e for e in events if e.type == "statement" and e.participants == ["Barack Obama"]]
+    assert [e.location for e in said] == ["Washington"], "the White House stands for the United States, at Washington"

@@ -23,6 +23,7 @@ from bot.extract.clauses import CLAUSE_DEPS
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
+from bot.extract.places import dateline_place
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import CEREMONY_SIGNS, CEREMONY_WORDS, SIGNING_WORDS, trigger_matcher
 from bot.tracker import Tracker
@@ -555,17 +556,20 @@ def _ceremonies(drafts: list[Draft], tracker: Tracker, published: date) -> list[
     return drafts + made
 
 
-def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker) -> None:
+def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker, known_only: bool = False) -> None:
     """'IRKUTSK, Russia, March 25 (Wire) - ... signed a statement on Sunday': what happened in the
-    last days without a place named happened where the dateline says."""
+    last days without a place named happened where the dateline says. `known_only`: before the drafts
+    are consolidated, only a place of the tracker's: a place it does not know ('UNITED NATIONS') places
+    the day's events but does not make two meetings of that day one ('the two men met on the margins
+    of a meeting')."""
     m = DATELINE.search(text)
-    place = tracker.place_for(m.group(0).strip().split(",")[0].title()) if m else None
-    if place is None:
+    name = dateline_place(m.group(0).strip().split(",")[0], tracker) if m else None
+    if name is None or (known_only and tracker.place_for(name) is None):
         return
     for d in drafts:
         if d.location is None and d.span and d.type in MEETING_TYPES | {"agreement", "statement"}:
             if published - timedelta(days=3) <= d.span[0] and d.span[1] <= published:
-                d.location = place.name
+                d.location = name
 
 
 def _attribution_date(d: Draft, para_attr: dict[int, list[str]], published: date) -> Timex | None:
@@ -725,7 +729,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _inherit(drafts, published)
     _date_reached(drafts, news, published)
     _said_there(drafts)
-    _dateline_place(text, drafts, published, tracker)
+    _dateline_place(text, drafts, published, tracker, known_only=True)
     # remarks by someone the tracker cannot name are not kept, nor told again by a named speaker
     drafts = _consolidate([d for d in drafts if d.type != "statement" or d.participants], tracker)
     drafts = _undated_at_a_dated_place(drafts)

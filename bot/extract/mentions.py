@@ -132,6 +132,7 @@ class _Memory:
     last_person: list[str] = field(default_factory=list)  # the topic: who "he" is next
     leaders_seen: list[str] = field(default_factory=list)  # for "the two leaders"
     recent_day: list[tuple[int, Timex]] = field(default_factory=list)  # (paragraph, the day it last named)
+    scene: list[tuple[int, str]] = field(default_factory=list)  # (paragraph, the place 'In Berlin, ...' opened)
 
 
 @dataclass(slots=True)
@@ -165,6 +166,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
     memory = _Memory()
     mentions: list[Mention] = []
     for s in _sentences(art, matcher):
+        _note_scene(art, memory, s)
         if not s.triggers:
             _note_topic(art, memory, s)
             continue
@@ -180,6 +182,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
+        _remarks_at_the_scene(art, memory, s)
         _attach_people(art, s)
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
@@ -232,7 +235,7 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
                 s.persons.append((ent.root, name))
         elif ent.label_ == "DATE" and not since(ent):
             s.dates.append((ent, ent.root))
-        elif ent.label_ in {"GPE", "LOC", "FAC"}:
+        elif ent.label_ in {"GPE", "LOC", "FAC", "ORG"}:  # an ORG: a party's seat ('at the Kremlin')
             loc = locative(ent, art.tracker)
             if loc:
                 s.places.append((ent.root, loc))
@@ -612,11 +615,53 @@ def _attach_places(s: _Sentence) -> None:
         t = s.assign(root.i)
         if t is not None and s.by_label[t] == "agreement" and not _in_own_clause(s.made[t].trigger, root):
             continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
+        if t is not None and s.by_label[t] == "statement" and _in_reported_speech(s.made[t].trigger, root):
+            continue  # "Juncker said those in Britain who expected better terms would be disappointed"
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
     for tok, label in s.triggers:
         if label == "statement" and s.made[tok.i].location is None:
             s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _in_reported_speech(verb: Token, tok: Token) -> bool:
+    """Whether a place `tok` lies in what a statement reports (a clause reported by the verb or by a
+    verb conjoined to it: 'called the result the best deal, and said that those in Britain ...'): the
+    place said, not where it was said."""
+    cur = tok
+    while cur.i != verb.i and cur.head.i != cur.i:
+        if cur.dep_ in {"ccomp", "parataxis"}:
+            return True
+        cur = cur.head
+    return _in_what_was_said(verb, tok)
+
+
+def _note_scene(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """Pass: a sentence opened by a place ('In Berlin, Chancellor Merkel turned down ...') sets the scene
+    of its paragraph."""
+    first = s.sent[0]
+    if first.lower_ not in {"in", "at"}:
+        return
+    for ent in s.ents:
+        if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.i == first.i and ent.end < s.sent.end \
+                and art.doc[ent.end].text == "," and _named_here(art, ent):
+            place = locative(ent, art.tracker)
+            if place:
+                memory.scene[:] = [(art.layout.para_of(first.idx), place)]
+            return
+
+
+def _remarks_at_the_scene(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """Pass: 'In Berlin, Merkel turned down the call for parallel talks. The two sides must first settle
+    the terms, she said': remarks of the paragraph a place opened were made there, unless their own
+    sentence places them."""
+    if not memory.scene or s.places:
+        return
+    para, place = memory.scene[0]
+    for tok, label in s.triggers:
+        m = s.made[tok.i]
+        if label == "statement" and m.location is None and m.paragraph == para:
+            m.location = place
 
 
 def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:

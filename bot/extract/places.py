@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from bot.tracker import Tracker
+from bot.tracker import Place, Tracker
 
 LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
-EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
+EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
+               # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
+               "deal", "agreement", "accord", "pact", "declaration", "pledge"}
+SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
 
@@ -17,9 +20,12 @@ PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands",
 def locative(ent: Span, tracker: Tracker) -> str | None:
     """The place an entity names when the sentence uses it as a place ('in Tokyo', 'the Brunei summit')."""
     root = ent.root
-    place = tracker.place_for(ent.text)
+    place = tracker.place_for(ent.text) or _known_whole(ent, tracker)
     # a place the tracker does not know (Denver, Lima) is still a place when used as one
     name = place.name if place else plain_place(ent)
+    seat = _party_seat(ent, tracker) if place is None else None
+    if seat is not None:
+        return seat
     if name is None:
         return None
     party = tracker.party_for(name) if place is None else None
@@ -36,6 +42,9 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
     if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:
         return name
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "PROPN" and head.head.dep_ == "pobj" \
+            and head.head.head.lower_ in LOCATIVE:
+        return name  # "in the Roosevelt Room of the White House": the building the room is in
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE and not _possessive(ent):
         return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
@@ -43,6 +52,33 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
+
+
+def _party_seat(ent: Span, tracker: Tracker) -> str | None:
+    """'at the Kremlin', 'an address from the White House': a party's other name used as a place is
+    where the party sits, the capital the tracker gives it."""
+    party = tracker.party_for(ent.text)
+    capital = tracker.capital_of(party) if party and party != ent.text else None
+    root = ent.root
+    if capital is None or root.dep_ != "pobj" or not ent.text[:1].isupper() and not ent.text.startswith("the "):
+        return None
+    prep = root.head
+    if prep.lower_ in {"in", "at", "inside", "outside"} or prep.lower_ == "from" and prep.head.lemma_ in SPEECH_NOUNS:
+        return capital
+    return None
+
+
+def _known_whole(ent: Span, tracker: Tracker) -> Place | None:
+    """'the East Room of the White House': a part the tracker does not know, of a place it knows, is
+    told as that place (the tracker's name for it is the one its readers follow)."""
+    if tracker.place_for(ent.text.removeprefix("the ")) is not None:
+        return None
+    of = next((c for c in ent.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if whole is None or whole.ent_type_ not in {"GPE", "LOC", "FAC", "ORG"}:
+        return None
+    ents = [e for e in ent.doc.ents if e.start <= whole.i < e.end]
+    return tracker.place_for(ents[0].text) if ents else None
 
 
 def _possessive(ent: Span) -> bool:
@@ -70,3 +106,22 @@ def capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
             if cap and (tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE or tok.head.lower_ in LOCATIVE):
                 out.append((tok, cap))
     return out
+
+
+# Datelines that name an institution rather than its city (news style: "UNITED NATIONS, Sept 27 -" is
+# written from the UN's headquarters in New York).
+DATELINE_SEATS = {"United Nations": "New York"}
+
+
+def dateline_place(head: str, tracker: Tracker) -> str | None:
+    """The place a dateline's first part names ('IRKUTSK' -> 'Irkutsk', 'UNITED NATIONS' -> 'New York'):
+    the tracker's place, else the city it stands for, else the name itself (a city the tracker does
+    not know is still where the report was written); a party's other name is its capital when the
+    tracker gives one."""
+    name = " ".join(head.split()).title()
+    name = DATELINE_SEATS.get(name, name)
+    place = tracker.place_for(name)
+    if place is not None:
+        return place.name
+    party = tracker.party_for(name)
+    return (tracker.capital_of(party) if party else None) or name
