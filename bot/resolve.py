@@ -215,6 +215,9 @@ def resolve(
         if prel == "apart":
             changes.append(("location", target.location, new.location))
             location = new.location
+        elif target.location is None and et.is_meeting(target.type) and et.is_open(target.type, status):
+            changes.append(("location", None, new.location))  # a summit to come now has a place: news
+            location = new.location
         elif target.location is None or (prel == "nested" and target.location in within.get(new.location, ())):
             location = new.location  # a refinement (Russia -> Moscow) is not news
     event_type = new.type if et.more_specific(new.type, target.type) else target.type

@@ -740,3 +740,9 @@ def test_a_party_seat_used_as_a_place_is_its_capital(extractor) -> None:  # type
     events = Extractor(extractor.nlp, iran).extract(text, date(2013, 11, 24))
     said = [e for e in events if e.type == "statement" and e.participants == ["Barack Obama"]]
     assert [e.location for e in said] == ["Washington"], "the White House stands for the United States, at Washington"
+
+
+def test_a_meeting_expected_without_a_date_is_proposed(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Putin said he expected to meet Mori in the near future but gave no date.", "2000-11-20",
+              type="summit")
+    assert ev["status"] == "proposed"

@@ -169,3 +169,12 @@ def test_talks_without_a_word_of_resuming_imply_nothing() -> None:
     talks = ev(type_="talks", status="held", date="2020-12-06", location="Brussels", participants=())
     talks.evidence = [Evidence("Negotiators held talks in Brussels on Sunday.", 0, 45)]
     assert implied_resumptions([talks]) == [talks]
+
+
+def test_a_summit_to_come_given_its_first_place_is_news() -> None:
+    placeless = known(status="proposed", date_value=None, location=None)
+    update = resolve(ev(status="proposed", date=None, location="Brunei"), [placeless], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == (("location", None, "Brunei"),)
+    held = known(status="held", date_value="2000-11-01", location=None)
+    update = resolve(ev(status="held", date="2000-11-01", location="Brunei"), [held], published=NOV6, within=WITHIN)
+    assert update.changes == () and update.location == "Brunei", "a past meeting's place filled in is no news"

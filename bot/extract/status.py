@@ -190,7 +190,8 @@ def decide_status(
         if tense == "past" or "held" in statuses:
             return "held"
         if "scheduled" in statuses:
-            return "scheduled"
+            # "expected to meet Xi in the near future but gave no date": nothing is set without a date
+            return "scheduled" if when else "proposed"
         if tense == "future":
             # "Putin will visit Japan": announced; without a date it is not yet scheduled
             return "scheduled" if when else "proposed"
