@@ -597,3 +597,13 @@ def test_people_of_a_where_clause_are_at_the_meeting(extractor) -> None:  # type
     text = "The two men met on Monday in Moscow, where Putin joined them for a handshake."
     ev = _one(extractor, text, "2019-01-20", location="Moscow")
     assert "Vladimir Putin" in ev["participants"]
+
+
+def test_a_round_extended_through_a_day_ran_longer_talks_extended_until_a_day_have_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The statement came at the end of a round with Foreign Minister Lavrov that began on Tuesday and was "
+            "extended through Thursday.")
+    assert _deadlines(extractor, text, "2019-01-21") == {}
+    ev = _one(extractor, text, "2019-01-21", type="talks")
+    assert ev["date"]["value"] == "2019-01-15/2019-01-17"
+    text = "The two governments extended the talks until March 31, officials said."
+    assert _deadlines(extractor, text, "2019-01-21") == {"2019-03-31": "active"}

@@ -40,6 +40,7 @@ from bot.extract.triggers import (
     keep_trigger,
     statement_subjects,
     trigger_tokens,
+    what_is_extended,
 )
 from bot.tracker import Tracker
 
@@ -164,6 +165,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
         _date_from_stretch(s)
+        _date_from_extension(art, s)
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
@@ -453,6 +455,34 @@ def _widen_by_conjoined_day(art: _Article, m: Mention, root: Token) -> None:
     if first and span and 0 < (span[0] - first[0]).days <= 7:
         m.timex = Timex(f"{first[0].isoformat()}/{span[1].isoformat()}", m.timex.mod,
                         f"{m.timex.text} and {root.text}", "range")
+
+
+def _date_from_extension(art: _Article, s: _Sentence) -> None:
+    """Pass: 'a round that began on Thursday and was extended through Sunday': a sitting extended ran
+    from the day it opened to the day it was extended to."""
+    for verb in s.sent:
+        if verb.lemma_ not in {"extend", "prolong"} or verb.pos_ != "VERB":
+            continue
+        sitting = what_is_extended(verb)
+        m = s.made.get(sitting.i) if sitting is not None else None
+        opening = verb.head if verb.dep_ == "conj" and verb.head.lemma_ in OPEN_VERBS else None
+        if m is None or opening is None:
+            continue
+        start = _day_under(art, opening, {"on"}, art.published, "past")
+        end = _day_under(art, verb, LIMIT_PREPS, start, "future") if start else None
+        if start and end and 0 < (end - start).days <= 21:
+            texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
+            m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+
+
+def _day_under(art: _Article, verb: Token, preps: set[str], anchor: date, tense: Tense) -> date | None:
+    """The day a date in a prepositional phrase of `verb` names ('began on Thursday': Thursday)."""
+    for prep in verb.children:
+        for obj in prep.children if prep.dep_ == "prep" and prep.lower_ in preps else ():
+            timex = normalize(art.doc[obj.left_edge.i:obj.right_edge.i + 1].text, anchor=anchor, tense=tense)
+            if obj.ent_type_ == "DATE" and timex and timex.value and timex.granularity == "day":
+                return date.fromisoformat(timex.value)
+    return None
 
 
 def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:

@@ -36,6 +36,9 @@ AIM_WORDS = {"aim", "target", "goal", "deadline"}
 # A round is of talks unless it is of something else ('a round of tariffs') or of a vote
 TALK_WORDS = {"talk", "talks", "negotiation", "consultation", "discussion", "meeting", "dialogue"}
 VOTE_WORDS = {"vote", "voting", "election", "ballot", "runoff", "poll", "primary"}
+# A sitting that runs longer when extended ('a round that began on Thursday and was extended through
+# Sunday'), where talks or an arrangement extended until a date have a new deadline
+SITTING_WORDS = {"round", "session", "visit", "meeting", "stay", "trip", "summit", "conference", "dinner", "sitting"}
 
 
 @lru_cache(maxsize=4)
@@ -158,6 +161,29 @@ def what_ends(verb: Token) -> str:
     return ""
 
 
+def what_is_extended(verb: Token) -> Token | None:
+    """What an 'extend' verb extends: its object, its subject, or the noun its relative clause hangs
+    from ('a round with Liu He that began on Thursday and was extended': the parse may hang the clause
+    on the person of the noun's phrase, whose noun is meant)."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and subj.tag_ not in {"WDT", "WP"}:
+            return subj
+        if subj is not None or verb.dep_ in {"relcl", "acl"}:
+            clause = next((v for v in (verb, *verb.ancestors) if v.dep_ in {"relcl", "acl"}), None)
+            noun = clause.head if clause is not None else None
+            while noun is not None and noun.ent_type_ == "PERSON" and noun.head.dep_ == "prep":
+                noun = noun.head.head
+            return noun
+        if verb.dep_ not in {"xcomp", "ccomp", "conj"}:
+            return None
+        verb = verb.head
+    return None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, or of the verb it completes ('Britain is due to leave': Britain)."""
     for _ in range(3):
@@ -231,6 +257,9 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
         return False
+    if label == "deadline" and tok.lemma_ in {"extend", "prolong"}:
+        extended = what_is_extended(tok)  # a round extended through Sunday ran longer: no deadline
+        return extended is None or extended.lemma_.lower() not in SITTING_WORDS
     if label == "deadline" and tok.lemma_ in END_VERBS:
         return what_ends(tok) in PERIOD_WORDS
     if label == "deadline" and tok.lemma_ in EXIT_VERBS and not any(
