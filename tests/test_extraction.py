@@ -607,3 +607,12 @@ def test_a_round_extended_through_a_day_ran_longer_talks_extended_until_a_day_ha
     assert ev["date"]["value"] == "2019-01-15/2019-01-17"
     text = "The two governments extended the talks until March 31, officials said."
     assert _deadlines(extractor, text, "2019-01-21") == {"2019-03-31": "active"}
+
+
+def test_a_day_still_to_come_does_not_date_a_remark(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("MOSCOW, Jan 18 (Wire) - Russia and Japan agreed a fishing accord on Friday.\n\n"
+            "Putin welcomed the accord, calling it a fair deal, and urged the Duma to ratify it when deputies meet "
+            "on Wednesday. Lavrov said the text would be published.")
+    said = {e.participants[0]: e.date.value for e in extractor.extract(text, date(2019, 1, 18))
+            if e.type == "statement" and e.date}
+    assert said == {"Vladimir Putin": "2019-01-18", "Sergei Lavrov": "2019-01-18"}

@@ -580,7 +580,7 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             day_times = [e for e in s.ents if label == "statement" and _day_time(art, e)
                          and s.assign(e.root.i) in {None, tok.i}]
             for ent in [*s.unassigned, *day_times]:
-                if label == "statement" and _not_when_said(tok, ent.root):
+                if label == "statement" and (_not_when_said(tok, ent.root) or _told_ahead(ent.root)):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
                 span = interval(timex.value) if timex and timex.value else None
@@ -591,6 +591,12 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             para, day = memory.recent_day[0]
             if para == m.paragraph:
                 m.timex = day
+
+
+def _told_ahead(root: Token) -> bool:
+    """Whether a date hangs from a verb in the present or future ('urged parliament to pass it when MPs
+    sit on Saturday'): a day still to come, not a day of news."""
+    return date_tense(root) in {"present", "future"}
 
 
 def _not_when_said(verb: Token, tok: Token) -> bool:
@@ -612,7 +618,7 @@ def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
         if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
-        if not in_attribution(ent, art.layout.text):
+        if not in_attribution(ent, art.layout.text) and not _told_ahead(root):
             timex = normalize(ent.text, anchor=art.published, tense="past")
             if timex and timex.granularity == "day":
                 memory.recent_day[:] = [(art.layout.para_of(ent.start_char), timex)]
