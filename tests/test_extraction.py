@@ -616,3 +616,15 @@ def test_a_day_still_to_come_does_not_date_a_remark(extractor) -> None:  # type:
     said = {e.participants[0]: e.date.value for e in extractor.extract(text, date(2019, 1, 18))
             if e.type == "statement" and e.date}
     assert said == {"Vladimir Putin": "2019-01-18", "Sergei Lavrov": "2019-01-18"}
+
+
+def test_a_remark_conjoined_to_a_clause_has_its_speaker_and_the_day_of_the_speech(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Trade talks take years. Kono, speaking at a university in Tokyo on January 8, the same day he had talks "
+            "with Lavrov, said it would be hard to settle everything by the end of the year.")
+    ev = _one(extractor, text, "2019-01-31", type="statement")
+    assert (ev["participants"], ev["date"]["value"]) == (["Taro Kono"], "2019-01-08")
+
+
+def test_telling_the_one_summoned_is_the_summons_not_another_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "In Tokyo, Foreign Minister Kono summoned the Russian ambassador on Monday and told him the visit was regrettable."
+    assert not [e for e in extractor.extract(text, date(2019, 1, 22)) if e.type == "statement"]

@@ -602,7 +602,14 @@ def _told_ahead(root: Token) -> bool:
 def _not_when_said(verb: Token, tok: Token) -> bool:
     """Whether a date `tok` tells something other than when the statement was made: what was said, or a
     relative clause about the speaker ('Kerry, who flew in on Saturday, said ...')."""
-    return _in_what_was_said(verb, tok) or through_clause(tok, verb)
+    return _in_what_was_said(verb, tok) or (through_clause(tok, verb) and not _while_speaking(tok))
+
+
+def _while_speaking(tok: Token) -> bool:
+    """Whether `tok` lies in a participle clause on a person ('Von der Leyen, speaking at the LSE on
+    January 8, ...'): when the speaker was speaking, unlike a relative clause ('who flew in on Saturday')."""
+    clause = next((a for a in tok.ancestors if a.dep_ in {"acl", "relcl"}), None)
+    return clause is not None and clause.tag_ == "VBG" and clause.dep_ == "acl" and clause.head.ent_type_ == "PERSON"
 
 
 def _in_what_was_said(verb: Token, tok: Token) -> bool:
