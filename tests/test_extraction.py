@@ -628,3 +628,13 @@ def test_a_remark_conjoined_to_a_clause_has_its_speaker_and_the_day_of_the_speec
 def test_telling_the_one_summoned_is_the_summons_not_another_statement(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "In Tokyo, Foreign Minister Kono summoned the Russian ambassador on Monday and told him the visit was regrettable."
     assert not [e for e in extractor.extract(text, date(2019, 1, 22)) if e.type == "statement"]
+
+
+def test_a_remark_in_a_relative_clause_on_a_thing_is_not_a_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "At the center of the talks is the 1956 declaration, which Putin has acknowledged as valid."
+    assert not [e for e in extractor.extract(text, date(2019, 1, 22)) if e.type == "statement"]
+
+
+def test_an_expiry_said_with_would_is_the_nearest_date(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The moratorium, which Kono first said would expire on October 31, was extended on October 13 to December 31."
+    assert _deadlines(extractor, text, "2016-11-28") == {"2016-10-31": "missed", "2016-12-31": "active"}

@@ -421,6 +421,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             # November 24": a past tense is the setting or the report of a deadline, which lies ahead of
             # it; the nearest such date is the deadline (a missed one is the nearest too)
             tense = "any"
+        elif tense == "future" and s.by_label[t] == "deadline" and _future_in_past(root):
+            tense = "any"  # "the ceasefire, which Santos said would expire on October 31": the nearest one
         elif tense == "present" and s.by_label[t] == "deadline":
             tense = "future"  # "the transition runs until December 31", "has until April 12": ahead
         tense_ = None if tense == "any" else tense
@@ -434,6 +436,13 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
 
 
 OPEN_VERBS = {"begin", "start", "open", "resume"}
+
+
+def _future_in_past(root: Token) -> bool:
+    """Whether a date hangs from a verb with 'would' ('said it would expire on October 31'): what lay
+    ahead when it was said, which may have passed since."""
+    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return verb is not None and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
 
 
 def _opening_day(root: Token, trigger: Token) -> bool:

@@ -286,6 +286,10 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             return False  # "at the end of two days of talks": when, not a suspension
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
+        if tok.dep_ == "relcl" and tok.head.ent_type_ != "PERSON" and tok.head.pos_ in {"NOUN", "PROPN"}:
+            # "the ceasefire, which Santos said would expire ...", "the declaration, which Putin has
+            # acknowledged as valid": what the thing is, told in passing; not a remark of its own
+            return False
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
