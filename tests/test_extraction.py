@@ -638,3 +638,28 @@ def test_a_remark_in_a_relative_clause_on_a_thing_is_not_a_statement(extractor) 
 def test_an_expiry_said_with_would_is_the_nearest_date(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "The moratorium, which Kono first said would expire on October 31, was extended on October 13 to December 31."
     assert _deadlines(extractor, text, "2016-11-28") == {"2016-10-31": "missed", "2016-12-31": "active"}
+
+
+def _said(extractor, text: str, published: str) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """The article's statements: speaker -> date value."""
+    return {e.participants[0]: e.date.value if e.date else None
+            for e in extractor.extract(text, date.fromisoformat(published)) if e.type == "statement" and e.participants}
+
+
+def test_the_first_to_say_so_is_the_speaker_and_by_a_day_it_was_clear_is_no_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("By Tuesday evening it was plain that no treaty would come this year. Lavrov was the first to say it "
+            "openly: the fishing talks would be extended to June 30 next year.")
+    assert _said(extractor, text, "2014-11-26") == {"Sergei Lavrov": "2014-11-26"}
+    assert _deadlines(extractor, text, "2014-11-26") == {"2015-06-30": "active"}
+
+
+def test_an_official_reporting_is_a_statement_dated_by_the_night_named_before(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Saturday night the fishing accord finally took effect in Moscow. Shortly after Yohei Kono reported that "
+            "Russia had completed the required steps, the two sides lifted the quotas.")
+    assert _said(extractor, text, "2016-01-18") == {"Yohei Kono": "2016-01-16"}
+
+
+def test_a_date_a_deadline_passed_over_dates_the_remark(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("By Tuesday evening, with both delegations in Tokyo, it was plain that no treaty would come, and Lavrov "
+            "was the first to say it openly: the moratorium would be extended to June 30 next year.")
+    assert _said(extractor, text, "2014-11-29") == {"Sergei Lavrov": "2014-11-25"}

@@ -413,6 +413,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
     for ent, root, t in found:
         if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
             _widen_by_conjoined_day(art, s.made[t], root)
+        if t is not None and s.made[t].timex is not None and s.by_label[t] == "deadline":
+            s.unassigned.append(ent)  # a date the deadline passed over for a surer one is free to date a remark
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
@@ -629,8 +631,10 @@ def _in_what_was_said(verb: Token, tok: Token) -> bool:
 
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: the last day the sentence names (not a citation's), remembered for the next sentences of
-    the paragraph: 'It also announced two further steps' happened on the day the sentence before named."""
-    for ent, root in s.dates:
+    the paragraph: 'It also announced two further steps' happened on the day the sentence before named;
+    a time of a named day is a day too ('on Saturday night')."""
+    day_times = [(e, e.root) for e in s.ents if _day_time(art, e)]
+    for ent, root in sorted([*s.dates, *day_times], key=lambda d: d[0].start):
         if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news

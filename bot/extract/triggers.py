@@ -226,11 +226,17 @@ def statement_subjects(verb: Token) -> list[Token]:
     subject of the verb it is conjoined to ('she had talks with Johnson and said'), unless it tells
     someone that clause named ('summoned the ambassador and told him ...': what the meeting was for)."""
     own = [c for c in verb.children if c.dep_ == "nsubj"]
-    if own or not (verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"})):
+    if own:
         return own
+    if verb.dep_ in {"relcl", "acl", "xcomp"} and verb.head.dep_ in {"attr", "acomp"} \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Hammond was the first to say so", "Lavrov was quick to say": the subject of the copula
+        return [c for c in verb.head.head.children if c.dep_ == "nsubj"]
     if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
         return own
-    return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
+        return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    return own
 
 
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
@@ -273,6 +279,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "deadline" and tok.lower_ == "before":
         return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
+        if tok.head.lemma_ == "be" and tok.head.tag_ == "VBD":
+            return False  # "By Monday afternoon it was clear there would be no deal": by then, no limit
         return bool((TREATY_WORDS | AIM_WORDS) & lemmas)
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
