@@ -746,3 +746,69 @@ def test_a_meeting_expected_without_a_date_is_proposed(extractor) -> None:  # ty
     ev = _one(extractor, "Putin said he expected to meet Mori in the near future but gave no date.", "2000-11-20",
               type="summit")
     assert ev["status"] == "proposed"
+
+
+def test_a_round_extended_through_a_day_ran_longer_talks_extended_until_a_day_have_a_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The statement came at the end of a round with Foreign Minister Lavrov that began on Tuesday and was "
+            "extended through Thursday.")
+    assert _deadlines(extractor, text, "2019-01-21") == {}
+    ev = _one(extractor, text, "2019-01-21", type="talks")
+    assert ev["date"]["value"] == "2019-01-15/2019-01-17"
+    text = "The two governments extended the talks until March 31, officials said."
+    assert _deadlines(extractor, text, "2019-01-21") == {"2019-03-31": "active"}
+
+
+def test_a_day_still_to_come_does_not_date_a_remark(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("MOSCOW, Jan 18 (Wire) - Russia and Japan agreed a fishing accord on Friday.\n\n"
+            "Putin welcomed the accord, calling it a fair deal, and urged the Duma to ratify it when deputies meet "
+            "on Wednesday. Lavrov said the text would be published.")
+    said = {e.participants[0]: e.date.value for e in extractor.extract(text, date(2019, 1, 18))
+            if e.type == "statement" and e.date}
+    assert said == {"Vladimir Putin": "2019-01-18", "Sergei Lavrov": "2019-01-18"}
+
+
+def test_a_remark_conjoined_to_a_clause_has_its_speaker_and_the_day_of_the_speech(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Trade talks take years. Kono, speaking at a university in Tokyo on January 8, the same day he had talks "
+            "with Lavrov, said it would be hard to settle everything by the end of the year.")
+    ev = _one(extractor, text, "2019-01-31", type="statement")
+    assert (ev["participants"], ev["date"]["value"]) == (["Taro Kono"], "2019-01-08")
+
+
+def test_telling_the_one_summoned_is_the_summons_not_another_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "In Tokyo, Foreign Minister Kono summoned the Russian ambassador on Monday and told him the visit was regrettable."
+    assert not [e for e in extractor.extract(text, date(2019, 1, 22)) if e.type == "statement"]
+
+
+def test_a_remark_in_a_relative_clause_on_a_thing_is_not_a_statement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "At the center of the talks is the 1956 declaration, which Putin has acknowledged as valid."
+    assert not [e for e in extractor.extract(text, date(2019, 1, 22)) if e.type == "statement"]
+
+
+def test_an_expiry_said_with_would_is_the_nearest_date(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The moratorium, which Kono first said would expire on October 31, was extended on October 13 to December 31."
+    assert _deadlines(extractor, text, "2016-11-28") == {"2016-10-31": "missed", "2016-12-31": "active"}
+
+
+def _said(extractor, text: str, published: str) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """The article's statements: speaker -> date value."""
+    return {e.participants[0]: e.date.value if e.date else None
+            for e in extractor.extract(text, date.fromisoformat(published)) if e.type == "statement" and e.participants}
+
+
+def test_the_first_to_say_so_is_the_speaker_and_by_a_day_it_was_clear_is_no_deadline(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("By Tuesday evening it was plain that no treaty would come this year. Lavrov was the first to say it "
+            "openly: the fishing talks would be extended to June 30 next year.")
+    assert _said(extractor, text, "2014-11-26") == {"Sergei Lavrov": "2014-11-26"}
+    assert _deadlines(extractor, text, "2014-11-26") == {"2015-06-30": "active"}
+
+
+def test_an_official_reporting_is_a_statement_dated_by_the_night_named_before(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Saturday night the fishing accord finally took effect in Moscow. Shortly after Yohei Kono reported that "
+            "Russia had completed the required steps, the two sides lifted the quotas.")
+    assert _said(extractor, text, "2016-01-18") == {"Yohei Kono": "2016-01-16"}
+
+
+def test_a_date_a_deadline_passed_over_dates_the_remark(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("By Tuesday evening, with both delegations in Tokyo, it was plain that no treaty would come, and Lavrov "
+            "was the first to say it openly: the moratorium would be extended to June 30 next year.")
+    assert _said(extractor, text, "2014-11-29") == {"Sergei Lavrov": "2014-11-25"}

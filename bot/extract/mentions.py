@@ -40,6 +40,7 @@ from bot.extract.triggers import (
     keep_trigger,
     statement_subjects,
     trigger_tokens,
+    what_is_extended,
 )
 from bot.tracker import Tracker
 
@@ -179,6 +180,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
         _date_from_stretch(s)
+        _date_from_extension(art, s)
         _date_statements(art, memory, s)
         _remember_day(art, memory, s)
         _attach_places(s)
@@ -427,6 +429,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
     for ent, root, t in found:
         if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
             _widen_by_conjoined_day(art, s.made[t], root)
+        if t is not None and s.made[t].timex is not None and s.by_label[t] == "deadline":
+            s.unassigned.append(ent)  # a date the deadline passed over for a surer one is free to date a remark
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
@@ -435,6 +439,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             # November 24": a past tense is the setting or the report of a deadline, which lies ahead of
             # it; the nearest such date is the deadline (a missed one is the nearest too)
             tense = "any"
+        elif tense == "future" and s.by_label[t] == "deadline" and _future_in_past(root):
+            tense = "any"  # "the ceasefire, which Santos said would expire on October 31": the nearest one
         elif tense == "present" and s.by_label[t] == "deadline":
             tense = "future"  # "the transition runs until December 31", "has until April 12": ahead
         tense_ = None if tense == "any" else tense
@@ -448,6 +454,13 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
 
 
 OPEN_VERBS = {"begin", "start", "open", "resume"}
+
+
+def _future_in_past(root: Token) -> bool:
+    """Whether a date hangs from a verb with 'would' ('said it would expire on October 31'): what lay
+    ahead when it was said, which may have passed since."""
+    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return verb is not None and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
 
 
 def _opening_day(root: Token, trigger: Token) -> bool:
@@ -469,6 +482,34 @@ def _widen_by_conjoined_day(art: _Article, m: Mention, root: Token) -> None:
     if first and span and 0 < (span[0] - first[0]).days <= 7:
         m.timex = Timex(f"{first[0].isoformat()}/{span[1].isoformat()}", m.timex.mod,
                         f"{m.timex.text} and {root.text}", "range")
+
+
+def _date_from_extension(art: _Article, s: _Sentence) -> None:
+    """Pass: 'a round that began on Thursday and was extended through Sunday': a sitting extended ran
+    from the day it opened to the day it was extended to."""
+    for verb in s.sent:
+        if verb.lemma_ not in {"extend", "prolong"} or verb.pos_ != "VERB":
+            continue
+        sitting = what_is_extended(verb)
+        m = s.made.get(sitting.i) if sitting is not None else None
+        opening = verb.head if verb.dep_ == "conj" and verb.head.lemma_ in OPEN_VERBS else None
+        if m is None or opening is None:
+            continue
+        start = _day_under(art, opening, {"on"}, art.published, "past")
+        end = _day_under(art, verb, LIMIT_PREPS, start, "future") if start else None
+        if start and end and 0 < (end - start).days <= 21:
+            texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
+            m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+
+
+def _day_under(art: _Article, verb: Token, preps: set[str], anchor: date, tense: Tense) -> date | None:
+    """The day a date in a prepositional phrase of `verb` names ('began on Thursday': Thursday)."""
+    for prep in verb.children:
+        for obj in prep.children if prep.dep_ == "prep" and prep.lower_ in preps else ():
+            timex = normalize(art.doc[obj.left_edge.i:obj.right_edge.i + 1].text, anchor=anchor, tense=tense)
+            if obj.ent_type_ == "DATE" and timex and timex.value and timex.granularity == "day":
+                return date.fromisoformat(timex.value)
+    return None
 
 
 def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:
@@ -566,7 +607,7 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             day_times = [e for e in s.ents if label == "statement" and _day_time(art, e)
                          and s.assign(e.root.i) in {None, tok.i}]
             for ent in [*s.unassigned, *day_times]:
-                if label == "statement" and _not_when_said(tok, ent.root):
+                if label == "statement" and (_not_when_said(tok, ent.root) or _told_ahead(ent.root)):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 timex = normalize(ent.text, anchor=art.published, tense="past")
                 span = interval(timex.value) if timex and timex.value else None
@@ -579,10 +620,23 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
                 m.timex = day
 
 
+def _told_ahead(root: Token) -> bool:
+    """Whether a date hangs from a verb in the present or future ('urged parliament to pass it when MPs
+    sit on Saturday'): a day still to come, not a day of news."""
+    return date_tense(root) in {"present", "future"}
+
+
 def _not_when_said(verb: Token, tok: Token) -> bool:
     """Whether a date `tok` tells something other than when the statement was made: what was said, or a
     relative clause about the speaker ('Kerry, who flew in on Saturday, said ...')."""
-    return _in_what_was_said(verb, tok) or through_clause(tok, verb)
+    return _in_what_was_said(verb, tok) or (through_clause(tok, verb) and not _while_speaking(tok))
+
+
+def _while_speaking(tok: Token) -> bool:
+    """Whether `tok` lies in a participle clause on a person ('Von der Leyen, speaking at the LSE on
+    January 8, ...'): when the speaker was speaking, unlike a relative clause ('who flew in on Saturday')."""
+    clause = next((a for a in tok.ancestors if a.dep_ in {"acl", "relcl"}), None)
+    return clause is not None and clause.tag_ == "VBG" and clause.dep_ == "acl" and clause.head.ent_type_ == "PERSON"
 
 
 def _in_what_was_said(verb: Token, tok: Token) -> bool:
@@ -593,12 +647,14 @@ def _in_what_was_said(verb: Token, tok: Token) -> bool:
 
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: the last day the sentence names (not a citation's), remembered for the next sentences of
-    the paragraph: 'It also announced two further steps' happened on the day the sentence before named."""
-    for ent, root in s.dates:
+    the paragraph: 'It also announced two further steps' happened on the day the sentence before named;
+    a time of a named day is a day too ('on Saturday night')."""
+    day_times = [(e, e.root) for e in s.ents if _day_time(art, e)]
+    for ent, root in sorted([*s.dates, *day_times], key=lambda d: d[0].start):
         if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
-        if not in_attribution(ent, art.layout.text):
+        if not in_attribution(ent, art.layout.text) and not _told_ahead(root):
             timex = normalize(ent.text, anchor=art.published, tense="past")
             if timex and timex.granularity == "day":
                 memory.recent_day[:] = [(art.layout.para_of(ent.start_char), timex)]

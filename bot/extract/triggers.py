@@ -41,6 +41,9 @@ CEREMONY_WORDS = {"ceremony", "ceremonies"}
 # a signing told with these is a ceremony too ('signed the accord before 2,500 guests')
 CEREMONY_SIGNS = CEREMONY_WORDS | {"guests", "dignitaries"}
 SIGNING_WORDS = {"sign", "signing", "ink"}
+# A sitting that runs longer when extended ('a round that began on Thursday and was extended through
+# Sunday'), where talks or an arrangement extended until a date have a new deadline
+SITTING_WORDS = {"round", "session", "visit", "meeting", "stay", "trip", "summit", "conference", "dinner", "sitting"}
 
 
 @lru_cache(maxsize=4)
@@ -163,6 +166,29 @@ def what_ends(verb: Token) -> str:
     return ""
 
 
+def what_is_extended(verb: Token) -> Token | None:
+    """What an 'extend' verb extends: its object, its subject, or the noun its relative clause hangs
+    from ('a round with Liu He that began on Thursday and was extended': the parse may hang the clause
+    on the person of the noun's phrase, whose noun is meant)."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and subj.tag_ not in {"WDT", "WP"}:
+            return subj
+        if subj is not None or verb.dep_ in {"relcl", "acl"}:
+            clause = next((v for v in (verb, *verb.ancestors) if v.dep_ in {"relcl", "acl"}), None)
+            noun = clause.head if clause is not None else None
+            while noun is not None and noun.ent_type_ == "PERSON" and noun.head.dep_ == "prep":
+                noun = noun.head.head
+            return noun
+        if verb.dep_ not in {"xcomp", "ccomp", "conj"}:
+            return None
+        verb = verb.head
+    return None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, or of the verb it completes ('Britain is due to leave': Britain)."""
     for _ in range(3):
@@ -201,11 +227,21 @@ def conditional(tok: Token) -> bool:
 
 def statement_subjects(verb: Token) -> list[Token]:
     """The subjects of a statement verb; for a participle without one, its governing verb's ('Raab
-    resigned, saying he could not support the deal': Raab)."""
+    resigned, saying he could not support the deal': Raab); for a verb conjoined without one, the
+    subject of the verb it is conjoined to ('she had talks with Johnson and said'), unless it tells
+    someone that clause named ('summoned the ambassador and told him ...': what the meeting was for)."""
     own = [c for c in verb.children if c.dep_ == "nsubj"]
-    if own or verb.tag_ != "VBG" or verb.dep_ not in {"advcl", "xcomp", "conj"}:
+    if own:
         return own
-    return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    if verb.dep_ in {"relcl", "acl", "xcomp"} and verb.head.dep_ in {"attr", "acomp"} \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Hammond was the first to say so", "Lavrov was quick to say": the subject of the copula
+        return [c for c in verb.head.head.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
+        return own
+    if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
+        return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    return own
 
 
 def told_signing(sent: Span) -> bool:
@@ -255,6 +291,9 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
         return False
+    if label == "deadline" and tok.lemma_ in {"extend", "prolong"}:
+        extended = what_is_extended(tok)  # a round extended through Sunday ran longer: no deadline
+        return extended is None or extended.lemma_.lower() not in SITTING_WORDS
     if label == "deadline" and tok.lemma_ in END_VERBS:
         return what_ends(tok) in PERIOD_WORDS
     if label == "deadline" and tok.lemma_ in EXIT_VERBS and not any(
@@ -264,6 +303,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "deadline" and tok.lower_ == "before":
         return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
+        if tok.head.lemma_ == "be" and tok.head.tag_ == "VBD":
+            return False  # "By Monday afternoon it was clear there would be no deal": by then, no limit
         return bool((TREATY_WORDS | AIM_WORDS) & lemmas)
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
@@ -277,6 +318,10 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             return False  # "at the end of two days of talks": when, not a suspension
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
+        if tok.dep_ == "relcl" and tok.head.ent_type_ != "PERSON" and tok.head.pos_ in {"NOUN", "PROPN"}:
+            # "the ceasefire, which Santos said would expire ...", "the declaration, which Putin has
+            # acknowledged as valid": what the thing is, told in passing; not a remark of its own
+            return False
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
