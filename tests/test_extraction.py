@@ -812,3 +812,11 @@ def test_a_date_a_deadline_passed_over_dates_the_remark(extractor) -> None:  # t
     text = ("By Tuesday evening, with both delegations in Tokyo, it was plain that no treaty would come, and Lavrov "
             "was the first to say it openly: the moratorium would be extended to June 30 next year.")
     assert _said(extractor, text, "2014-11-29") == {"Sergei Lavrov": "2014-11-25"}
+
+
+def test_a_meeting_of_nobody_named_nowhere_some_month_past_is_background(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = extractor.extract("The two sides met in July, and the treaty talks have stalled since.", date(2000, 11, 6))
+    assert not [e for e in events if e.type in {"meeting", "talks", "summit"}], events
+    ev = _one(extractor, "Kono and Ivanov met in July, and the treaty talks have stalled since.", "2000-11-06",
+              date="2000-07")
+    assert ev["status"] == "held"

@@ -630,10 +630,14 @@ def _days_long(d: Draft) -> bool:
     return bool(span and d.timex and d.timex.granularity in {"day", "range"} and span[1] > span[0])
 
 
-def _keep(d: Draft, tracker: Tracker, year: int) -> bool:
+def _keep(d: Draft, tracker: Tracker, published: date) -> bool:
+    year = published.year
     if d.type in MEETING_TYPES:
         # a date or a place says which meeting; with neither, a meeting still to come of named people of
         # two sides ("Trump said he expected to meet Xi in the near future")
+        if d.location is None and not d.participants and d.timex is not None and d.span \
+                and d.timex.granularity not in {"day", "range", "week"} and d.span[1] < published:
+            return False  # "the sides met in July": a meeting of nobody named, nowhere, some month past
         return d.timex is not None or d.location is not None or (
             d.type != "visit" and all(m.tense == "future" for m in d.mentions)
             and len(_sides(tracker, d.participants, year)) >= 2)
@@ -758,7 +762,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
 
     events = []
     for d in drafts:
-        if not _keep(d, tracker, published.year) or _told_better(d, drafts):
+        if not _keep(d, tracker, published) or _told_better(d, drafts):
             continue
         status = _final_status(d, published)
         attribution: list[str] = []
