@@ -820,3 +820,9 @@ def test_a_meeting_of_nobody_named_nowhere_some_month_past_is_background(extract
     ev = _one(extractor, "Kono and Ivanov met in July, and the treaty talks have stalled since.", "2000-11-06",
               date="2000-07")
     assert ev["status"] == "held"
+
+
+def test_a_departure_postponed_to_a_date_is_a_deadline_moved_ahead(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "The withdrawal of Russian troops from the islands has been postponed for a second time, "
+              "to March 31, officials said.", "2000-11-06", type="deadline")
+    assert ev["date"]["value"] == "2001-03-31" and ev["status"] == "active"

@@ -419,6 +419,20 @@ def _deadline_timex(art: _Article, ent: Span, t: int, tense: Tense | None) -> Ti
     return timex
 
 
+MOVING_VERBS = {"postpone", "delay", "push", "move", "extend", "defer", "put"}
+
+
+def _moved_to(root: Token) -> bool:
+    """Whether a date is where something has just been moved to ('has been postponed ... to October
+    31', 'will be delayed to'); a move told in the simple past ('extended it to July 7, then to July
+    10') may lie behind the report."""
+    prep = root.head
+    verb = prep.head
+    return root.dep_ == "pobj" and prep.lower_ in {"to", "until"} and verb.lemma_ in MOVING_VERBS and any(
+        c.dep_ in {"aux", "auxpass"} and (c.lower_ in {"has", "have", "will", "shall"} or c.tag_ == "MD")
+        for c in verb.children)
+
+
 def _date_from_entities(art: _Article, s: _Sentence) -> None:
     """Pass: each DATE entity (not a citation's) dates the trigger it belongs to, normalised with the
     tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`. A deadline takes
@@ -434,7 +448,9 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
-        if tense == "past" and s.by_label[t] == "deadline":
+        if s.by_label[t] == "deadline" and _moved_to(root):
+            tense = "future"  # "postponed for a second time, to October 31": a move is to a later date
+        elif tense == "past" and s.by_label[t] == "deadline":
             # "the March 1 deadline still applied" (said in February), "agreed to extend the talks until
             # November 24": a past tense is the setting or the report of a deadline, which lies ahead of
             # it; the nearest such date is the deadline (a missed one is the nearest too)
