@@ -826,3 +826,9 @@ def test_a_departure_postponed_to_a_date_is_a_deadline_moved_ahead(extractor) ->
     ev = _one(extractor, "The withdrawal of Russian troops from the islands has been postponed for a second time, "
               "to March 31, officials said.", "2000-11-06", type="deadline")
     assert ev["date"]["value"] == "2001-03-31" and ev["status"] == "active"
+
+
+def test_meeting_a_date_is_no_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = extractor.extract("Mori said he would not sign a bad treaty just to meet the December 31 date.",
+                               date(2000, 11, 6))
+    assert not [e for e in events if e.type in {"meeting", "summit", "talks"}], events

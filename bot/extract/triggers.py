@@ -21,7 +21,8 @@ TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude
                 "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
 SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity", "program", "programme",
                "consultation", "cooperation", "process"}
-GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion"}
+GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion",
+              "date", "timetable", "obligation", "commitment"}
 # What ends, expires or runs out on a date as a deadline: a period, a truce, an interim arrangement
 # ('the transition period ends on Dec 31', 'the 90 days run out in March'); not talks that end.
 PERIOD_WORDS = {"period", "transition", "ceasefire", "cease-fire", "truce", "arrangement", "moratorium", "mandate",
