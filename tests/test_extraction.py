@@ -820,3 +820,19 @@ def test_a_meeting_of_nobody_named_nowhere_some_month_past_is_background(extract
     ev = _one(extractor, "Kono and Ivanov met in July, and the treaty talks have stalled since.", "2000-11-06",
               date="2000-07")
     assert ev["status"] == "held"
+
+
+def test_leaders_who_are_to_meet_hold_a_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The leaders of the G7 are to meet in Hiroshima on May 19 to discuss the war."
+    assert _meetings(extractor, text, "2023-04-20") == [("summit", "scheduled", "2023-05-19", "Hiroshima")]
+
+
+def test_a_weekday_named_again_as_a_holiday_is_that_weekday(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Deputy foreign ministers of Russia and Japan will meet on Monday, Christmas Day, to review the text."
+    assert [m[2] for m in _meetings(extractor, text, "2017-12-21")] == ["2017-12-25"]
+
+
+def test_a_journey_told_of_talks_is_the_way_there_not_a_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Negotiators for Russia and Japan opened peace talks in Norway on Thursday.\n\n"
+            "The Japanese delegation had not come to Norway to give up its claims, its head said.")
+    assert [m[0] for m in _meetings(extractor, text, "2012-10-18")] == ["talks"]

@@ -121,7 +121,7 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         if m.location and d.location and m.sent_index in told_here and _inside(m.location, d.location):
             d.location = m.location  # one sentence, two places, one inside the other: the sharper one
         d.mentions.append(m)
-        if informative and et.more_specific(m.type, d.type):
+        if informative and et.more_specific(m.type, d.type) and not _way_there(m, d):
             d.type = m.type
         mspan = when(m)
         if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
@@ -133,6 +133,14 @@ def _merge(d: Draft, group: list[Mention]) -> None:
             if p not in d.participants:
                 d.participants.append(p)
         d.parties |= m.parties
+
+
+def _way_there(m: Mention | Draft, d: Draft) -> bool:
+    """A journey of nobody named on no day told in the past ('since arriving in Argentina', 'had come to
+    Norway') of a meeting: the way to that meeting, not a visit."""
+    told = m.mentions if isinstance(m, Draft) else [m]
+    return m.type == "visit" and m.timex is None and not m.participants and d.type in MEETING_TYPES \
+        and all(x.tense == "past" for x in told)
 
 
 # The tracker's place hierarchy for the article being read (a context variable: worker threads may
@@ -455,7 +463,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             if twin.location is None:
                 twin.location = d.location
             _merge(twin, d.mentions)
-            if et.more_specific(d.type, twin.type):
+            if et.more_specific(d.type, twin.type) and not _way_there(d, twin):
                 twin.type = d.type
             twin.location = sharper or twin.location
     return kept
@@ -615,6 +623,9 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects and verb.dep_ == "xcomp":
+        # "the leaders are to meet", "negotiators want to meet": the subject is the governing verb's
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
