@@ -836,3 +836,9 @@ def test_a_journey_told_of_talks_is_the_way_there_not_a_visit(extractor) -> None
     text = ("Negotiators for Russia and Japan opened peace talks in Norway on Thursday.\n\n"
             "The Japanese delegation had not come to Norway to give up its claims, its head said.")
     assert [m[0] for m in _meetings(extractor, text, "2012-10-18")] == ["talks"]
+
+
+def test_a_journey_dated_only_by_the_meeting_it_led_to_is_no_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Lavrov and Kono agreed over dinner in Moscow on Saturday to resume talks on a peace treaty.\n\n"
+            "Before arriving in Russia, Kono had said a deal was possible.")
+    assert "visit" not in [m[0] for m in _meetings(extractor, text, "2018-09-09")]

@@ -138,9 +138,9 @@ def _merge(d: Draft, group: list[Mention]) -> None:
 def _way_there(m: Mention | Draft, d: Draft) -> bool:
     """A journey of nobody named on no day told in the past ('since arriving in Argentina', 'had come to
     Norway') of a meeting: the way to that meeting, not a visit."""
-    told = m.mentions if isinstance(m, Draft) else [m]
-    return m.type == "visit" and m.timex is None and not m.participants and d.type in MEETING_TYPES \
-        and all(x.tense == "past" for x in told)
+    told = m.mentions if isinstance(m, Draft) else [m]  # a draft's own tellings, not what it inherited
+    return m.type == "visit" and d.type in MEETING_TYPES \
+        and all(x.timex is None and not x.participants and x.tense == "past" for x in told)
 
 
 # The tracker's place hierarchy for the article being read (a context variable: worker threads may
