@@ -842,3 +842,8 @@ def test_a_journey_dated_only_by_the_meeting_it_led_to_is_no_visit(extractor) ->
     text = ("Lavrov and Kono agreed over dinner in Moscow on Saturday to resume talks on a peace treaty.\n\n"
             "Before arriving in Russia, Kono had said a deal was possible.")
     assert "visit" not in [m[0] for m in _meetings(extractor, text, "2018-09-09")]
+
+
+def test_named_ministers_meeting_for_a_round_hold_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov and Kono will meet again in Moscow for the next round, starting March 16."
+    assert _meetings(extractor, text, "2019-02-20") == [("talks", "scheduled", "2019-03-16", "Moscow")]

@@ -634,6 +634,12 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
 
 
+def _a_round(m: Mention) -> bool:
+    """'will meet in Vienna for the next round': a meeting told as a round of the negotiation is talks,
+    whoever leads the delegations."""
+    return m.type == "talks" and m.trigger.lemma_.lower() == "round"
+
+
 def _days_long(d: Draft) -> bool:
     """Whether talks ran over days ('two days of talks', 'talks on Thursday and Friday'): a round, even
     when the article names who led it."""
@@ -753,7 +759,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
-        if d.type == "talks" and d.participants and not _days_long(d) \
+        if d.type == "talks" and d.participants and not _days_long(d) and not any(map(_a_round, d.mentions)) \
                 and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") and not (
                 len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):
             # named officials meeting; "talks" is a round between delegations, as when one side's
