@@ -847,3 +847,9 @@ def test_a_journey_dated_only_by_the_meeting_it_led_to_is_no_visit(extractor) ->
 def test_named_ministers_meeting_for_a_round_hold_talks(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "Lavrov and Kono will meet again in Moscow for the next round, starting March 16."
     assert _meetings(extractor, text, "2019-02-20") == [("talks", "scheduled", "2019-03-16", "Moscow")]
+
+
+def test_a_summit_placed_in_a_month_then_dated_by_its_days_is_one_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Abe said he hoped to sign the accord with Putin when both attend the APEC summit in Singapore "
+            "in mid-November. The APEC leaders' meeting is scheduled for November 14-15.")
+    assert _meetings(extractor, text, "2018-10-20") == [("summit", "scheduled", "2018-11-14/2018-11-15", "Singapore")]

@@ -100,6 +100,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         # meeting of its own
         if m.location and d.location is None and m.type != d.type:
             return False  # "the prime minister's trip to Russia" brings a place the talks never had
+        if m.definite and d.type == "summit" and d.location and m.location is None:
+            return True  # "the summit in Santiago in mid-November" ... "the leaders' meeting is on November 16-17"
         return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
