@@ -853,3 +853,8 @@ def test_a_summit_placed_in_a_month_then_dated_by_its_days_is_one_summit(extract
     text = ("Abe said he hoped to sign the accord with Putin when both attend the APEC summit in Singapore "
             "in mid-November. The APEC leaders' meeting is scheduled for November 14-15.")
     assert _meetings(extractor, text, "2018-10-20") == [("summit", "scheduled", "2018-11-14/2018-11-15", "Singapore")]
+
+
+def test_a_delegation_going_home_for_consultations_holds_no_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The Japanese delegation left for Tokyo for consultations on Friday, a foreign ministry official said."
+    assert _meetings(extractor, text, "2019-02-23") == []

@@ -333,6 +333,9 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         # of voting"
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         return all(g.lemma_.lower() in TALK_WORDS for g in of) and not (VOTE_WORDS & lemmas)
+    if label == "talks" and tok.lower_ == "consultations" and tok.dep_ == "pobj" and tok.head.lower_ == "for" \
+            and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        return False  # "left for Tehran for consultations", "recalled for consultations": with one's own side
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"}:
