@@ -858,3 +858,9 @@ def test_a_summit_placed_in_a_month_then_dated_by_its_days_is_one_summit(extract
 def test_a_delegation_going_home_for_consultations_holds_no_talks(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "The Japanese delegation left for Tokyo for consultations on Friday, a foreign ministry official said."
     assert _meetings(extractor, text, "2019-02-23") == []
+
+
+def test_a_place_in_a_later_action_is_not_where_they_met(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The foreign ministry said the delegation had held frank discussions on fishing quotas and would "
+            "brief Prime Minister Shinzo Abe on its return to Tokyo.")
+    assert _meetings(extractor, text, "2019-02-23") == []

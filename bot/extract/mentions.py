@@ -673,11 +673,24 @@ def _attach_places(s: _Sentence) -> None:
             continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
         if t is not None and s.by_label[t] == "statement" and _in_reported_speech(s.made[t].trigger, root):
             continue  # "Juncker said those in Britain who expected better terms would be disappointed"
+        if t is not None and s.by_label[t] in MEETING_TYPES and _in_next_action(s.made[t].trigger, root):
+            continue  # "had held frank discussions and would brief Trump on its return to Washington"
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
     for tok, label in s.triggers:
         if label == "statement" and s.made[tok.i].location is None:
             s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _in_next_action(trigger: Token, tok: Token) -> bool:
+    """Whether `tok` lies in a verb conjoined to a meeting trigger's verb: another action of the same
+    people ('held talks and would report on its return to Washington'), not where they met."""
+    anchor = anchor_of(trigger)
+    while tok.i not in {trigger.i, anchor.i} and tok.head.i != tok.i:
+        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and tok.head.i in {trigger.i, anchor.i}:
+            return True
+        tok = tok.head
+    return False
 
 
 def _in_reported_speech(verb: Token, tok: Token) -> bool:
