@@ -864,3 +864,15 @@ def test_a_place_in_a_later_action_is_not_where_they_met(extractor) -> None:  # 
     text = ("The foreign ministry said the delegation had held frank discussions on fishing quotas and would "
             "brief Prime Minister Shinzo Abe on its return to Tokyo.")
     assert _meetings(extractor, text, "2019-02-23") == []
+
+
+def test_a_day_spent_with_the_other_side_is_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Sergei Lavrov spent Sunday in Tokyo with Taro Kono, the foreign ministry said."
+    assert _meetings(extractor, text, "2019-02-20") == [("meeting", "held", "2019-02-17", "Tokyo")]
+    assert _meetings(extractor, "Japan has spent billions on Kuril fisheries with Vladimir Putin's blessing.", "2019-02-20") == []
+
+
+def test_a_speaker_whose_meeting_a_relative_clause_tells_spoke_there_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan and Russia agreed on Tuesday to resume joint fishing in the Kuril waters.\n\n"
+            "Sergei Lavrov, who spent Sunday in Tokyo with Taro Kono, said the talks had been useful.")
+    assert _statements(extractor, text, "2019-02-20") == [("2019-02-17", "Tokyo", ["Sergei Lavrov"])]

@@ -674,6 +674,15 @@ def _told_better(d: Draft, drafts: list[Draft]) -> bool:
                and len(set(o.participants) & set(d.participants)) >= 2 for o in drafts)
 
 
+def _speaker_met(d: Draft, mentions: list[Mention]) -> Mention | None:
+    """'Kerry, who spent Saturday in Vienna with Zarif, said the world was safer': the dated meeting a
+    relative clause on the speaker tells is where and when the remark was made."""
+    said = d.mentions[0]
+    return next((m for m in mentions if m.type in MEETING_TYPES and m.timex is not None
+                 and m.sent_index == said.sent_index and m.trigger.dep_ == "relcl"
+                 and m.trigger.head.dep_ == "nsubj" and m.trigger.head.head.i == said.trigger.i), None)
+
+
 def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
     """Agreements of one day told by one side's people and by the other's: the two sides of one deal."""
     if a.type != "agreement" or b.type != "agreement":
@@ -737,7 +746,10 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             # undated remarks: the report's date (the attribution), else the day the lead tells of when
             # told in the past tense ("Ivanov told reporters"), else the day of publication
             told_past = news if d.mentions[0].tense == "past" else None
-            d.timex = _attribution_date(d, para_attr, published) or told_past or Timex(
+            met = _speaker_met(d, mentions)
+            if met is not None and d.location is None:
+                d.location = met.location
+            d.timex = (met.timex if met else None) or _attribution_date(d, para_attr, published) or told_past or Timex(
                 published.isoformat(), None, "publication date", "day"
             )
         if d.type == "pledge":
