@@ -876,3 +876,8 @@ def test_a_speaker_whose_meeting_a_relative_clause_tells_spoke_there_that_day(ex
     text = ("Japan and Russia agreed on Tuesday to resume joint fishing in the Kuril waters.\n\n"
             "Sergei Lavrov, who spent Sunday in Tokyo with Taro Kono, said the talks had been useful.")
     assert _statements(extractor, text, "2019-02-20") == [("2019-02-17", "Tokyo", ["Sergei Lavrov"])]
+
+
+def test_talks_that_are_to_resume_in_a_month_are_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Talks on a peace treaty are to resume in March; no venue has been chosen."
+    assert _meetings(extractor, text, "2019-01-23") == [("talks", "scheduled", "2019-03", None)]
