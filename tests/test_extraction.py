@@ -881,3 +881,8 @@ def test_a_speaker_whose_meeting_a_relative_clause_tells_spoke_there_that_day(ex
 def test_talks_that_are_to_resume_in_a_month_are_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "Talks on a peace treaty are to resume in March; no venue has been chosen."
     assert _meetings(extractor, text, "2019-01-23") == [("talks", "scheduled", "2019-03", None)]
+
+
+def test_a_meeting_the_sides_are_to_hold_by_a_date_is_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "By the end of May the two sides are to take stock at a high-level meeting and decide on the islands."
+    assert _meetings(extractor, text, "2019-01-23") == [("meeting", "scheduled", "2019-05", None)]

@@ -262,8 +262,17 @@ def _settle_triggers(s: _Sentence) -> None:
     """Pass: drop talks that a suspension suspends, and note each trigger's phrase and clause span."""
     s.triggers = drop_suspended(s.triggers)
     s.own = {tok.i: span_of(tok) for tok, _ in s.triggers}
-    s.ext = {tok.i: span_of(anchor_of(tok)) for tok, _ in s.triggers}
+    s.ext = {tok.i: span_of(_be_to(anchor_of(tok))) for tok, _ in s.triggers}
     s.by_label = {tok.i: label for tok, label in s.triggers}
+
+
+def _be_to(verb: Token) -> Token:
+    """'by the end of June the two sides are to take stock at a meeting': the clause of 'be to' holds
+    what is planned, its date included."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return verb.head
+    return verb
 
 
 def _resolve_pronoun(memory: _Memory, s: _Sentence) -> None:
