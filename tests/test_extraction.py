@@ -832,3 +832,69 @@ def test_meeting_a_date_is_no_meeting(extractor) -> None:  # type: ignore[no-unt
     events = extractor.extract("Mori said he would not sign a bad treaty just to meet the December 31 date.",
                                date(2000, 11, 6))
     assert not [e for e in events if e.type in {"meeting", "summit", "talks"}], events
+
+
+def test_leaders_who_are_to_meet_hold_a_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The leaders of the G7 are to meet in Hiroshima on May 19 to discuss the war."
+    assert _meetings(extractor, text, "2023-04-20") == [("summit", "scheduled", "2023-05-19", "Hiroshima")]
+
+
+def test_a_weekday_named_again_as_a_holiday_is_that_weekday(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Deputy foreign ministers of Russia and Japan will meet on Monday, Christmas Day, to review the text."
+    assert [m[2] for m in _meetings(extractor, text, "2017-12-21")] == ["2017-12-25"]
+
+
+def test_a_journey_told_of_talks_is_the_way_there_not_a_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Negotiators for Russia and Japan opened peace talks in Norway on Thursday.\n\n"
+            "The Japanese delegation had not come to Norway to give up its claims, its head said.")
+    assert [m[0] for m in _meetings(extractor, text, "2012-10-18")] == ["talks"]
+
+
+def test_a_journey_dated_only_by_the_meeting_it_led_to_is_no_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Lavrov and Kono agreed over dinner in Moscow on Saturday to resume talks on a peace treaty.\n\n"
+            "Before arriving in Russia, Kono had said a deal was possible.")
+    assert "visit" not in [m[0] for m in _meetings(extractor, text, "2018-09-09")]
+
+
+def test_named_ministers_meeting_for_a_round_hold_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Lavrov and Kono will meet again in Moscow for the next round, starting March 16."
+    assert _meetings(extractor, text, "2019-02-20") == [("talks", "scheduled", "2019-03-16", "Moscow")]
+
+
+def test_a_summit_placed_in_a_month_then_dated_by_its_days_is_one_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Abe said he hoped to sign the accord with Putin when both attend the APEC summit in Singapore "
+            "in mid-November. The APEC leaders' meeting is scheduled for November 14-15.")
+    assert _meetings(extractor, text, "2018-10-20") == [("summit", "scheduled", "2018-11-14/2018-11-15", "Singapore")]
+
+
+def test_a_delegation_going_home_for_consultations_holds_no_talks(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The Japanese delegation left for Tokyo for consultations on Friday, a foreign ministry official said."
+    assert _meetings(extractor, text, "2019-02-23") == []
+
+
+def test_a_place_in_a_later_action_is_not_where_they_met(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The foreign ministry said the delegation had held frank discussions on fishing quotas and would "
+            "brief Prime Minister Shinzo Abe on its return to Tokyo.")
+    assert _meetings(extractor, text, "2019-02-23") == []
+
+
+def test_a_day_spent_with_the_other_side_is_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Sergei Lavrov spent Sunday in Tokyo with Taro Kono, the foreign ministry said."
+    assert _meetings(extractor, text, "2019-02-20") == [("meeting", "held", "2019-02-17", "Tokyo")]
+    assert _meetings(extractor, "Japan has spent billions on Kuril fisheries with Vladimir Putin's blessing.", "2019-02-20") == []
+
+
+def test_a_speaker_whose_meeting_a_relative_clause_tells_spoke_there_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan and Russia agreed on Tuesday to resume joint fishing in the Kuril waters.\n\n"
+            "Sergei Lavrov, who spent Sunday in Tokyo with Taro Kono, said the talks had been useful.")
+    assert _statements(extractor, text, "2019-02-20") == [("2019-02-17", "Tokyo", ["Sergei Lavrov"])]
+
+
+def test_talks_that_are_to_resume_in_a_month_are_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Talks on a peace treaty are to resume in March; no venue has been chosen."
+    assert _meetings(extractor, text, "2019-01-23") == [("talks", "scheduled", "2019-03", None)]
+
+
+def test_a_meeting_the_sides_are_to_hold_by_a_date_is_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "By the end of May the two sides are to take stock at a high-level meeting and decide on the islands."
+    assert _meetings(extractor, text, "2019-01-23") == [("meeting", "scheduled", "2019-05", None)]

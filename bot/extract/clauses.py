@@ -41,6 +41,12 @@ def anchor_of(tok: Token) -> Token:
         and tok.head.lemma_ in ANCHOR_VERBS
     ):
         return tok.head  # "the talks resumed in Moscow", "held talks on Friday"; not "called the visit regrettable"
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+        # "talks are to resume in December", "the summit is to open on Monday": the verb of 'be to'
+        planned = [c for c in tok.head.children if c.dep_ == "xcomp" and c.lemma_ in ANCHOR_VERBS
+                   and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")]
+        if planned:
+            return planned[0]
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
         and tok.head.head.pos_ in {"VERB", "AUX"}

@@ -100,6 +100,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         # meeting of its own
         if m.location and d.location is None and m.type != d.type:
             return False  # "the prime minister's trip to Russia" brings a place the talks never had
+        if m.definite and d.type == "summit" and d.location and m.location is None:
+            return True  # "the summit in Santiago in mid-November" ... "the leaders' meeting is on November 16-17"
         return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
@@ -121,7 +123,7 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         if m.location and d.location and m.sent_index in told_here and _inside(m.location, d.location):
             d.location = m.location  # one sentence, two places, one inside the other: the sharper one
         d.mentions.append(m)
-        if informative and et.more_specific(m.type, d.type):
+        if informative and et.more_specific(m.type, d.type) and not _way_there(m, d):
             d.type = m.type
         mspan = when(m)
         if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
@@ -133,6 +135,14 @@ def _merge(d: Draft, group: list[Mention]) -> None:
             if p not in d.participants:
                 d.participants.append(p)
         d.parties |= m.parties
+
+
+def _way_there(m: Mention | Draft, d: Draft) -> bool:
+    """A journey of nobody named on no day told in the past ('since arriving in Argentina', 'had come to
+    Norway') of a meeting: the way to that meeting, not a visit."""
+    told = m.mentions if isinstance(m, Draft) else [m]  # a draft's own tellings, not what it inherited
+    return m.type == "visit" and d.type in MEETING_TYPES \
+        and all(x.timex is None and not x.participants and x.tense == "past" for x in told)
 
 
 # The tracker's place hierarchy for the article being read (a context variable: worker threads may
@@ -455,7 +465,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             if twin.location is None:
                 twin.location = d.location
             _merge(twin, d.mentions)
-            if et.more_specific(d.type, twin.type):
+            if et.more_specific(d.type, twin.type) and not _way_there(d, twin):
                 twin.type = d.type
             twin.location = sharper or twin.location
     return kept
@@ -615,12 +625,21 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects and verb.dep_ == "xcomp":
+        # "the leaders are to meet", "negotiators want to meet": the subject is the governing verb's
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
     words = st.cues()[who]
     # the lemma, or the word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)
     return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
+
+
+def _a_round(m: Mention) -> bool:
+    """'will meet in Vienna for the next round': a meeting told as a round of the negotiation is talks,
+    whoever leads the delegations."""
+    return m.type == "talks" and m.trigger.lemma_.lower() == "round"
 
 
 def _days_long(d: Draft) -> bool:
@@ -653,6 +672,15 @@ def _told_better(d: Draft, drafts: list[Draft]) -> bool:
         return False
     return any(o is not d and o.type in MEETING_TYPES and (o.timex or o.location)
                and len(set(o.participants) & set(d.participants)) >= 2 for o in drafts)
+
+
+def _speaker_met(d: Draft, mentions: list[Mention]) -> Mention | None:
+    """'Kerry, who spent Saturday in Vienna with Zarif, said the world was safer': the dated meeting a
+    relative clause on the speaker tells is where and when the remark was made."""
+    said = d.mentions[0]
+    return next((m for m in mentions if m.type in MEETING_TYPES and m.timex is not None
+                 and m.sent_index == said.sent_index and m.trigger.dep_ == "relcl"
+                 and m.trigger.head.dep_ == "nsubj" and m.trigger.head.head.i == said.trigger.i), None)
 
 
 def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
@@ -718,7 +746,10 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
             # undated remarks: the report's date (the attribution), else the day the lead tells of when
             # told in the past tense ("Ivanov told reporters"), else the day of publication
             told_past = news if d.mentions[0].tense == "past" else None
-            d.timex = _attribution_date(d, para_attr, published) or told_past or Timex(
+            met = _speaker_met(d, mentions)
+            if met is not None and d.location is None:
+                d.location = met.location
+            d.timex = (met.timex if met else None) or _attribution_date(d, para_attr, published) or told_past or Timex(
                 published.isoformat(), None, "publication date", "day"
             )
         if d.type == "pledge":
@@ -742,7 +773,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Mat
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
-        if d.type == "talks" and d.participants and not _days_long(d) \
+        if d.type == "talks" and d.participants and not _days_long(d) and not any(map(_a_round, d.mentions)) \
                 and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") and not (
                 len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):
             # named officials meeting; "talks" is a round between delegations, as when one side's

@@ -262,8 +262,17 @@ def _settle_triggers(s: _Sentence) -> None:
     """Pass: drop talks that a suspension suspends, and note each trigger's phrase and clause span."""
     s.triggers = drop_suspended(s.triggers)
     s.own = {tok.i: span_of(tok) for tok, _ in s.triggers}
-    s.ext = {tok.i: span_of(anchor_of(tok)) for tok, _ in s.triggers}
+    s.ext = {tok.i: span_of(_be_to(anchor_of(tok))) for tok, _ in s.triggers}
     s.by_label = {tok.i: label for tok, label in s.triggers}
+
+
+def _be_to(verb: Token) -> Token:
+    """'by the end of June the two sides are to take stock at a meeting': the clause of 'be to' holds
+    what is planned, its date included."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return verb.head
+    return verb
 
 
 def _resolve_pronoun(memory: _Memory, s: _Sentence) -> None:
@@ -689,11 +698,24 @@ def _attach_places(s: _Sentence) -> None:
             continue  # "the agreement comes after Putin, speaking in Vladivostok, proposed ...": not its place
         if t is not None and s.by_label[t] == "statement" and _in_reported_speech(s.made[t].trigger, root):
             continue  # "Juncker said those in Britain who expected better terms would be disappointed"
+        if t is not None and s.by_label[t] in MEETING_TYPES and _in_next_action(s.made[t].trigger, root):
+            continue  # "had held frank discussions and would brief Trump on its return to Washington"
         if t is not None and s.made[t].location is None:
             s.made[t].location = loc
     for tok, label in s.triggers:
         if label == "statement" and s.made[tok.i].location is None:
             s.made[tok.i].location = _where_speaking(tok, s.places)
+
+
+def _in_next_action(trigger: Token, tok: Token) -> bool:
+    """Whether `tok` lies in a verb conjoined to a meeting trigger's verb: another action of the same
+    people ('held talks and would report on its return to Washington'), not where they met."""
+    anchor = anchor_of(trigger)
+    while tok.i not in {trigger.i, anchor.i} and tok.head.i != tok.i:
+        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and tok.head.i in {trigger.i, anchor.i}:
+            return True
+        tok = tok.head
+    return False
 
 
 def _in_reported_speech(verb: Token, tok: Token) -> bool:

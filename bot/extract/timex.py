@@ -470,6 +470,8 @@ def _clean(text: str) -> str | None:
         if not _HINT_RE.search(s):
             return None
     s = re.sub(rf"^{_WD},? (?={_MON}|\d|the \d)", "", s)
+    # "Friday, Christmas Day": the weekday and a holiday naming the same day again
+    s = re.sub(rf"^({_WD}), (?!.*(?:\d|\b{_MON}\b))[a-z' ]+ day$", r"\1", s)
     s = re.sub(r"^(?:this |early this |late this )?(?:morning|afternoon|evening)$", "today", s)
     s = re.sub(r"^last night$", "yesterday", s)
     if (m := re.search(rf"(\S+) {_PART_OF_DAY}$", s)) and m[1] not in _ANAPHORIC_WORDS:

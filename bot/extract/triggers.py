@@ -284,6 +284,12 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             return False  # "agreed with the assessment" is not an agreement
     if label == "meeting" and tok.lower_ in CEREMONY_WORDS:
         return told_signing(sent)
+    if label == "meeting" and tok.lemma_ == "spend":
+        # "spent Saturday in Vienna with Zarif", "spent two hours with Putin": time with someone; not
+        # "spent billions"
+        timed = any(c.ent_type_ in {"DATE", "TIME"} for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
+        return timed and any(c.dep_ == "prep" and c.lower_ == "with" and any(
+            t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children)
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
         # In a relative clause ("Nagato, where Abe received Putin") it tells more of an event already told
@@ -334,6 +340,9 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
         # of voting"
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         return all(g.lemma_.lower() in TALK_WORDS for g in of) and not (VOTE_WORDS & lemmas)
+    if label == "talks" and tok.lower_ == "consultations" and tok.dep_ == "pobj" and tok.head.lower_ == "for" \
+            and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        return False  # "left for Tehran for consultations", "recalled for consultations": with one's own side
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"}:
