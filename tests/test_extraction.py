@@ -820,3 +820,13 @@ def test_a_meeting_of_nobody_named_nowhere_some_month_past_is_background(extract
     ev = _one(extractor, "Kono and Ivanov met in July, and the treaty talks have stalled since.", "2000-11-06",
               date="2000-07")
     assert ev["status"] == "held"
+
+
+def test_a_final_accord_to_come_is_not_the_partial_accord_just_reached(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori sign fisheries accord\n\n"
+            "IRKUTSK, March 26 (Wire) - Vladimir Putin and Yoshiro Mori have agreed on how the catch around the "
+            "islands will be shared, and committed themselves to signing a final peace treaty within a year.\n\n"
+            "The two leaders met on Sunday in Irkutsk.\n\n"
+            "Mori said the final agreement would be signed no later than March 31 next year.")
+    ev = _one(extractor, text, "2001-03-26", type="agreement", date="2001-03-25")
+    assert ev["status"] == "agreed"

@@ -82,6 +82,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
     if m.fresh and rel != "same":
         return False  # "the next round" is not the round just told
+    if d.type == "agreement" and _final(m) and not any(_final(x) for x in d.mentions):
+        return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
@@ -110,6 +112,16 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
+
+
+FINAL = {"final", "comprehensive", "definitive"}
+
+
+def _final(m: Mention) -> bool:
+    """An agreement told final ('the final accord', 'a comprehensive deal'): the end of the process,
+    not one of the partial accords or interim deals reached on the way."""
+    return m.type == "agreement" and m.trigger.pos_ in {"NOUN", "PROPN"} and any(
+        c.dep_ == "amod" and c.lower_ in FINAL for c in m.trigger.children)
 
 
 def _merge(d: Draft, group: list[Mention]) -> None:
