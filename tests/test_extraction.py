@@ -830,3 +830,10 @@ def test_a_final_accord_to_come_is_not_the_partial_accord_just_reached(extractor
             "Mori said the final agreement would be signed no later than March 31 next year.")
     ev = _one(extractor, text, "2001-03-26", type="agreement", date="2001-03-25")
     assert ev["status"] == "agreed"
+
+
+def test_a_deal_told_reached_in_a_participle_is_dated_by_its_clause(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, "The two earlier accords covered fishing rights, reached in May last year, and joint "
+                                "economic activity on the islands, reached in November.", "2017-03-10")
+    dates = sorted(e["date"]["value"] for e in events if e["type"] == "agreement" and e["status"] == "agreed")
+    assert dates == ["2016-05", "2016-11"], events
