@@ -837,3 +837,13 @@ def test_a_deal_told_reached_in_a_participle_is_dated_by_its_clause(extractor) -
                                 "economic activity on the islands, reached in November.", "2017-03-10")
     dates = sorted(e["date"]["value"] for e in events if e["type"] == "agreement" and e["status"] == "agreed")
     assert dates == ["2016-05", "2016-11"], events
+
+
+def test_a_document_also_or_separately_signed_is_one_more_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Abe sign fisheries deal\n\n"
+            "MOSCOW, Jan 23 (Wire) - Vladimir Putin and Shinzo Abe signed a fisheries agreement in the Kremlin on "
+            "Tuesday.\n\n"
+            "The two foreign ministers separately signed a memorandum on visa-free travel for former islanders.\n\n"
+            "The two leaders also agreed that Putin would visit Japan in the spring.")
+    agreements = [e for e in _events(extractor, text, "2019-01-23") if e["type"] == "agreement"]
+    assert [(e["date"]["value"], e["status"]) for e in agreements] == [("2019-01-22", "signed")] * 2, agreements

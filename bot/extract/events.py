@@ -84,6 +84,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # "the next round" is not the round just told
     if d.type == "agreement" and _final(m) and not any(_final(x) for x in d.mentions):
         return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
+    if _another_agreement(m):
+        return False
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
@@ -122,6 +124,22 @@ def _final(m: Mention) -> bool:
     not one of the partial accords or interim deals reached on the way."""
     return m.type == "agreement" and m.trigger.pos_ in {"NOUN", "PROPN"} and any(
         c.dep_ == "amod" and c.lower_ in FINAL for c in m.trigger.children)
+
+
+ANOTHER = {"also", "separately"}
+
+
+def _another_agreement(m: Mention) -> bool:
+    """'The two delegations also agreed that ...', 'separately signed a road map': one more document
+    agreed or signed, not the one already told (unless it is 'it', the one just told: 'also signed it'; or
+    a meeting they agreed on, which is that meeting's news)."""
+    if m.type != "agreement" or m.trigger.lemma_ not in {"agree", "sign"} or m.trigger.pos_ != "VERB":
+        return False
+    verb = m.trigger
+    if any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in MEETING_VERBS for c in verb.children):
+        return False  # "also agreed that Putin would visit Japan": a visit arranged, told with the talks
+    return any(c.dep_ == "advmod" and c.lower_ in ANOTHER for c in verb.children) and not any(
+        c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "PRON" for c in verb.children)
 
 
 def _merge(d: Draft, group: list[Mention]) -> None:
@@ -453,7 +471,8 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
              and not (k.participants and d.participants and not set(k.participants) & set(d.participants)
-                      and not _two_sides_of(k, d, tracker))),
+                      and not _two_sides_of(k, d, tracker))
+             and not _another_agreement(d.mentions[0])),
             None,
         )
         if twin is None:
