@@ -847,3 +847,9 @@ def test_a_document_also_or_separately_signed_is_one_more_agreement(extractor) -
             "The two leaders also agreed that Putin would visit Japan in the spring.")
     agreements = [e for e in _events(extractor, text, "2019-01-23") if e["type"] == "agreement"]
     assert [(e["date"]["value"], e["status"]) for e in agreements] == [("2019-01-22", "signed")] * 2, agreements
+
+
+def test_a_day_followed_by_how_long_before_something_else_dates_the_deal(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The sanctions were dropped when the fishing accord was agreed on December 13, two days before they were due."
+    ev = _one(extractor, text, "2017-01-16", type="agreement")
+    assert ev["date"]["value"] == "2016-12-13"
