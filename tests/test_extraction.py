@@ -853,3 +853,10 @@ def test_a_day_followed_by_how_long_before_something_else_dates_the_deal(extract
     text = "The sanctions were dropped when the fishing accord was agreed on December 13, two days before they were due."
     ev = _one(extractor, text, "2017-01-16", type="agreement")
     assert ev["date"]["value"] == "2016-12-13"
+
+
+def test_an_accord_endorsed_at_a_dated_summit_is_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Abe held a summit in Vladivostok on Sunday. The two leaders took less than an hour to endorse "
+            "the fisheries accord at the summit in Vladivostok, ending two years of negotiations.")
+    ev = _one(extractor, text, "2017-09-12", type="agreement")
+    assert (ev["date"]["value"], ev["location"]) == ("2017-09-10", "Vladivostok")

@@ -19,7 +19,7 @@ ANCHOR_VERBS = {
     "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
     "set", "expect", "arrange", "put", "call", "agree", "produce", "close", "reach", "launch",
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
-    "remain", "come", "bring", "mark", "move", "push",
+    "remain", "come", "bring", "mark", "move", "push", "endorse", "approve", "ratify",
 }
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
 STRETCH_UNITS = {"hour", "day", "week", "month", "night"}  # "two days of talks"
