@@ -860,3 +860,11 @@ def test_an_accord_endorsed_at_a_dated_summit_is_dated_by_it(extractor) -> None:
             "the fisheries accord at the summit in Vladivostok, ending two years of negotiations.")
     ev = _one(extractor, text, "2017-09-12", type="agreement")
     assert (ev["date"]["value"], ev["location"]) == ("2017-09-10", "Vladivostok")
+
+
+def test_an_accord_endorsed_on_a_day_is_not_its_signing_that_month(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The fisheries accord was signed in Moscow last May. The Duma ratified the accord on May 24, with all "
+            "but two "
+            "deputies voting in favour.")
+    agreements = [e for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement"]
+    assert sorted(e["date"]["value"] for e in agreements) == ["2002-05", "2002-05-24"], agreements

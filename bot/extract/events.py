@@ -19,7 +19,7 @@ from bot.dates import relation
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
-from bot.extract.clauses import CLAUSE_DEPS
+from bot.extract.clauses import CLAUSE_DEPS, anchor_of
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
@@ -94,6 +94,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if rel == "same":
         return True
     if rel == "nested":
+        if _endorsed(m):
+            return False  # "the Security Council endorsed the accord on July 20": not the July signing
         if m.location and d.location and m.location == d.location:
             return True
         if m.participants and d.participants and not shared:
@@ -124,6 +126,15 @@ def _final(m: Mention) -> bool:
     not one of the partial accords or interim deals reached on the way."""
     return m.type == "agreement" and m.trigger.pos_ in {"NOUN", "PROPN"} and any(
         c.dep_ == "amod" and c.lower_ in FINAL for c in m.trigger.children)
+
+
+ENDORSING = {"endorse", "approve", "ratify"}
+
+
+def _endorsed(m: Mention) -> bool:
+    """An agreement told endorsed, approved or ratified on a day: that day's act, not the making of it."""
+    return m.type == "agreement" and m.timex is not None and m.timex.granularity == "day" \
+        and anchor_of(m.trigger).lemma_ in ENDORSING
 
 
 ANOTHER = {"also", "separately"}
