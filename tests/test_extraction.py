@@ -868,3 +868,14 @@ def test_an_accord_endorsed_on_a_day_is_not_its_signing_that_month(extractor) ->
             "deputies voting in favour.")
     agreements = [e for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement"]
     assert sorted(e["date"]["value"] for e in agreements) == ["2002-05", "2002-05-24"], agreements
+
+
+def test_signing_a_letter_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    for text in ("An aide delivered the letter to Putin in the Kremlin on Wednesday. Mori had signed it in Tokyo on "
+                 "Tuesday evening.",
+                 "Mori signed the letter to Putin in Tokyo on Tuesday evening."):
+        events = _events(extractor, text, "2001-02-01")
+        assert not [e for e in events if e["type"] == "agreement"], (text, events)
+    ev = _one(extractor, "Putin and Mori met in Irkutsk on Sunday and adopted a joint statement. Both men signed it "
+                         "before the cameras.", "2001-03-26", type="agreement")
+    assert ev["status"] == "signed"

@@ -257,6 +257,24 @@ def told_signing(sent: Span) -> bool:
     return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
 
 
+# Papers one side signs alone: signing them is no agreement ('May signed the letter on Tuesday')
+ONE_SIDED_PAPERS = {"letter", "law", "bill", "decree", "order", "petition", "notification", "note"}
+
+
+def signed_paper(verb: Token) -> str:
+    """The lemma of what a 'sign' verb signs: its object or passive subject; for 'it', the object or
+    subject of the sentence before ('delivered the letter ... May had signed it')."""
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+    if obj is None or obj.lower_ not in {"it", "them"}:
+        return obj.lemma_.lower() if obj is not None else ""
+    sent = verb.sent
+    if sent.start == 0:
+        return ""
+    before = verb.doc[sent.start - 1].sent
+    nouns = [t for t in before if t.dep_ in {"dobj", "nsubj", "nsubjpass"} and t.pos_ == "NOUN"]
+    return nouns[-1].lemma_.lower() if nouns else ""
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -277,6 +295,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
             return False
+        if tok.lemma_ == "sign" and signed_paper(tok) in ONE_SIDED_PAPERS:
+            return False  # "May had signed the letter", "signed it" (the letter): one side's paper
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
             c.dep_ == "xcomp" for c in tok.children
         ):
