@@ -879,3 +879,14 @@ def test_signing_a_letter_is_no_agreement(extractor) -> None:  # type: ignore[no
     ev = _one(extractor, "Putin and Mori met in Irkutsk on Sunday and adopted a joint statement. Both men signed it "
                          "before the cameras.", "2001-03-26", type="agreement")
     assert ev["status"] == "signed"
+
+
+def test_a_text_or_mandate_told_presented_or_announced_is_an_agreement_document(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "The revised text was announced in Moscow on November 12, five weeks after the talks resumed.",
+              "2018-11-20", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2018-11-12", "agreed")
+    ev = _one(extractor, "Kono will present a draft negotiating mandate on Monday, which the cabinet is expected to "
+                         "adopt next month.", "2019-01-10", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2019-01-14", "proposed")
+    events = _events(extractor, "Lavrov said on Monday that the text was a step in the right direction.", "2019-01-16")
+    assert not [e for e in events if e["type"] == "agreement"], events

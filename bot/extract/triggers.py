@@ -275,6 +275,13 @@ def signed_paper(verb: Token) -> str:
     return nouns[-1].lemma_.lower() if nouns else ""
 
 
+# A text or a negotiating mandate is an agreement's document when told presented, announced, agreed or
+# adopted ('the new text was announced in Havana', 'will present a draft negotiating mandate on Monday'),
+# not when told of otherwise ('said the text was a step in the right direction')
+PAPER_WORDS = {"text", "mandate"}
+PAPER_VERBS = {"agree", "adopt", "sign", "announce", "present", "approve", "endorse", "publish", "unveil", "table"}
+
+
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
     lemmas = {t.lemma_.lower() for t in sent}
@@ -297,6 +304,8 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             return False
         if tok.lemma_ == "sign" and signed_paper(tok) in ONE_SIDED_PAPERS:
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
+        if tok.lower_ in PAPER_WORDS:
+            return tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ in PAPER_VERBS
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
             c.dep_ == "xcomp" for c in tok.children
         ):
