@@ -890,3 +890,17 @@ def test_a_text_or_mandate_told_presented_or_announced_is_an_agreement_document(
     assert (ev["date"]["value"], ev["status"]) == ("2019-01-14", "proposed")
     events = _events(extractor, "Lavrov said on Monday that the text was a step in the right direction.", "2019-01-16")
     assert not [e for e in events if e["type"] == "agreement"], events
+
+
+def test_a_plan_sent_to_the_other_side_is_a_proposal_of_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Mori sent his plan for joint economic activity on the islands to Putin on Oct 2.\n\n"
+            "The two leaders agreed to meet in Brunei in November.")
+    ev = _one(extractor, text, "2000-10-11", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2000-10-02", "proposed")
+
+
+def test_leaders_agreeing_to_meet_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Mori sent his plan for joint economic activity on the islands to Putin on Oct 2.\n\n"
+            "The two leaders agreed on Tuesday to meet in Brunei in November.")
+    events = _events(extractor, text, "2000-10-11")
+    assert [(e["type"], e["status"]) for e in events if e["type"] == "agreement"] == [("agreement", "proposed")], events

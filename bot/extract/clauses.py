@@ -22,6 +22,10 @@ ANCHOR_VERBS = {
     "remain", "come", "bring", "mark", "move", "push", "endorse", "approve", "ratify",
 }
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
+# Verbs putting a document to the other side: their time and place are the document's ('sent his plan to
+# Juncker on Oct 2'); not a meeting's ('proposed on Monday a summit in March')
+PUT_FORWARD_VERBS = {"send", "submit", "table", "present", "unveil", "deliver", "hand"}
+PAPERS = {"plan", "text", "mandate", "proposal", "draft", "agreement", "accord", "deal", "declaration"}
 STRETCH_UNITS = {"hour", "day", "week", "month", "night"}  # "two days of talks"
 
 
@@ -41,6 +45,8 @@ def anchor_of(tok: Token) -> Token:
         and tok.head.lemma_ in ANCHOR_VERBS
     ):
         return tok.head  # "the talks resumed in Moscow", "held talks on Friday"; not "called the visit regrettable"
+    if tok.dep_ in {"dobj", "nsubjpass"} and tok.lemma_.lower() in PAPERS and tok.head.lemma_ in PUT_FORWARD_VERBS:
+        return tok.head
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
         and tok.head.head.pos_ in {"VERB", "AUX"}

@@ -21,6 +21,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import (
     CLAUSE_DEPS,
+    PUT_FORWARD_VERBS,
     anchor_of,
     date_tense,
     same_clause,
@@ -290,7 +291,7 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=st.cue_statuses(ctx, art.tracker.cues),
+            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues),
             tense=st.tense_of(ctx),
             definite=is_definite(tok),
             sentence=s.sent,
@@ -299,6 +300,13 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             fresh=any(c.lower_ in FRESH for c in tok.children) or (
                 tok.lower_ == "round" and any(c.lower_ in FRESH for c in tok.children)),
         )
+
+
+def _put_forward(tok: Token) -> list[str]:
+    """'Johnson sent his plan to Juncker on Oct 2', 'will present a draft mandate': a document put to the
+    other side is proposed, whatever the sentence says of it besides."""
+    anchor = anchor_of(tok)
+    return ["proposed"] if anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS else []
 
 
 def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:

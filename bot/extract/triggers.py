@@ -275,6 +275,16 @@ def signed_paper(verb: Token) -> str:
     return nouns[-1].lemma_.lower() if nouns else ""
 
 
+ARRANGED = {"meet", "visit", "travel", "hold"}  # agreed to meet, to visit, to hold talks
+# A plan sent, submitted or tabled is one side's proposal ('sent his plan for the border to Juncker on Oct 2')
+PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "deliver", "hand"}
+
+
+def put_forward(noun: Token) -> bool:
+    """Whether a document noun is the object of a verb putting it to the other side."""
+    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS
+
+
 # A text or a negotiating mandate is an agreement's document when told presented, announced, agreed or
 # adopted ('the new text was announced in Havana', 'will present a draft negotiating mandate on Monday'),
 # not when told of otherwise ('said the text was a step in the right direction')
@@ -300,10 +310,12 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
         return False  # "a no-deal exit", "leave without a deal": the want of an agreement
     if label == "agreement":
-        if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
+        if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas) and not put_forward(tok):
             return False
         if tok.lemma_ == "sign" and signed_paper(tok) in ONE_SIDED_PAPERS:
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
+        if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
+            return False  # "the two leaders agreed to meet": a meeting arranged, told by the meeting
         if tok.lower_ in PAPER_WORDS:
             return tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ in PAPER_VERBS
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
