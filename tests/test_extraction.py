@@ -904,3 +904,10 @@ def test_leaders_agreeing_to_meet_is_no_agreement(extractor) -> None:  # type: i
             "The two leaders agreed on Tuesday to meet in Brunei in November.")
     events = _events(extractor, text, "2000-10-11")
     assert [(e["type"], e["status"]) for e in events if e["type"] == "agreement"] == [("agreement", "proposed")], events
+
+
+def test_an_infinitive_of_purpose_speaks_for_the_subject_where_it_stood(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "On Saturday night Kono stood beside Lavrov in Moscow to declare the fishing moratorium over."
+    assert _said(extractor, text, "2019-01-21") == {"Taro Kono": "2019-01-19"}
+    ev = _one(extractor, text, "2019-01-21", type="statement")
+    assert ev["location"] == "Moscow"

@@ -731,9 +731,13 @@ def _remarks_at_the_scene(art: _Article, memory: _Memory, s: _Sentence) -> None:
 def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
     """'Wang Yi, attending meetings in Bangkok, said', 'Speaking in Tokyo, Putin said': a place in a
     participle clause on the statement verb or its subject is where the speaker was, even when a
-    trigger in that clause ('meetings') took it too."""
+    trigger in that clause ('meetings') took it too; so is the place of the verb an infinitive of
+    purpose hangs from."""
     clauses = [c for h in (verb, *statement_subjects(verb)) for c in h.children
                if c.dep_ in {"advcl", "acl"} and c.tag_ in {"VBG", "VBN"}]
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "stood together in Vienna to declare ...": where they were when they came out to say it
+        clauses += [c for c in verb.head.children if c.dep_ == "prep" and c.lower_ == "in"]
     return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 

@@ -228,7 +228,8 @@ def conditional(tok: Token) -> bool:
 def statement_subjects(verb: Token) -> list[Token]:
     """The subjects of a statement verb; for a participle without one, its governing verb's ('Raab
     resigned, saying he could not support the deal': Raab); for a verb conjoined without one, the
-    subject of the verb it is conjoined to ('she had talks with Johnson and said'), unless it tells
+    subject of the verb it is conjoined to ('she had talks with Johnson and said'), for an infinitive of
+    purpose, its governing verb's ('stood together to declare ...'), unless it tells
     someone that clause named ('summoned the ambassador and told him ...': what the meeting was for)."""
     own = [c for c in verb.children if c.dep_ == "nsubj"]
     if own:
@@ -240,6 +241,9 @@ def statement_subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
         return own
     if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
+        return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Mogherini and Zarif stood together in Vienna to declare Implementation Day": what they came for
         return [c for c in verb.head.children if c.dep_ == "nsubj"]
     return own
 
