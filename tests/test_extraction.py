@@ -911,3 +911,10 @@ def test_an_infinitive_of_purpose_speaks_for_the_subject_where_it_stood(extracto
     assert _said(extractor, text, "2019-01-21") == {"Taro Kono": "2019-01-19"}
     ev = _one(extractor, text, "2019-01-21", type="statement")
     assert ev["location"] == "Moscow"
+
+
+def test_documents_of_one_sentence_each_with_its_year_are_as_many_agreements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The leaders said the talks would build on earlier agreements, including the 1956 joint declaration and the "
+            "1993 Tokyo Declaration.")
+    dates = sorted(e["date"]["value"] for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement")
+    assert dates == ["1956", "1993"], dates

@@ -192,7 +192,8 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     for m in mentions:
         home = next(
             (g for g in groups if g[0].sent_index == m.sent_index
-             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)),
+             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
+             and not _dated_apart(g, m)),
             None,
         )
         if home is None:
@@ -200,6 +201,13 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
         else:
             home.append(m)
     return groups
+
+
+def _dated_apart(group: list[Mention], m: Mention) -> bool:
+    """'earlier agreements, including the 1956 joint declaration and the 1993 Tokyo Declaration': documents
+    of one sentence each dated by its own year are as many agreements."""
+    return m.type == "agreement" and m.timex is not None and any(
+        x.type == "agreement" and x.timex is not None and x.timex.value != m.timex.value for x in group)
 
 
 def _width(m: Mention) -> int:
