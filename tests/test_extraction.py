@@ -898,3 +898,101 @@ def test_talks_that_are_to_resume_in_a_month_are_dated_by_it(extractor) -> None:
 def test_a_meeting_the_sides_are_to_hold_by_a_date_is_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "By the end of May the two sides are to take stock at a high-level meeting and decide on the islands."
     assert _meetings(extractor, text, "2019-01-23") == [("meeting", "scheduled", "2019-05", None)]
+
+
+def test_a_final_accord_to_come_is_not_the_partial_accord_just_reached(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Mori sign fisheries accord\n\n"
+            "IRKUTSK, March 26 (Wire) - Vladimir Putin and Yoshiro Mori have agreed on how the catch around the "
+            "islands will be shared, and committed themselves to signing a final peace treaty within a year.\n\n"
+            "The two leaders met on Sunday in Irkutsk.\n\n"
+            "Mori said the final agreement would be signed no later than March 31 next year.")
+    ev = _one(extractor, text, "2001-03-26", type="agreement", date="2001-03-25")
+    assert ev["status"] == "agreed"
+
+
+def test_a_deal_told_reached_in_a_participle_is_dated_by_its_clause(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, "The two earlier accords covered fishing rights, reached in May last year, and joint "
+                                "economic activity on the islands, reached in November.", "2017-03-10")
+    dates = sorted(e["date"]["value"] for e in events if e["type"] == "agreement" and e["status"] == "agreed")
+    assert dates == ["2016-05", "2016-11"], events
+
+
+def test_a_document_also_or_separately_signed_is_one_more_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Abe sign fisheries deal\n\n"
+            "MOSCOW, Jan 23 (Wire) - Vladimir Putin and Shinzo Abe signed a fisheries agreement in the Kremlin on "
+            "Tuesday.\n\n"
+            "The two foreign ministers separately signed a memorandum on visa-free travel for former islanders.\n\n"
+            "The two leaders also agreed that Putin would visit Japan in the spring.")
+    agreements = [e for e in _events(extractor, text, "2019-01-23") if e["type"] == "agreement"]
+    assert [(e["date"]["value"], e["status"]) for e in agreements] == [("2019-01-22", "signed")] * 2, agreements
+
+
+def test_a_day_followed_by_how_long_before_something_else_dates_the_deal(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The sanctions were dropped when the fishing accord was agreed on December 13, two days before they were due."
+    ev = _one(extractor, text, "2017-01-16", type="agreement")
+    assert ev["date"]["value"] == "2016-12-13"
+
+
+def test_an_accord_endorsed_at_a_dated_summit_is_dated_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Putin and Abe held a summit in Vladivostok on Sunday. The two leaders took less than an hour to endorse "
+            "the fisheries accord at the summit in Vladivostok, ending two years of negotiations.")
+    ev = _one(extractor, text, "2017-09-12", type="agreement")
+    assert (ev["date"]["value"], ev["location"]) == ("2017-09-10", "Vladivostok")
+
+
+def test_an_accord_endorsed_on_a_day_is_not_its_signing_that_month(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The fisheries accord was signed in Moscow last May. The Duma ratified the accord on May 24, with all "
+            "but two "
+            "deputies voting in favour.")
+    agreements = [e for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement"]
+    assert sorted(e["date"]["value"] for e in agreements) == ["2002-05", "2002-05-24"], agreements
+
+
+def test_signing_a_letter_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    for text in ("An aide delivered the letter to Putin in the Kremlin on Wednesday. Mori had signed it in Tokyo on "
+                 "Tuesday evening.",
+                 "Mori signed the letter to Putin in Tokyo on Tuesday evening."):
+        events = _events(extractor, text, "2001-02-01")
+        assert not [e for e in events if e["type"] == "agreement"], (text, events)
+    ev = _one(extractor, "Putin and Mori met in Irkutsk on Sunday and adopted a joint statement. Both men signed it "
+                         "before the cameras.", "2001-03-26", type="agreement")
+    assert ev["status"] == "signed"
+
+
+def test_a_text_or_mandate_told_presented_or_announced_is_an_agreement_document(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "The revised text was announced in Moscow on November 12, five weeks after the talks resumed.",
+              "2018-11-20", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2018-11-12", "agreed")
+    ev = _one(extractor, "Kono will present a draft negotiating mandate on Monday, which the cabinet is expected to "
+                         "adopt next month.", "2019-01-10", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2019-01-14", "proposed")
+    events = _events(extractor, "Lavrov said on Monday that the text was a step in the right direction.", "2019-01-16")
+    assert not [e for e in events if e["type"] == "agreement"], events
+
+
+def test_a_plan_sent_to_the_other_side_is_a_proposal_of_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Mori sent his plan for joint economic activity on the islands to Putin on Oct 2.\n\n"
+            "The two leaders agreed to meet in Brunei in November.")
+    ev = _one(extractor, text, "2000-10-11", type="agreement")
+    assert (ev["date"]["value"], ev["status"]) == ("2000-10-02", "proposed")
+
+
+def test_leaders_agreeing_to_meet_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Mori sent his plan for joint economic activity on the islands to Putin on Oct 2.\n\n"
+            "The two leaders agreed on Tuesday to meet in Brunei in November.")
+    events = _events(extractor, text, "2000-10-11")
+    assert [(e["type"], e["status"]) for e in events if e["type"] == "agreement"] == [("agreement", "proposed")], events
+
+
+def test_an_infinitive_of_purpose_speaks_for_the_subject_where_it_stood(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "On Saturday night Kono stood beside Lavrov in Moscow to declare the fishing moratorium over."
+    assert _said(extractor, text, "2019-01-21") == {"Taro Kono": "2019-01-19"}
+    ev = _one(extractor, text, "2019-01-21", type="statement")
+    assert ev["location"] == "Moscow"
+
+
+def test_documents_of_one_sentence_each_with_its_year_are_as_many_agreements(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The leaders said the talks would build on earlier agreements, including the 1956 joint declaration and the "
+            "1993 Tokyo Declaration.")
+    dates = sorted(e["date"]["value"] for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement")
+    assert dates == ["1956", "1993"], dates

@@ -19,9 +19,13 @@ ANCHOR_VERBS = {
     "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
     "set", "expect", "arrange", "put", "call", "agree", "produce", "close", "reach", "launch",
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
-    "remain", "come", "bring", "mark", "move", "push",
+    "remain", "come", "bring", "mark", "move", "push", "endorse", "approve", "ratify",
 }
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
+# Verbs putting a document to the other side: their time and place are the document's ('sent his plan to
+# Juncker on Oct 2'); not a meeting's ('proposed on Monday a summit in March')
+PUT_FORWARD_VERBS = {"send", "submit", "table", "present", "unveil", "deliver", "hand"}
+PAPERS = {"plan", "text", "mandate", "proposal", "draft", "agreement", "accord", "deal", "declaration"}
 STRETCH_UNITS = {"hour", "day", "week", "month", "night"}  # "two days of talks"
 
 
@@ -47,6 +51,8 @@ def anchor_of(tok: Token) -> Token:
                    and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")]
         if planned:
             return planned[0]
+    if tok.dep_ in {"dobj", "nsubjpass"} and tok.lemma_.lower() in PAPERS and tok.head.lemma_ in PUT_FORWARD_VERBS:
+        return tok.head
     if (
         tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.lower_ in {"for", "during", "at"}
         and tok.head.head.pos_ in {"VERB", "AUX"}

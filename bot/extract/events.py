@@ -19,7 +19,7 @@ from bot.dates import relation
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
-from bot.extract.clauses import CLAUSE_DEPS
+from bot.extract.clauses import CLAUSE_DEPS, anchor_of
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
 from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
@@ -82,6 +82,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
     if m.fresh and rel != "same":
         return False  # "the next round" is not the round just told
+    if d.type == "agreement" and _final(m) and not any(_final(x) for x in d.mentions):
+        return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
+    if _another_agreement(m):
+        return False
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
@@ -90,6 +94,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if rel == "same":
         return True
     if rel == "nested":
+        if _endorsed(m):
+            return False  # "the Security Council endorsed the accord on July 20": not the July signing
         if m.location and d.location and m.location == d.location:
             return True
         if m.participants and d.participants and not shared:
@@ -112,6 +118,41 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
+
+
+FINAL = {"final", "comprehensive", "definitive"}
+
+
+def _final(m: Mention) -> bool:
+    """An agreement told final ('the final accord', 'a comprehensive deal'): the end of the process,
+    not one of the partial accords or interim deals reached on the way."""
+    return m.type == "agreement" and m.trigger.pos_ in {"NOUN", "PROPN"} and any(
+        c.dep_ == "amod" and c.lower_ in FINAL for c in m.trigger.children)
+
+
+ENDORSING = {"endorse", "approve", "ratify"}
+
+
+def _endorsed(m: Mention) -> bool:
+    """An agreement told endorsed, approved or ratified on a day: that day's act, not the making of it."""
+    return m.type == "agreement" and m.timex is not None and m.timex.granularity == "day" \
+        and anchor_of(m.trigger).lemma_ in ENDORSING
+
+
+ANOTHER = {"also", "separately"}
+
+
+def _another_agreement(m: Mention) -> bool:
+    """'The two delegations also agreed that ...', 'separately signed a road map': one more document
+    agreed or signed, not the one already told (unless it is 'it', the one just told: 'also signed it'; or
+    a meeting they agreed on, which is that meeting's news)."""
+    if m.type != "agreement" or m.trigger.lemma_ not in {"agree", "sign"} or m.trigger.pos_ != "VERB":
+        return False
+    verb = m.trigger
+    if any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in MEETING_VERBS for c in verb.children):
+        return False  # "also agreed that Putin would visit Japan": a visit arranged, told with the talks
+    return any(c.dep_ == "advmod" and c.lower_ in ANOTHER for c in verb.children) and not any(
+        c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "PRON" for c in verb.children)
 
 
 def _merge(d: Draft, group: list[Mention]) -> None:
@@ -161,7 +202,8 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     for m in mentions:
         home = next(
             (g for g in groups if g[0].sent_index == m.sent_index
-             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)),
+             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
+             and not _dated_apart(g, m)),
             None,
         )
         if home is None:
@@ -169,6 +211,13 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
         else:
             home.append(m)
     return groups
+
+
+def _dated_apart(group: list[Mention], m: Mention) -> bool:
+    """'earlier agreements, including the 1956 joint declaration and the 1993 Tokyo Declaration': documents
+    of one sentence each dated by its own year are as many agreements."""
+    return m.type == "agreement" and m.timex is not None and any(
+        x.type == "agreement" and x.timex is not None and x.timex.value != m.timex.value for x in group)
 
 
 def _width(m: Mention) -> int:
@@ -451,7 +500,8 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
              and not (k.participants and d.participants and not set(k.participants) & set(d.participants)
-                      and not _two_sides_of(k, d, tracker))),
+                      and not _two_sides_of(k, d, tracker))
+             and not _another_agreement(d.mentions[0])),
             None,
         )
         if twin is None:

@@ -21,6 +21,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import (
     CLAUSE_DEPS,
+    PUT_FORWARD_VERBS,
     anchor_of,
     date_tense,
     same_clause,
@@ -299,7 +300,7 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=st.cue_statuses(ctx, art.tracker.cues),
+            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues),
             tense=st.tense_of(ctx),
             definite=is_definite(tok),
             sentence=s.sent,
@@ -308,6 +309,13 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             fresh=any(c.lower_ in FRESH for c in tok.children) or (
                 tok.lower_ == "round" and any(c.lower_ in FRESH for c in tok.children)),
         )
+
+
+def _put_forward(tok: Token) -> list[str]:
+    """'Johnson sent his plan to Juncker on Oct 2', 'will present a draft mandate': a document put to the
+    other side is proposed, whatever the sentence says of it besides."""
+    anchor = anchor_of(tok)
+    return ["proposed"] if anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS else []
 
 
 def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:
@@ -761,9 +769,13 @@ def _remarks_at_the_scene(art: _Article, memory: _Memory, s: _Sentence) -> None:
 def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
     """'Wang Yi, attending meetings in Bangkok, said', 'Speaking in Tokyo, Putin said': a place in a
     participle clause on the statement verb or its subject is where the speaker was, even when a
-    trigger in that clause ('meetings') took it too."""
+    trigger in that clause ('meetings') took it too; so is the place of the verb an infinitive of
+    purpose hangs from."""
     clauses = [c for h in (verb, *statement_subjects(verb)) for c in h.children
                if c.dep_ in {"advcl", "acl"} and c.tag_ in {"VBG", "VBN"}]
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "stood together in Vienna to declare ...": where they were when they came out to say it
+        clauses += [c for c in verb.head.children if c.dep_ == "prep" and c.lower_ == "in"]
     return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 

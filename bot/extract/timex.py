@@ -494,6 +494,10 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
     s = _clean(text)
     if s is None:
         return None
+    head, comma, tail = text.rpartition(",")
+    if comma and head.strip() and _DURATION_RE.fullmatch(_clean(tail) or ""):
+        # "on December 13, two days before they were due": the day, and how long before something else
+        return normalize(head, anchor=anchor, tense=tense)
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     s = _year_named(s, anchor)
     ctx = _Ctx(anchor, tense)

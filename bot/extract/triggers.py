@@ -229,7 +229,8 @@ def conditional(tok: Token) -> bool:
 def statement_subjects(verb: Token) -> list[Token]:
     """The subjects of a statement verb; for a participle without one, its governing verb's ('Raab
     resigned, saying he could not support the deal': Raab); for a verb conjoined without one, the
-    subject of the verb it is conjoined to ('she had talks with Johnson and said'), unless it tells
+    subject of the verb it is conjoined to ('she had talks with Johnson and said'), for an infinitive of
+    purpose, its governing verb's ('stood together to declare ...'), unless it tells
     someone that clause named ('summoned the ambassador and told him ...': what the meeting was for)."""
     own = [c for c in verb.children if c.dep_ == "nsubj"]
     if own:
@@ -241,6 +242,9 @@ def statement_subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
         return own
     if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
+        return [c for c in verb.head.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Mogherini and Zarif stood together in Vienna to declare Implementation Day": what they came for
         return [c for c in verb.head.children if c.dep_ == "nsubj"]
     return own
 
@@ -256,6 +260,41 @@ def told_signing(sent: Span) -> bool:
     if sent.end < len(doc):
         around.append(doc[sent.end].sent)
     return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
+
+
+# Papers one side signs alone: signing them is no agreement ('May signed the letter on Tuesday')
+ONE_SIDED_PAPERS = {"letter", "law", "bill", "decree", "order", "petition", "notification", "note"}
+
+
+def signed_paper(verb: Token) -> str:
+    """The lemma of what a 'sign' verb signs: its object or passive subject; for 'it', the object or
+    subject of the sentence before ('delivered the letter ... May had signed it')."""
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+    if obj is None or obj.lower_ not in {"it", "them"}:
+        return obj.lemma_.lower() if obj is not None else ""
+    sent = verb.sent
+    if sent.start == 0:
+        return ""
+    before = verb.doc[sent.start - 1].sent
+    nouns = [t for t in before if t.dep_ in {"dobj", "nsubj", "nsubjpass"} and t.pos_ == "NOUN"]
+    return nouns[-1].lemma_.lower() if nouns else ""
+
+
+ARRANGED = {"meet", "visit", "travel", "hold"}  # agreed to meet, to visit, to hold talks
+# A plan sent, submitted or tabled is one side's proposal ('sent his plan for the border to Juncker on Oct 2')
+PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "deliver", "hand"}
+
+
+def put_forward(noun: Token) -> bool:
+    """Whether a document noun is the object of a verb putting it to the other side."""
+    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS
+
+
+# A text or a negotiating mandate is an agreement's document when told presented, announced, agreed or
+# adopted ('the new text was announced in Havana', 'will present a draft negotiating mandate on Monday'),
+# not when told of otherwise ('said the text was a step in the right direction')
+PAPER_WORDS = {"text", "mandate"}
+PAPER_VERBS = {"agree", "adopt", "sign", "announce", "present", "approve", "endorse", "publish", "unveil", "table"}
 
 
 def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
@@ -276,8 +315,14 @@ def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
         return False  # "a no-deal exit", "leave without a deal": the want of an agreement
     if label == "agreement":
-        if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas):
+        if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas) and not put_forward(tok):
             return False
+        if tok.lemma_ == "sign" and signed_paper(tok) in ONE_SIDED_PAPERS:
+            return False  # "May had signed the letter", "signed it" (the letter): one side's paper
+        if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
+            return False  # "the two leaders agreed to meet": a meeting arranged, told by the meeting
+        if tok.lower_ in PAPER_WORDS:
+            return tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ in PAPER_VERBS
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
             c.dep_ == "xcomp" for c in tok.children
         ):
