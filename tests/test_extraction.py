@@ -996,3 +996,21 @@ def test_documents_of_one_sentence_each_with_its_year_are_as_many_agreements(ext
             "1993 Tokyo Declaration.")
     dates = sorted(e["date"]["value"] for e in _events(extractor, text, "2003-01-10") if e["type"] == "agreement")
     assert dates == ["1956", "1993"], dates
+
+
+def test_the_trigger_matcher_finds_what_spacys_matcher_finds(extractor) -> None:  # type: ignore[no-untyped-def]
+    """One-token patterns are looked up per token instead of run through spaCy's Matcher (speed): the
+    matches must be the same, in an order that keeps the pattern file's precedence."""
+    from spacy.matcher import Matcher
+
+    from bot.extract import triggers
+
+    nlp = extractor.nlp
+    plain = Matcher(nlp.vocab)
+    for i, (label, pattern) in enumerate(triggers._trigger_rows()):
+        plain.add(f"{label}|{i}", [pattern])
+    fast = triggers.trigger_matcher(nlp)
+    texts = [t for _, t in _load(GOLD)]
+    for doc in nlp.pipe(texts):
+        assert sorted(fast(doc)) == sorted(plain(doc))
+        assert triggers.trigger_tokens(doc, fast) == triggers.trigger_tokens(doc, plain)  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from bot import event_types as et
@@ -25,7 +24,13 @@ from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, st
 from bot.extract.people import country_of
 from bot.extract.places import dateline_place
 from bot.extract.timex import Timex, find_dates, interval, normalize
-from bot.extract.triggers import CEREMONY_SIGNS, CEREMONY_WORDS, SIGNING_WORDS, trigger_matcher
+from bot.extract.triggers import (
+    CEREMONY_SIGNS,
+    CEREMONY_WORDS,
+    SIGNING_WORDS,
+    TriggerMatcher,
+    trigger_matcher,
+)
 from bot.tracker import Tracker
 
 log = logging.getLogger("ntrack.extract")
@@ -761,7 +766,7 @@ def _leader_country(tracker: Tracker, leader: str) -> str | None:
     return person.country
 
 
-def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[ExtractedEvent]:
+def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: TriggerMatcher) -> list[ExtractedEvent]:
     """The article's events with the status in force at `published`."""
     mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
     _ANCESTORS.set(tracker.place_ancestors())

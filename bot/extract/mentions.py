@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from bot.event_types import MEETING_TYPES
@@ -35,10 +34,12 @@ from bot.extract.people import PersonResolver, country_of, the_two_leaders, titl
 from bot.extract.places import capital_phrase, locative
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
+    TriggerMatcher,
     by_sentence,
     drop_suspended,
     is_definite,
     keep_trigger,
+    sentence_lemmas,
     statement_subjects,
     trigger_tokens,
     what_is_extended,
@@ -162,7 +163,7 @@ class _Sentence:
         return min(inside)[2] if inside else None
 
 
-def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Matcher) -> list[Mention]:
+def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: TriggerMatcher) -> list[Mention]:
     """Every event mention of the article, in text order, with attached date, place and people."""
     art = _Article(doc, published, tracker, Layout(doc.text), PersonResolver(tracker, published.year))
     memory = _Memory()
@@ -193,7 +194,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Match
     return mentions
 
 
-def _sentences(art: _Article, matcher: Matcher) -> Iterator[_Sentence]:
+def _sentences(art: _Article, matcher: TriggerMatcher) -> Iterator[_Sentence]:
     """Pass: each sentence with its entities and the triggers kept in it (`triggers.keep_trigger`).
     Entities and triggers are found once for the document: `Span.ents` rebuilds the document's
     entity list on every read, which made a long article quadratic."""
@@ -207,7 +208,8 @@ def _sentences(art: _Article, matcher: Matcher) -> Iterator[_Sentence]:
             ents_of[k].append(ent)
     triggers_of = by_sentence(trigger_tokens(doc, matcher), starts)
     for s_index, sent in enumerate(sentences):
-        triggers = [(doc[i], label) for i, label in triggers_of[s_index] if keep_trigger(label, doc[i], sent)]
+        lemmas = sentence_lemmas(sent) if triggers_of[s_index] else frozenset()
+        triggers = [(doc[i], label) for i, label in triggers_of[s_index] if keep_trigger(label, doc[i], sent, lemmas)]
         yield _Sentence(sent, s_index, ents_of[s_index], triggers)
 
 

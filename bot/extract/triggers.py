@@ -57,17 +57,62 @@ def _trigger_rows() -> tuple[tuple[str, list[dict[str, object]]], ...]:
     return tuple(rows)
 
 
-def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> Matcher:
+# One-token patterns are matched by a dictionary lookup per token rather than by spaCy's Matcher,
+# whose cost grows with every pattern it holds (bench/throughput.py).
+_SINGLE_KEYS = {"LOWER", "LEMMA", "POS", "TAG", "DEP", "IS_TITLE"}
+_TOKEN_ATTR = {"LOWER": "lower_", "LEMMA": "lemma_", "POS": "pos_", "TAG": "tag_", "DEP": "dep_", "IS_TITLE": "is_title"}
+
+
+def _accepts(spec: object) -> frozenset[object]:
+    """The values a token attribute may take: {"IN": [...]} or one value."""
+    return frozenset(spec["IN"]) if isinstance(spec, dict) else frozenset([spec])
+
+
+class TriggerMatcher:
+    """The global trigger patterns and the tracker's own phrases (their head word is the trigger):
+    calling it on a Doc gives (match_id, start, end) as spaCy's Matcher does, in text order and, at one
+    start, in the order of the pattern file."""
+
+    def __init__(self, nlp: Language, tracker: Tracker | None = None) -> None:
+        self.matcher = Matcher(nlp.vocab)
+        self.order: dict[int, int] = {}
+        # (key attribute, value) -> [(row, match_id, other constraints)]
+        self.single: dict[tuple[str, object], list[tuple[int, int, list[tuple[str, frozenset[object]]]]]] = {}
+        for i, (label, pattern) in enumerate(_trigger_rows()):
+            key = f"{label}|{i}"
+            match_id = nlp.vocab.strings.add(key)
+            self.order[match_id] = i
+            spec = pattern[0] if len(pattern) == 1 else {}
+            index = next((k for k in ("LOWER", "LEMMA") if k in spec), None)
+            if index is None or not set(spec) <= _SINGLE_KEYS:
+                self.matcher.add(key, [pattern])
+                continue
+            others = [(_TOKEN_ATTR[k], _accepts(v)) for k, v in spec.items() if k != index]
+            for value in _accepts(spec[index]):
+                self.single.setdefault((_TOKEN_ATTR[index], value), []).append((i, match_id, others))
+        rows = len(self.order)
+        for i, (label, phrase) in enumerate(tracker.triggers if tracker else ()):
+            key = f"{label}|{PHRASE}{i}"
+            self.order[nlp.vocab.strings.add(key)] = rows + i
+            self.matcher.add(key, [[{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        found = [(m, a, b) for m, a, b in self.matcher(doc)]
+        for tok in doc:
+            for attr in ("lower_", "lemma_"):
+                for _row, match_id, others in self.single.get((attr, getattr(tok, attr)), ()):
+                    if all(getattr(tok, a) in ok for a, ok in others):
+                        found.append((match_id, tok.i, tok.i + 1))
+        found.sort(key=lambda m: (m[1], self.order[m[0]], m[2]))
+        return found
+
+
+def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
     """The global trigger patterns, and the tracker's own phrases (their head word is the trigger)."""
-    matcher = Matcher(nlp.vocab)
-    for i, (label, pattern) in enumerate(_trigger_rows()):
-        matcher.add(f"{label}|{i}", [pattern])
-    for i, (label, phrase) in enumerate(tracker.triggers if tracker else ()):
-        matcher.add(f"{label}|{PHRASE}{i}", [[{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]])
-    return matcher
+    return TriggerMatcher(nlp, tracker)
 
 
-def trigger_tokens(doc: Doc, matcher: Matcher) -> dict[int, str]:
+def trigger_tokens(doc: Doc, matcher: TriggerMatcher) -> dict[int, str]:
     """The trigger token of every match and its label; the first match of a token wins, unless
     `keep_trigger` turns it down and a later match of the token passes ('gives May until April 12':
     not the agreement 'give', the deadline 'give ... until DATE')."""
@@ -297,9 +342,14 @@ PAPER_WORDS = {"text", "mandate"}
 PAPER_VERBS = {"agree", "adopt", "sign", "announce", "present", "approve", "endorse", "publish", "unveil", "table"}
 
 
-def keep_trigger(label: str, tok: Token, sent: Span) -> bool:
-    """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting)."""
-    lemmas = {t.lemma_.lower() for t in sent}
+def sentence_lemmas(sent: Span) -> frozenset[str]:
+    return frozenset(t.lemma_.lower() for t in sent)
+
+
+def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
+    """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
+    `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
+    lemmas = sentence_lemmas(sent) if lemmas is None else lemmas
     if label in {"meeting", "deadline"} and any(c.dep_ == "dobj" and c.lemma_ in GOAL_WORDS for c in tok.children):
         return False  # "meeting the goal", "met the deadline": not a meeting
     if label == "agreement" and tok.lemma_ in {"set", "make", "adopt", "give"}:
