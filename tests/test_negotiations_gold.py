@@ -14,8 +14,8 @@ import pytest
 from tests.scoring import score
 
 ROOT = Path(__file__).parent / "data" / "negotiations"
-# Dev F1 floors per negotiation, about 0.05 under the figures of 2026-11-30.
-FLOORS = {"brexit": 0.77, "farc": 0.71, "iran": 0.77, "uschina": 0.76}
+# Dev F1 floors per negotiation, about 0.05-0.09 under the figures of 2026-11-30 (0.877, 0.889, 0.918, 0.866).
+FLOORS = {"brexit": 0.82, "farc": 0.80, "iran": 0.83, "uschina": 0.80}
 
 
 @pytest.mark.parametrize("slug", sorted(FLOORS))
