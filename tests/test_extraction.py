@@ -1014,3 +1014,10 @@ def test_the_trigger_matcher_finds_what_spacys_matcher_finds(extractor) -> None:
     for doc in nlp.pipe(texts):
         assert sorted(fast(doc)) == sorted(plain(doc))
         assert triggers.trigger_tokens(doc, fast) == triggers.trigger_tokens(doc, plain)  # type: ignore[arg-type]
+
+
+def test_a_person_owning_another_event_is_not_at_this_one(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Two days of talks between the deputy foreign ministers ended in Moscow on Friday with what "
+            "officials called the first real movement since Prime Minister Yoshiro Mori's visit last month.")
+    ev = _one(extractor, text, "2000-11-06", location="Moscow")
+    assert ev["type"] == "talks" and "Yoshiro Mori" not in ev["participants"], ev

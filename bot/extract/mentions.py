@@ -847,8 +847,16 @@ def _people_in_clause(s: _Sentence, tok: Token, m: Mention, speakers: set[int]) 
     anchor = anchor_of(tok)
     for root, name in s.persons:
         if a <= root.i <= b and root.i not in speakers and name not in m.participants \
-                and same_clause(root, anchor) and not _in_relative_clause_of_other(root, tok):
+                and same_clause(root, anchor) and not _in_relative_clause_of_other(root, tok) \
+                and not _owned_by_another(s, root, tok):
             m.participants.append(name)
+
+
+def _owned_by_another(s: _Sentence, root: Token, tok: Token) -> bool:
+    """'talks ended ... since Putin's visit last month': a person owning another event ('Putin's
+    visit') is that event's, not the clause's."""
+    return root.dep_ == "poss" and root.head.i != tok.i and root.head.i in s.made and s.made[root.head.i].type != \
+        s.made[tok.i].type
 
 
 def _the_other_side(art: _Article, s: _Sentence, m: Mention) -> None:
