@@ -34,6 +34,11 @@ def span_of(tok: Token) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i
 
 
+def verb_above(tok: Token) -> Token | None:
+    """The nearest verb `tok` hangs from ('on October 31' -> 'expire'), None at the root."""
+    return next((a for a in tok.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+
+
 def anchor_of(tok: Token) -> Token:
     """The verb whose clause a noun trigger is an argument of ('the talks were held' -> held;
     'travel to Moscow for talks' -> travel; 'two days of talks ended on Friday' -> ended)."""

@@ -289,8 +289,7 @@ def _told_agreed(d: Draft) -> bool:
     accord') and nowhere signed: its document is agreed, not a signed document of record."""
     if d.type != "agreement":
         return False
-    signed = any(m.trigger.lemma_ in {"sign", "ink"} or "signed" in m.cues for m in d.mentions)
-    return not signed and any(
+    return not any(map(_signing, d.mentions)) and any(
         (m.trigger.lemma_ == "agree" or "agreed" in m.cues) and m.tense != "future" for m in d.mentions
     )
 
@@ -361,10 +360,15 @@ def _told_done(verb: Token) -> bool:
     )
 
 
+def _verb_of(m: Mention) -> Token | None:
+    """The verb a mention is told by: the trigger when it is one ('agreed'), else its anchor verb."""
+    return m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+
+
 def _told_reached(m: Mention) -> bool:
     """A mention telling an agreement reached or signed, in the past tense and not looking back to an
     earlier one ('have already reached partial agreements')."""
-    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    verb = _verb_of(m)
     if verb is not None and any(c.dep_ == "xcomp" and c.lemma_ in MEETING_VERBS for c in verb.children):
         return False  # "agreed to meet": a meeting arranged
     return (m.trigger.lemma_ in {"agree", "sign"} or bool({"agreed", "signed"} & set(m.cues))) \
@@ -375,7 +379,7 @@ def _made_at(m: Mention, meeting: Mention) -> bool:
     """Whether agreement mention `m` tells it made at `meeting` ('which they adopted at their talks in
     the Kremlin', 'signed a package of documents during the visit'): the meeting's trigger hangs from
     the agreement's verb in that verb's own clause."""
-    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    verb = _verb_of(m)
     if verb is None or meeting.sent_index != m.sent_index or (meeting.timex is None and meeting.location is None):
         return False  # a bare "the visit" may be any visit the article told
     if verb.dep_ == "relcl" and any(c.lower_ in {"where", "when"} for c in verb.children) \
@@ -394,7 +398,7 @@ def _made_at(m: Mention, meeting: Mention) -> bool:
 def _reached_here(m: Mention) -> bool:
     """`_told_reached` in a main clause ('the two men said they had agreed on the dates', 'reached a
     deal'): not in a subordinate clause ('since they agreed', 'once a treaty is signed')."""
-    verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.anchor
+    verb = _verb_of(m)
     if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in SUBORDINATE:
         return False
     if m.headline and m.tense != "future" and (verb.tag_ in {"VBZ", "VBP"} or any(
@@ -504,8 +508,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
             (k for k in kept if d.timex and k.timex and k.timex.value == d.timex.value
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
-             and not (k.participants and d.participants and not set(k.participants) & set(d.participants)
-                      and not _two_sides_of(k, d, tracker))
+             and not (_strangers(k, d) and not _two_sides_of(k, d, tracker))
              and not _another_agreement(d.mentions[0])),
             None,
         )
@@ -543,13 +546,15 @@ def _stretch(drafts: list[Draft], news: Timex | None, published: date) -> None:
             d.timex = stretch_back(d.timex, days)
 
 
+ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
+
+
 def _still_running(d: Draft, news: Timex | None, published: date) -> None:
     span, end = d.span, interval(news.value) if news and news.value else None
     if d.type not in MEETING_TYPES or d.timex is None or d.timex.granularity != "day" or span is None or end is None:
         return
     opened = any(m.opened and m.timex == d.timex for m in d.mentions)
-    ended = any(m.trigger.lemma_ in {"end", "conclude", "close", "finish", "wrap"} or
-                m.anchor is not None and m.anchor.lemma_ in {"end", "conclude", "close", "finish", "wrap"}
+    ended = any(m.trigger.lemma_ in ENDING_VERBS or m.anchor is not None and m.anchor.lemma_ in ENDING_VERBS
                 for m in d.mentions)
     if opened and not ended and not any(m.tense == "future" for m in d.mentions) \
             and 0 < (end[1] - span[0]).days <= 21 and (published - end[1]).days <= 1:
@@ -565,7 +570,7 @@ def _undated_at_a_dated_place(drafts: list[Draft]) -> list[Draft]:
         host = dated[0] if len(dated) == 1 else None
         if d.timex is None and d.type in MEETING_TYPES and d.location and host is not None \
                 and _compatible_types(host.type, d.type) \
-                and not (host.participants and d.participants and not set(host.participants) & set(d.participants)):
+                and not _strangers(host, d):
             _merge(host, d.mentions)
             if et.more_specific(d.type, host.type):
                 host.type = d.type
@@ -686,15 +691,29 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
-    words = st.cues()[who]
-    # the lemma, or the word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)
-    return any(s.lemma_.lower() in words or s.lower_.removesuffix("s") in words for s in subjects)
+    return any(_cue_word(s, who) for s in subjects)
+
+
+def _cue_word(tok: Token, key: str) -> bool:
+    """Whether a word is one of cues.json's `key` words ("delegations", "leaders"): its lemma, or the
+    word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)."""
+    words = st.cues()[key]
+    return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
 
 
 def _a_round(m: Mention) -> bool:
     """'will meet in Vienna for the next round': a meeting told as a round of the negotiation is talks,
     whoever leads the delegations."""
     return m.type == "talks" and m.trigger.lemma_.lower() == "round"
+
+
+def _officials_meeting(d: Draft, tracker: Tracker, year: int) -> bool:
+    """Whether talks with named people are named officials meeting, not a round between delegations: not
+    when they ran over days, are told as a round, are between delegations, or one side's negotiators
+    have "talks with the FARC's delegation"."""
+    return bool(d.participants) and not _days_long(d) and not any(map(_a_round, d.mentions)) \
+        and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") \
+        and not (len(_sides(tracker, d.participants, year)) == 1 and any(map(_with_delegation, d.mentions)))
 
 
 def _days_long(d: Draft) -> bool:
@@ -738,6 +757,11 @@ def _speaker_met(d: Draft, mentions: list[Mention]) -> Mention | None:
                  and m.trigger.head.dep_ == "nsubj" and m.trigger.head.head.i == said.trigger.i), None)
 
 
+def _strangers(a: Draft, b: Draft) -> bool:
+    """Whether both drafts name people and share none ('Mori's trip' is not Kono's visit)."""
+    return bool(a.participants and b.participants and not set(a.participants) & set(b.participants))
+
+
 def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
     """Agreements of one day told by one side's people and by the other's: the two sides of one deal."""
     if a.type != "agreement" or b.type != "agreement":
@@ -749,10 +773,8 @@ def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
 
 def _with_delegation(m: Mention) -> bool:
     """'talks with the FARC's delegation', 'talks with Chinese negotiators': the other side unnamed."""
-    words = st.cues()["delegations"]
     return any(c.dep_ == "prep" and c.lower_ == "with" and any(
-        g.dep_ == "pobj" and (g.lemma_.lower() in words or g.lower_.removesuffix("s") in words) for g in c.children)
-        for c in m.trigger.children)
+        g.dep_ == "pobj" and _cue_word(g, "delegations") for g in c.children) for c in m.trigger.children)
 
 
 def _sides(tracker: Tracker, people: list[str], year: int) -> set[str]:
@@ -828,11 +850,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
-        if d.type == "talks" and d.participants and not _days_long(d) and not any(map(_a_round, d.mentions)) \
-                and not any(_delegations_meet(m) for m in d.mentions if m.type == "talks") and not (
-                len(_sides(tracker, d.participants, published.year)) == 1 and any(map(_with_delegation, d.mentions))):
-            # named officials meeting; "talks" is a round between delegations, as when one side's
-            # negotiators have "talks with the FARC's delegation"
+        if d.type == "talks" and _officials_meeting(d, tracker, published.year):
             d.type = "meeting"
         elif d.type == "meeting" and not d.participants and any(_delegations_meet(m) for m in d.mentions):
             d.type = "talks"  # "negotiators will meet in Geneva": a round between delegations

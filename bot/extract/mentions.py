@@ -28,6 +28,7 @@ from bot.extract.clauses import (
     since_clause,
     span_of,
     through_clause,
+    verb_above,
 )
 from bot.extract.layout import Layout, in_attribution
 from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
@@ -494,14 +495,14 @@ OPEN_VERBS = {"begin", "start", "open", "resume"}
 def _future_in_past(root: Token) -> bool:
     """Whether a date hangs from a verb with 'would' ('said it would expire on October 31'): what lay
     ahead when it was said, which may have passed since."""
-    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    verb = verb_above(root)
     return verb is not None and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
 
 
 def _opening_day(root: Token, trigger: Token) -> bool:
     """Whether a date tells when talks began ('talks that began last Friday', 'the round opened in Vienna
     on Tuesday'): it hangs from an opening verb that is the trigger's own or its relative clause."""
-    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    verb = verb_above(root)
     return verb is not None and verb.lemma_ in OPEN_VERBS and (
         verb.i == anchor_of(trigger).i or (verb.dep_ == "relcl" and verb.head.i == trigger.i))
 

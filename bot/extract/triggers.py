@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from bot.extract.clauses import verb_above
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -76,8 +77,8 @@ class TriggerMatcher:
     def __init__(self, nlp: Language, tracker: Tracker | None = None) -> None:
         self.matcher = Matcher(nlp.vocab)
         self.order: dict[int, int] = {}
-        # (key attribute, value) -> [(row, match_id, other constraints)]
-        self.single: dict[tuple[str, object], list[tuple[int, int, list[tuple[str, frozenset[object]]]]]] = {}
+        # (key attribute, value) -> [(match_id, the other attributes' accepted values)]
+        self.single: dict[tuple[str, object], list[tuple[int, list[tuple[str, frozenset[object]]]]]] = {}
         for i, (label, pattern) in enumerate(_trigger_rows()):
             key = f"{label}|{i}"
             match_id = nlp.vocab.strings.add(key)
@@ -89,7 +90,7 @@ class TriggerMatcher:
                 continue
             others = [(_TOKEN_ATTR[k], _accepts(v)) for k, v in spec.items() if k != index]
             for value in _accepts(spec[index]):
-                self.single.setdefault((_TOKEN_ATTR[index], value), []).append((i, match_id, others))
+                self.single.setdefault((_TOKEN_ATTR[index], value), []).append((match_id, others))
         rows = len(self.order)
         for i, (label, phrase) in enumerate(tracker.triggers if tracker else ()):
             key = f"{label}|{PHRASE}{i}"
@@ -97,10 +98,10 @@ class TriggerMatcher:
             self.matcher.add(key, [[{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]])
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        found = [(m, a, b) for m, a, b in self.matcher(doc)]
+        found: list[tuple[int, int, int]] = list(self.matcher(doc))
         for tok in doc:
             for attr in ("lower_", "lemma_"):
-                for _row, match_id, others in self.single.get((attr, getattr(tok, attr)), ()):
+                for match_id, others in self.single.get((attr, getattr(tok, attr)), ()):
                     if all(getattr(tok, a) in ok for a, ok in others):
                         found.append((match_id, tok.i, tok.i + 1))
         found.sort(key=lambda m: (m[1], self.order[m[0]], m[2]))
@@ -265,7 +266,7 @@ def conditional_agreement(prep: Token) -> bool:
 def conditional(tok: Token) -> bool:
     """'If the Commons approves the agreement next week, ...', 'unless both sides agree to extend it':
     an agreement in a condition is a hypothesis, not an event (nor is its date the agreement's)."""
-    verb = tok if tok.pos_ in {"VERB", "AUX"} else next((a for a in tok.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    verb = tok if tok.pos_ in {"VERB", "AUX"} else verb_above(tok)
     while verb is not None and verb.dep_ == "xcomp":
         verb = verb.head  # "if they agree to sign it"
     return verb is not None and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)
