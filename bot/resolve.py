@@ -124,6 +124,15 @@ def _date_relation(a: str | None, b: str | None) -> str:
     return relation(_span(a), _span(b))
 
 
+def _after_it_was_held(known: KnownEvent, new: ExtractedEvent) -> bool:
+    """A meeting known as held when an article was written cannot be one that begins after that day:
+    "the leaders met in Moscow" (undated, last year) is not "Kono will be in Moscow next month"."""
+    if known.status != "held" or known.as_of is None or new.status not in et.OPEN_STATUSES:
+        return False
+    span = _span(new.date.value if new.date else None)
+    return bool(span and span[0] > known.as_of.date())
+
+
 def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not et.types_compatible(known.type, new.type):
@@ -157,6 +166,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
+    if dates == "open" and place != "same" and not people:
+        return 0.0  # no date to compare: a place inside the other's (Krasnoyarsk, Russia) is not enough
+    if _after_it_was_held(known, new):
+        return 0.0
     if not et.is_meeting(known.type) and dates == "open":
         return 0.0
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]

@@ -1021,3 +1021,11 @@ def test_a_person_owning_another_event_is_not_at_this_one(extractor) -> None:  #
             "officials called the first real movement since Prime Minister Yoshiro Mori's visit last month.")
     ev = _one(extractor, text, "2000-11-06", location="Moscow")
     assert ev["type"] == "talks" and "Yoshiro Mori" not in ev["participants"], ev
+
+
+def test_a_trip_this_week_told_in_the_future_is_not_held_by_a_later_plain_mention(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan's foreign minister will fly to Moscow later this week for talks with his Russian counterpart. "
+            "The trip follows a round of talks between deputy ministers in Tokyo.")
+    ev = _one(extractor, text, "2000-11-01", type="visit")
+    assert ev["date"]["value"] == "2000-W44"
+    assert ev["status"] == "scheduled"

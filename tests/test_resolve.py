@@ -178,3 +178,22 @@ def test_a_summit_to_come_given_its_first_place_is_news() -> None:
     held = known(status="held", date_value="2000-11-01", location=None)
     update = resolve(ev(status="held", date="2000-11-01", location="Brunei"), [held], published=NOV6, within=WITHIN)
     assert update.changes == () and update.location == "Brunei", "a past meeting's place filled in is no news"
+
+
+def test_a_meeting_known_as_held_is_not_one_announced_for_later() -> None:
+    # the leaders' Moscow meeting, held and undated, was known in September; a trip to Moscow next week is another
+    held = known(type="meeting", status="held", date_value=None, location="Moscow",
+                 participants={"Boris Yeltsin"}, as_of=datetime(2000, 9, 6, tzinfo=UTC))
+    trip = ev("visit", "scheduled", "2000-W44", "Moscow", ("Yohei Kono",))
+    update = resolve(trip, [held], published=datetime(2000, 10, 25, tzinfo=UTC), within=WITHIN)
+    assert update.event_id is None and update.changes == (("new", None, "scheduled"),)
+
+
+def test_an_undated_event_in_a_city_is_not_an_undated_trip_to_its_country_of_other_people() -> None:
+    krasnoyarsk = {"Krasnoyarsk": ("Russia",)}
+    summit = known(type="summit", status="held", date_value=None, location="Krasnoyarsk",
+                   participants={"Boris Yeltsin", "Ryutaro Hashimoto"})
+    trip = ev("visit", "proposed", None, "Russia", ("Yoshiro Mori",))
+    assert resolve(trip, [summit], published=NOV6, within=krasnoyarsk).event_id is None
+    same_people = ev("visit", "held", None, "Russia", ("Boris Yeltsin",))
+    assert resolve(same_people, [summit], published=NOV6, within=krasnoyarsk).event_id == 1

@@ -297,11 +297,24 @@ def _told_agreed(d: Draft) -> bool:
 def _status(d: Draft, published: date) -> None:
     """Each mention's status, in text order; `_final_status` then decides which one stands."""
     agreed = ["agreed"] if _told_agreed(d) else []
+    guesses: list[tuple[int, str]] = []
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        d.statuses.append((m.sent_index, st.decide_status(d.type, m.cues + agreed, m.tense, d.span, published,
-                                                          m.trigger.lemma_.lower())))
+        status = st.decide_status(d.type, m.cues + agreed, m.tense, d.span, published, m.trigger.lemma_.lower())
+        if status == "held" and _held_by_date_alone(d, m, published):
+            guesses.append((m.sent_index, status))
+        else:
+            d.statuses.append((m.sent_index, status))
+    if not d.statuses:
+        d.statuses = guesses
+
+
+def _held_by_date_alone(d: Draft, m: Mention, published: date) -> bool:
+    """'The trip follows two days of talks' of a trip this week: no cue and no past tense, only a date
+    around the day of publication says held; a mention that says more ('will travel') is believed."""
+    return (d.type in MEETING_TYPES and m.tense != "past" and "held" not in m.cues
+            and d.span is not None and d.span[0] <= published <= d.span[1])
 
 
 def _final_status(d: Draft, published: date) -> str:
