@@ -15,6 +15,12 @@ DATELINE = re.compile(
     r"(?: \([^)\n]{1,40}\))? *[\u2014\u2013-]+ ",
     re.MULTILINE,
 )
+# "February 23, 2012 - Envoys sit down ...", "March 2013: ...": a chronology's entry, dated at its head.
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+ENTRY = re.compile(
+    rf"\s*((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))"
+    r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"
+)
 ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
 DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
 
@@ -56,6 +62,16 @@ def datelines(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
 
 
+def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
+    """The paragraphs that open with a date and a dash or colon, as a chronology's entries do:
+    paragraph index -> that date's text."""
+    out: dict[int, str] = {}
+    for i, (a, b) in enumerate(paras):
+        if m := ENTRY.match(text, a, b):
+            out[i] = m.group(1)
+    return out
+
+
 def has_headline(text: str) -> bool:
     """Whether the first line is a headline: short, and not ended like a sentence."""
     first_line = text.strip().split("\n", 1)[0]
@@ -70,6 +86,7 @@ class Layout:
         self.paras = paragraphs_of(text)
         self.masked = datelines(text)
         self.headline = has_headline(text)
+        self.entries = entry_dates(text, self.paras)
 
     def para_of(self, char: int) -> int:
         """The paragraph holding character `char` (the last one past the end)."""

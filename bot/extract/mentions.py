@@ -185,6 +185,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _date_from_stretch(s)
         _date_from_extension(art, s)
         _date_statements(art, memory, s)
+        _date_from_entry(art, s)
         _remember_day(art, memory, s)
         _attach_places(s)
         _remarks_at_the_scene(art, memory, s)
@@ -487,6 +488,19 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if timex and timex.value:
             s.made[t].timex = timex
             s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
+
+
+def _date_from_entry(art: _Article, s: _Sentence) -> None:
+    """Pass: in a chronology's entry ('August 26, 2012 - The two sides sign in Havana ...'), what the
+    sentence left undated happened on the entry's date (a deadline keeps to its own date)."""
+    entry = art.layout.entries.get(art.layout.para_of(s.sent.start_char))
+    if entry is None:
+        return
+    for t, m in s.made.items():
+        if m.timex is None and s.by_label[t] != "deadline":
+            timex = normalize(entry, anchor=art.published, tense=m.tense)
+            if timex and timex.value:
+                m.timex = timex
 
 
 OPEN_VERBS = {"begin", "start", "open", "resume"}
