@@ -4,6 +4,10 @@ a party is not a place. Pure: a parsed span and the tracker in, place names out.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 from spacy.tokens import Span, Token
 
 from bot.tracker import Place, Tracker
@@ -95,14 +99,32 @@ def plain_place(ent: Span) -> str | None:
     return text if text[:1].isupper() else None
 
 
+CAPITALS = Path(__file__).parent / "patterns" / "capitals.json"
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    return dict(json.loads(CAPITALS.read_text(encoding="utf-8"))["capitals"])
+
+
+def capital_of_adjective(word: str, tracker: Tracker) -> str | None:
+    """'Japanese' -> the capital the tracker gives its party; 'Belgian' -> Brussels (patterns/capitals.json),
+    named as the tracker names that place when it knows it."""
+    party = tracker.party_for(word)
+    cap = (tracker.capital_of(party) if party else None) or _capitals().get(word)
+    if cap is None:
+        return None
+    place = tracker.place_for(cap)
+    return place.name if place else cap
+
+
 def capital_phrase(sent: Span, tracker: Tracker) -> list[tuple[Token, str]]:
-    """'the Japanese capital' -> (capital token, 'Tokyo')."""
+    """'the Japanese capital' -> (capital token, 'Tokyo'), 'the Belgian capital' -> Brussels."""
     out = []
     for tok in sent:
         if tok.lower_ == "capital" and tok.i > sent.start:
             prev = tok.doc[tok.i - 1]
-            party = tracker.party_for(prev.text)
-            cap = tracker.capital_of(party) if party else None
+            cap = capital_of_adjective(prev.text, tracker)
             if cap and (tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE or tok.head.lower_ in LOCATIVE):
                 out.append((tok, cap))
     return out
