@@ -224,7 +224,9 @@ def change_matches(expected: dict[str, Any], change: dict[str, Any]) -> bool:
 
 def _poll_time(step: Path) -> datetime:
     """The step's latest pubDate + 12 h, as tests/test_stories.py polls."""
-    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", step.read_text())]
+    text = step.read_text()
+    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", text)]
+    dates += [datetime.fromisoformat(d) for d in re.findall(r"<(?:published|updated)>(.*?)</", text)]  # Atom
     return max(dates) + timedelta(hours=12)
 
 

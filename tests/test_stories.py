@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.utils
 import re
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ STORIES = DATA / "stories"
 
 
 def _latest(step: Path) -> Any:
-    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", step.read_text())]
+    text = step.read_text()
+    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", text)]
+    dates += [datetime.fromisoformat(d) for d in re.findall(r"<(?:published|updated)>(.*?)</", text)]  # Atom
     return max(dates) + timedelta(hours=12)
 
 
