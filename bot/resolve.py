@@ -166,8 +166,9 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
-    if dates == "open" and place != "same" and not people:
-        return 0.0  # no date to compare: a place inside the other's (Krasnoyarsk, Russia) is not enough
+    if dates == "open" and place != "same" and known.participants and new.participants and not people:
+        # no date to compare, other people, and only a place inside the other's (Krasnoyarsk, Russia)
+        return 0.0
     if _after_it_was_held(known, new):
         return 0.0
     if not et.is_meeting(known.type) and dates == "open":

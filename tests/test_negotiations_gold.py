@@ -14,8 +14,9 @@ import pytest
 from tests.scoring import score
 
 ROOT = Path(__file__).parent / "data" / "negotiations"
-# Dev F1 floors per negotiation, about 0.05-0.09 under the figures of 2026-11-30 (0.877, 0.889, 0.918, 0.866).
-FLOORS = {"brexit": 0.82, "farc": 0.80, "iran": 0.83, "uschina": 0.80}
+# Dev F1 floors per negotiation, about 0.05-0.07 under the figures of 2026-11-30 after each dev split
+# took four articles in new styles (transcript, timeline, digest, column ...): 0.794, 0.712, 0.800, 0.737.
+FLOORS = {"brexit": 0.74, "farc": 0.66, "iran": 0.75, "uschina": 0.68}
 
 
 @pytest.mark.parametrize("slug", sorted(FLOORS))
