@@ -1029,3 +1029,19 @@ def test_a_trip_this_week_told_in_the_future_is_not_held_by_a_later_plain_mentio
     ev = _one(extractor, text, "2000-11-01", type="visit")
     assert ev["date"]["value"] == "2000-W44"
     assert ev["status"] == "scheduled"
+
+
+def test_a_chronology_entry_dates_what_its_sentence_leaves_undated(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Key dates in the talks so far.\n\n"
+            "April 2, 2019 - Foreign ministers Kono and Lavrov hold a first round of talks in Moscow under the new format.\n\n"
+            "May 10, 2019 - The two ministers meet again in Tokyo and agree to speed up the work.")
+    first = _one(extractor, text, "2019-06-01", location="Moscow")
+    assert first["date"]["value"] == "2019-04-02" and first["status"] == "held"
+    second = _one(extractor, text, "2019-06-01", location="Tokyo")
+    assert second["date"]["value"] == "2019-05-10"
+
+
+def test_the_capital_of_a_country_that_is_no_party_is_its_city(extractor) -> None:  # type: ignore[no-untyped-def]
+    ev = _one(extractor, "Kono and Lavrov met in the Belgian capital on Monday to prepare the leaders' summit.",
+              "2019-01-16", type="meeting")
+    assert ev["location"] == "Brussels"
