@@ -33,22 +33,22 @@ Held-back figures are aggregates only: `-v` prints per-article and per-change er
 from __future__ import annotations
 
 import argparse
-import email.utils
 import json
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from goldsets import ROOT, SETS, SHARED  # noqa: E402  (bench/ is the script's directory)
 
 sys.path.insert(0, str(ROOT))  # score the checkout this script lives in
+
+from tests.feedsteps import poll_time  # noqa: E402  (when a step is polled, as tests/test_stories.py does)
 
 NEGOTIATIONS = ROOT / "tests" / "data" / "negotiations"
 KURIL = "kuril"
@@ -222,14 +222,6 @@ def change_matches(expected: dict[str, Any], change: dict[str, Any]) -> bool:
     return event_matches(expected["event"], change["event"])
 
 
-def _poll_time(step: Path) -> datetime:
-    """The step's latest pubDate + 12 h, as tests/test_stories.py polls."""
-    text = step.read_text()
-    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", text)]
-    dates += [datetime.fromisoformat(d) for d in re.findall(r"<(?:published|updated)>(.*?)</", text)]  # Atom
-    return max(dates) + timedelta(hours=12)
-
-
 def _show_expected(e: dict[str, Any]) -> str:
     ev = e["event"]
     return (f"{e['kind']} {'|'.join(ev['type'])} @ {ev.get('location')} {ev.get('participants') or ''} "
@@ -253,13 +245,13 @@ def run_story(story: Path, tracker: Any, extractor: Any, verbose: bool) -> dict[
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "feed.xml"
-        first_now = _poll_time(story / steps[0]["file"])
+        first_now = poll_time(story / steps[0]["file"])
         rt = open_runtime(Settings(DATABASE_URL=f"sqlite:///{tmp}/ntrack.db", NTRACK_NOW=first_now.isoformat()),
                           migrate=True)
         try:
             def poll(step: Path) -> Any:
                 shutil.copy(step, feed)
-                return ingest_source(sessions=rt.sessions, tracker=tracker, location=str(feed), now=_poll_time(step),
+                return ingest_source(sessions=rt.sessions, tracker=tracker, location=str(feed), now=poll_time(step),
                                      extractor=lambda: extractor)
 
             for n, step in enumerate(steps, 1):

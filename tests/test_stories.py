@@ -6,10 +6,8 @@ copied in turn to one path, so the tracker sees one source evolving.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import shutil
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +15,9 @@ import pytest
 
 from bot.ingest import ingest_source
 from tests.conftest import DATA
+from tests.feedsteps import poll_time
 
 STORIES = DATA / "stories"
-
-
-def _latest(step: Path) -> Any:
-    text = step.read_text()
-    dates = [email.utils.parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", text)]
-    dates += [datetime.fromisoformat(d) for d in re.findall(r"<(?:published|updated)>(.*?)</", text)]  # Atom
-    return max(dates) + timedelta(hours=12)
 
 
 class Story:
@@ -35,7 +27,7 @@ class Story:
 
     def poll(self, step: Path) -> Any:
         shutil.copy(step, self.feed)
-        now = _latest(step)
+        now = poll_time(step)
         return ingest_source(sessions=self.rt.sessions, tracker=self.kuril, location=str(self.feed), now=now,
                              extractor=lambda: self.extractor)
 
@@ -117,7 +109,7 @@ def test_older_article_arriving_late_does_not_overwrite(runtime, kuril, extracto
     step = STORIES / "abe-putin-nagato" / "step4.xml"  # items newest first
     newest = _single_item_feed(step, 0, tmp_path / "new.xml")
     older = _single_item_feed(step, 2, tmp_path / "old.xml")  # the September article: summit scheduled
-    now = _latest(step)
+    now = poll_time(step)
     for feed in (newest, older):
         report = ingest_source(sessions=runtime.sessions, tracker=kuril, location=str(feed), now=now,
                                extractor=lambda: extractor)

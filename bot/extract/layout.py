@@ -16,7 +16,7 @@ DATELINE = re.compile(
     re.MULTILINE,
 )
 # "February 23, 2012 - Envoys sit down ...", "March 2013: ...": a chronology's entry, dated at its head.
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_MONTH = r"(?:{})\.?".format("|".join(m.capitalize() for m in MONTHS))
 ENTRY = re.compile(
     rf"\s*((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))"
     r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"

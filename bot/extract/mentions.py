@@ -493,6 +493,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
 def _date_from_entry(art: _Article, s: _Sentence) -> None:
     """Pass: in a chronology's entry ('August 26, 2012 - The two sides sign in Havana ...'), what the
     sentence left undated happened on the entry's date (a deadline keeps to its own date)."""
+    if not art.layout.entries:
+        return  # most articles are no chronology: no paragraph to look up
     entry = art.layout.entries.get(art.layout.para_of(s.sent.start_char))
     if entry is None:
         return
