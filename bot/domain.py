@@ -40,8 +40,10 @@ class ExtractedEvent:
     evidence: list[Evidence] = field(default_factory=list)
     attribution: list[str] = field(default_factory=list)
     confidence: float = 0.5
-    # A deadline this article says was moved here: the date it had ("?" when the article does not
-    # say); set by the resolver's article pass (bot/resolve.py fold_deadline_moves), not extraction.
+    # An event this article says was moved here: the date it had ("?" when the article does not
+    # say). Extraction sets it when the sentence of the move tells it ('pushed back from November 15
+    # to November 19'); the resolver's article pass (bot/resolve.py fold_deadline_moves) for the
+    # deadlines of an article that tells the old date elsewhere.
     moved_from: str | None = None
     # Told by implication ("talks resumed": a suspension lifted): it changes an event the tracker
     # knows, and is dropped when there is none (bot/resolve.py implied_resumptions).

@@ -248,7 +248,7 @@ def _store_events(
     # matched at most once per article, and the events it creates are not matched by its own others.
     matched: set[int] = set()
     created: list[KnownEvent] = []
-    for ev in implied_resumptions(fold_deadline_moves(events)):
+    for ev in implied_resumptions(fold_deadline_moves(events, published)):
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
         if update.skip:

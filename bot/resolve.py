@@ -38,21 +38,23 @@ def _parties_meet(a: set[str] | Sequence[str], b: set[str] | Sequence[str]) -> b
     return not a or not b or bool(set(a) & set(b))
 
 
-def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None = None) -> list[ExtractedEvent]:
     """One article's deadlines, a move told as a move: "the July 20 deadline was extended to November
     24" is the July 20 deadline now on November 24 (a change of date), not a deadline missed and a
     new one set. An active deadline whose sentence says it was moved (extended, pushed back ...) takes
     the latest passed or dropped deadline of the same parties before it in the article as its old date,
     which is then not told apart; without one it still names a move ("?": from the deadline the
     tracker knows). A deadline given up ('will no longer leave on March 29') with later ones in force
-    is moved to the nearest of them."""
+    is moved to the nearest of them. A date passed long before `published` ('after talks ran past an
+    earlier target of March 31', told in July) is history, not the date just moved."""
     out = list(events)
-    gone = [e for e in events if e.type == "deadline" and e.status in {"missed", "dropped"} and e.date and e.date.value]
+    gone = [e for e in events if e.type == "deadline" and e.status in {"missed", "dropped"} and e.date and e.date.value
+            and not _long_past(e.date.value, published)]
     for new in events:
         if new.type != "deadline" or new.status != "active" or not new.date or not new.date.value:
             continue
-        if not any(_cue_words("extended").search(ev.sentence) for ev in new.evidence):
-            continue
+        if new.moved_from or not any(_cue_words("extended").search(ev.sentence) for ev in new.evidence):
+            continue  # moved_from: the article's own sentence of the move told the old date
         span = _span(new.date.value)
         earlier = [(s, g) for g in gone if g in out and (s := _span(g.date.value if g.date else None))
                    and span and s[1] < span[0] and _parties_meet(g.parties, new.parties)]
@@ -74,6 +76,11 @@ def fold_deadline_moves(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
             new.moved_from = old.date.value if old.date else "?"
             out.remove(old)
     return out
+
+
+def _long_past(value: str, published: datetime | None) -> bool:
+    span = _span(value)
+    return bool(published and span and span[1] < published.date() - HISTORY)
 
 
 def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
@@ -103,6 +110,23 @@ def _moved_deadline(known: KnownEvent, new: ExtractedEvent) -> float:
     if new.moved_from != "?" and relation(_span(new.moved_from), ks) == "apart":
         return 0.0
     return 4.0 + (1.0 if new.moved_from != "?" else 0.0) + ks[1].toordinal() / 1e7  # the latest one first
+
+
+def _moved_meeting(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
+    """How well `known` is the meeting `new` says was moved to another day (0: it is not): one still
+    to come, of the same parties, not elsewhere, on the day the move came from (when told); an untold
+    old day needs the same place or the same people."""
+    if not et.is_open(known.type, known.status) or not _parties_meet(known.parties, new.parties):
+        return 0.0
+    place = _place_relation(known.location, new.location, within)
+    if place == "apart":
+        return 0.0
+    people = bool(known.participants & set(new.participants))
+    if new.moved_from == "?":
+        return 2.0 if place == "same" or people else 0.0
+    if relation(_span(new.moved_from), _span(known.date_value)) in {"apart", "open"}:
+        return 0.0
+    return 4.0 + (0.5 if place == "same" else 0.0) + (0.5 if people else 0.0)
 
 
 def _place_relation(a: str | None, b: str | None, within: dict[str, tuple[str, ...]]) -> str:
@@ -145,6 +169,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0 if ks and ns and ns[1] < ks[0] else 3.0
     if new.moved_from and new.type == "deadline":
         moved = _moved_deadline(known, new)
+        if moved:
+            return moved
+    if new.moved_from and et.is_meeting(new.type):
+        moved = _moved_meeting(known, new, within)
         if moved:
             return moved
     if known.date_value and new.date and new.date.value and not et.is_meeting(known.type):

@@ -284,6 +284,13 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
                     d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
 
 
+def _moved_from(d: Draft) -> str | None:
+    """The date an event had before the article's move of it ('pushed back to November 19'), when a
+    mention on the event's own date tells the move."""
+    return next((m.moved_from for m in d.mentions if m.moved_from and m.timex and d.timex
+                 and m.timex.value == d.timex.value), None)
+
+
 def _told_agreed(d: Draft) -> bool:
     """An agreement the article tells agreed ('announced that they had agreed on ..., the third partial
     accord') and nowhere signed: its document is agreed, not a signed document of record."""
@@ -736,8 +743,19 @@ def _days_long(d: Draft) -> bool:
     return bool(span and d.timex and d.timex.granularity in {"day", "range"} and span[1] > span[0])
 
 
+def _home_trip(d: Draft, tracker: Tracker, year: int) -> bool:
+    """A visit of people of one party to that party's own capital ('Zarif flew to Tehran for
+    consultations', 'Abe returned to Tokyo'): going home, not a visit to the other side."""
+    if d.type != "visit" or d.location is None or not d.participants:
+        return False
+    home = {country_of(tracker, p, year) for p in d.participants}
+    return len(home) == 1 and None not in home and tracker.capital_of(home.pop() or "") == d.location
+
+
 def _keep(d: Draft, tracker: Tracker, published: date) -> bool:
     year = published.year
+    if _home_trip(d, tracker, year):
+        return False
     if d.type in MEETING_TYPES:
         # a date or a place says which meeting; with neither, a meeting still to come of named people of
         # two sides ("Trump said he expected to meet Xi in the near future")
@@ -906,6 +924,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
                 evidence=evidence,
                 attribution=attribution,
                 confidence=min(0.95, 0.4 + 0.15 * filled + 0.05 * min(len(d.mentions), 3)),
+                moved_from=_moved_from(d),
             )
         )
     return events

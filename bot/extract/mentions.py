@@ -74,6 +74,7 @@ class Mention:
     fresh: bool = False  # "the next round", "another meeting": a new event, never a reference back
     days: int | None = None  # "two days of talks": how long the event took, ending on its date
     opened: bool = False  # "talks that began last Friday": its date is the day it opened
+    moved_from: str | None = None  # "set for May 3, has been postponed to June 10": the date it had ("?": untold)
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -180,6 +181,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _resolve_pronoun(memory, s)
         _make_mentions(art, s)
         _date_from_entities(art, s)
+        _date_from_move(art, s)
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
         _date_from_stretch(s)
@@ -240,8 +242,8 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
             name = art.resolve(ent.text)
             if name:
                 s.persons.append((ent.root, name))
-        elif ent.label_ == "DATE" and not since(ent):
-            s.dates.append((ent, ent.root))
+        elif (ent.label_ == "DATE" and not since(ent)) or _names_its_day(art, ent):
+            s.dates.append((ent, ent.root))  # "signed a road map this morning": a time of a day dates
         elif ent.label_ in {"GPE", "LOC", "FAC", "ORG"}:  # an ORG: a party's seat ('at the Kremlin')
             loc = locative(ent, art.tracker)
             if loc:
@@ -254,6 +256,18 @@ def _day_time(art: _Article, ent: Span) -> bool:
         return False
     timex = normalize(ent.text, anchor=art.published, tense="past")
     return bool(timex and timex.value and timex.granularity == "day")
+
+
+BARE_DAY_PARTS = {"morning", "afternoon", "evening", "night"}
+
+
+def _names_its_day(art: _Article, ent: Span) -> bool:
+    """A time of a day that names the day ('this morning', 'Sunday night', 'in the early hours'); not
+    a part of a day told before ('that evening', 'in the morning')."""
+    before = art.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = art.doc[ent.end].lower_ if ent.end < len(art.doc) else ""
+    return _day_time(art, ent) and ent.text.lower() not in BARE_DAY_PARTS and before not in {"that", "the", "same"} \
+        and after != "of"  # "in the early hours of Sunday": the day named next
 
 
 def _add_the_two_leaders(art: _Article, memory: _Memory, s: _Sentence) -> None:
@@ -364,6 +378,13 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
     phrase ends just before it."""
     t = s.assign(root.i)
+    if root.dep_ == "pobj" and root.head.lower_ in UNTIL_PREPS and (
+            t is None or s.by_label[t] not in {"deadline", "pledge", *MEETING_TYPES}):
+        # "pushed back the cut-off, extending the arrangement agreed in 2013 until July 7": a limit
+        # is the deadline's, wherever the parse hangs it
+        deadline = next((i for i in s.own if s.by_label[i] == "deadline"), None)
+        if deadline is not None:
+            return deadline
     if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
@@ -391,11 +412,13 @@ def _in_relative_clause_of_other(tok: Token, trigger: Token, *, of_person: bool 
     """Whether `tok` lies in a relative clause or apposition that describes a word other than the
     trigger ('the truce that Trump and Xi agreed', 'Liu, Xi's top aide'), told about that word, not the
     event; `of_person`: only one describing a person ('Liu, who took charge in March': the parse may
-    hang 'which took place on October 23-24' on a place)."""
+    hang 'which took place on October 23-24' on a place). A name in apposition to a title ('its director
+    general, Yukiya Amano') is who the title is, not a word told about."""
     above = {trigger.i, *(a.i for a in trigger.ancestors)}
     while tok.i not in above and tok.head.i != tok.i:
+        names_its_head = tok.dep_ == "appos" and tok.ent_type_ == "PERSON" and tok.head.ent_type_ != "PERSON"
         if tok.dep_ in {"relcl", "appos"} and tok.head.i != trigger.i and (not of_person or _a_person(tok)) \
-                and not any(c.lower_ in {"where", "when"} for c in tok.children):
+                and not names_its_head and not any(c.lower_ in {"where", "when"} for c in tok.children):
             return True  # "in Havana, where Castro brought their hands together" tells of the meeting
         tok = tok.head
     return False
@@ -407,6 +430,7 @@ def _a_person(clause: Token) -> bool:
 
 
 LIMIT_PREPS = {"until", "till", "through", "to", "by", "than"}
+UNTIL_PREPS = {"until", "till", "through"}
 
 
 def _deadline_rank(art: _Article, s: _Sentence, ent: Span, t: int | None) -> int:
@@ -490,6 +514,77 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
 
 
+# Verbs that move an event to another day, and the prepositions naming where to and where from.
+MOVE_VERBS = MOVING_VERBS | {"reschedule", "bring", "shift", "stretch"}
+MOVE_TO = {"to", "until", "till"}
+
+
+def _moving_verb(trigger: Token) -> Token | None:
+    """The verb moving the event a trigger names ('the visit ... has been postponed', 'put off the
+    meeting', 'the start of the talks has been pushed back'), None when nothing moves it."""
+    tok = trigger
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in {"nsubjpass", "nsubj", "dobj"}:
+        tok = tok.head.head  # "the start of the negotiations": what moves is the start
+    verb = tok.head
+    if tok.dep_ in {"nsubjpass", "nsubj", "dobj"} and verb.pos_ == "VERB" and verb.lemma_ in MOVE_VERBS:
+        return verb
+    return None
+
+
+def _move_ends(art: _Article, s: _Sentence, verb: Token) -> tuple[Span | None, Span | None]:
+    """The date entities a moving verb names as where from and where to: 'from March 10 to March 25'
+    (one entity or two), 'pushed back to Monday', 'postponed until next Tuesday'."""
+    heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod"})]
+    preps = {c.i: c.lower_ for h in heads for c in h.children if c.dep_ == "prep"}
+    origin = target = None
+    for ent, _root in s.dates:
+        before = art.doc[ent.start - 1] if ent.start > 0 else None
+        attached = [tok.head for tok in ent if not ent.start <= tok.head.i < ent.end]
+        if before is not None and before.lower_ == "from" and before.i in preps:
+            origin = ent
+            if " to " in ent.text:
+                target = ent  # "from March 10 to March 25": one entity names both ends
+            continue
+        prep = next((preps[a.i] for a in attached if a.i in preps), None)
+        if prep in MOVE_TO:
+            target = ent
+    return origin, target
+
+
+def _date_from_move(art: _Article, s: _Sentence) -> None:
+    """Pass: an event moved to another day ('the talks, set for November 15, have been pushed back to
+    November 19', 'the summit has been moved from March 10 to March 25') is on the day it was moved
+    to, still to come, and remembers the day it had (the resolver moves the known event's date). A
+    deadline moved 'from July 7' in its own sentence has that day as its old one."""
+    for t, m in s.made.items():
+        if m.type == "deadline":
+            verb = next((v for v in s.sent if v.lemma_ in MOVE_VERBS and v.pos_ == "VERB"
+                         and _move_ends(art, s, v)[0] is not None), None)
+        else:
+            verb = _moving_verb(art.doc[t]) if m.type in MEETING_TYPES else None
+        if verb is None:
+            continue
+        origin, target = _move_ends(art, s, verb)
+        old_text = origin.text if origin is not None else None
+        new_text = target.text if target is not None else None
+        if origin is not None and origin is target and " to " in origin.text:
+            old_text, new_text = origin.text.split(" to ", 1)  # "from July 7 to Friday, July 10"
+        if m.type == "deadline":
+            old = normalize(old_text, anchor=art.published, tense=None) if old_text else None
+            if old and old.value and m.timex and m.timex.value and old.value != m.timex.value:
+                m.moved_from = old.value
+            continue
+        new = normalize(new_text, anchor=art.published, tense="future") if new_text else None
+        if not (new and new.value):
+            continue
+        old = normalize(old_text, anchor=art.published, tense="future") if old_text else None
+        if old is None and m.timex is not None and m.timex.text != new_text:
+            old = m.timex  # "set for Thursday, November 15, has been pushed back to ...": the date it had
+        m.timex = new
+        m.moved_from = old.value if old is not None and old.value else "?"
+        m.cues = [c for c in m.cues if c != "postponed"] + ["scheduled"]
+
+
 def _date_from_entry(art: _Article, s: _Sentence) -> None:
     """Pass: in a chronology's entry ('August 26, 2012 - The two sides sign in Havana ...'), what the
     sentence left undated happened on the entry's date (a deadline keeps to its own date)."""
@@ -566,10 +661,13 @@ def _day_under(art: _Article, verb: Token, preps: set[str], anchor: date, tense:
 
 def _date_from_year_in_phrase(art: _Article, s: _Sentence) -> None:
     """Pass: 'the year-2000 target', 'the 2000 deadline': a year written into an undated deadline's or
-    pledge's phrase is its date."""
+    pledge's phrase is its date; not one of a clause telling more of it ('the arrangement agreed in
+    2013')."""
     for tok, label in s.triggers:
         if label in {"deadline", "pledge"} and s.made[tok.i].timex is None:
-            year = next((hit.group(0) for t in tok.subtree if (hit := YEAR_IN_TOKEN.search(t.text))), None)
+            told = {t.i for c in tok.children if c.dep_ in {"acl", "relcl"} for t in c.subtree}
+            year = next((hit.group(0) for t in tok.subtree
+                         if t.i not in told and (hit := YEAR_IN_TOKEN.search(t.text))), None)
             if year is not None:
                 s.made[tok.i].timex = normalize(year, anchor=art.published)
 
@@ -922,9 +1020,14 @@ def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:
 
 def _attach_parties(art: _Article, s: _Sentence) -> None:
     """Pass: the parties of each mention: those the sentence names (not for a statement) and the
-    countries of its participants."""
+    countries of its participants. A city named as where it happens is a place, not a party ('talks in
+    Havana' are not Cuba's)."""
+    as_places = {tok.i for tok, _ in s.places}
     for m in s.made.values():
         for ent in s.ents:
+            place = art.tracker.place_for(ent.text) if ent.root.i in as_places else None
+            if place is not None and art.tracker.party_for(ent.text) != place.name:
+                continue
             party = art.tracker.party_for(ent.text) if ent.label_ in {"GPE", "NORP", "ORG"} else None
             if party and (m.type != "statement"):
                 m.parties.add(party)

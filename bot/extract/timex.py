@@ -473,6 +473,8 @@ def _clean(text: str) -> str | None:
     # "Friday, Christmas Day": the weekday and a holiday naming the same day again
     s = re.sub(rf"^({_WD}), (?!.*(?:\d|\b{_MON}\b))[a-z' ]+ day$", r"\1", s)
     s = re.sub(r"^(?:this |early this |late this )?(?:morning|afternoon|evening)$", "today", s)
+    s = re.sub(r"^(?:in )?the (?:early|small|wee) hours$", "today", s)
+    s = re.sub(r"^(?:in )?the (?:early|small|wee) hours of (?=\S)", "", s)  # "... of Tuesday": Tuesday  # "reached in the early hours"
     s = re.sub(r"^last night$", "yesterday", s)
     if (m := re.search(rf"(\S+) {_PART_OF_DAY}$", s)) and m[1] not in _ANAPHORIC_WORDS:
         s = s[: m.end(1)]

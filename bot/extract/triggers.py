@@ -347,6 +347,29 @@ def sentence_lemmas(sent: Span) -> frozenset[str]:
     return frozenset(t.lemma_.lower() for t in sent)
 
 
+def _told_where(verb: Token, sent: Span) -> bool:
+    """A meeting verb in a 'where' clause on the place of talks or a summit the sentence names outside
+    it ('the negotiations move to Havana, where the delegations will sit down on November 15'): the
+    clause tells more of that event, not another one."""
+    clause = next((a for a in [verb, *verb.ancestors] if a.dep_ == "relcl"
+                   and any(c.lower_ == "where" for c in a.children)), None)
+    if clause is None:
+        return False
+    inside = range(clause.left_edge.i, clause.right_edge.i + 1)
+    return any(t.lemma_.lower() in TALK_WORDS | SITTING_WORDS and t.i not in inside for t in sent)
+
+
+def _holds_up(verb: Token) -> bool:
+    """'Hold' with a subject and nothing held ('the date would not hold', 'the ceasefire held'): to
+    last, not to hold a meeting; 'talks held in Vienna' and 'will hold talks' hold one."""
+    if verb.pos_ != "VERB" or verb.dep_ in {"acl", "amod", "relcl"} or verb.head.lemma_.lower() in TALK_WORDS | SITTING_WORDS:
+        return False  # "the two rounds our experts held": the round is what was held
+    if any(c.dep_ in {"dobj", "auxpass", "nsubjpass", "xcomp", "ccomp"} for c in verb.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lemma_.lower() not in TALK_WORDS | SITTING_WORDS
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -431,6 +454,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
     if label == "meeting" and tok.lemma_ == "hold" and any(c.dep_ == "prt" for c in tok.children):
         return False  # "hold off on a tariff increase", "hold out for more": not holding a meeting
+    if label == "meeting" and tok.pos_ == "VERB" and _told_where(tok, sent):
+        return False  # "the talks move to Havana, where the delegations sit down on November 15"
+    if label == "meeting" and tok.lemma_ == "hold" and _holds_up(tok):
+        return False  # "the June 30 date would not hold", "the truce has held": lasting, not meeting
     if label == "talks" and tok.lower_ in {"round", "rounds"}:
         # "the next round opens in Havana", "a round of talks"; not "a round of tariffs", "the second round
         # of voting"

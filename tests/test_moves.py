@@ -1,0 +1,211 @@
+"""Events moved to another day, told in one sentence, and the small readings that came with them:
+what a move says (extraction, real model), which known event it moves (resolver, no model), and the
+words that looked like events and were not."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain import DateValue, ExtractedEvent
+from bot.resolve import KnownEvent, fold_deadline_moves, resolve
+
+NEGOTIATIONS = Path(__file__).parent / "data" / "negotiations"
+
+
+def _events(extractor: Any, text: str, published: str) -> list[ExtractedEvent]:
+    return list(extractor.extract(text, date.fromisoformat(published)))
+
+
+def _show(events: list[ExtractedEvent]) -> list[tuple[str, str, str | None, str | None]]:
+    return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in events]
+
+
+@pytest.fixture(scope="module")
+def farc():  # type: ignore[no-untyped-def]
+    from bot.extract.events import Extractor
+    from bot.extract.nlp import load_nlp
+    from bot.tracker import load_tracker_file
+
+    tracker = load_tracker_file(NEGOTIATIONS / "farc" / "tracker.toml")
+    return Extractor(load_nlp(tracker), tracker)
+
+
+# --- extraction: a move told in one sentence -------------------------------------------------------
+
+def test_a_meeting_set_for_one_day_and_pushed_to_another_is_on_the_new_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Igor Ivanov's visit to Tokyo, set for May 3, has been postponed to June 10, the Russian "
+            "Foreign Ministry said on Friday.")
+    visit = next(e for e in _events(extractor, text, "2001-04-20") if e.type == "visit")
+    assert (visit.date.value if visit.date else None, visit.status) == ("2001-06-10", "scheduled"), _show([visit])
+    assert visit.moved_from == "2001-05-03"
+
+
+def test_a_move_from_one_day_to_another_names_both(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The summit between Putin and Mori in Irkutsk has been moved from March 10 to March 25."
+    summit = next(e for e in _events(extractor, text, "2001-02-20") if e.type == "summit")
+    assert summit.date is not None and summit.date.value == "2001-03-25", _show([summit])
+    assert summit.moved_from == "2001-03-10" and summit.status == "scheduled"
+
+
+def test_a_move_without_its_old_day_still_says_it_moved(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Japanese officials said the next round of talks in Moscow had been pushed back to March 3."
+    talks = next(e for e in _events(extractor, text, "2001-02-20") if e.type == "talks")
+    assert talks.date is not None and talks.date.value == "2001-03-03" and talks.moved_from == "?"
+
+
+def test_a_deadline_moved_twice_in_one_sentence_comes_from_the_day_it_names(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Friday the two governments extended the deadline for the fisheries accord through Monday, "
+            "March 13, having already stretched it on Tuesday from March 7 to Friday, March 10.")
+    deadline = next(e for e in _events(extractor, text, "2001-03-11") if e.type == "deadline")
+    assert deadline.date is not None and deadline.date.value == "2001-03-13", _show([deadline])
+    assert deadline.moved_from == "2001-03-07"
+
+
+def test_a_limit_is_the_deadlines_wherever_the_parse_hangs_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan and Russia pushed back the cut-off for a fisheries accord on Tuesday, extending the "
+            "interim arrangement agreed in Moscow in 1998 until July 7, the two foreign ministries said.")
+    deadlines = [e for e in _events(extractor, text, "2001-07-01") if e.type == "deadline"]
+    assert [d.date.value if d.date else None for d in deadlines] == ["2001-07-07"], _show(deadlines)
+
+
+# --- resolver: which known event a move moves -----------------------------------------------------
+
+FEB20 = datetime(2001, 2, 20, tzinfo=UTC)
+
+
+def _known(**kw: object) -> KnownEvent:
+    base: dict[str, object] = dict(id=7, type="summit", status="scheduled", date_value="2001-03-10",
+                                   location="Irkutsk", participants={"Vladimir Putin", "Yoshiro Mori"},
+                                   parties={"Japan", "Russia"}, as_of=datetime(2001, 2, 1, tzinfo=UTC))
+    base.update(kw)
+    return KnownEvent(**base)  # type: ignore[arg-type]
+
+
+def _moved(moved_from: str, participants: tuple[str, ...] = ()) -> ExtractedEvent:
+    return ExtractedEvent(type="summit", status="scheduled", date=DateValue("2001-03-25"), location="Irkutsk",
+                          participants=list(participants), parties=["Japan", "Russia"], moved_from=moved_from)
+
+
+def test_a_move_from_the_known_day_moves_the_known_meeting_even_without_names() -> None:
+    update = resolve(_moved("2001-03-10"), [_known()], published=FEB20, within={})
+    assert update.event_id == 7 and update.changes == (("date", "2001-03-10", "2001-03-25"),)
+
+
+def test_a_move_from_another_day_is_not_the_known_meeting() -> None:
+    update = resolve(_moved("2001-04-02"), [_known()], published=FEB20, within={})
+    assert update.event_id is None
+
+
+def test_a_meeting_already_held_is_not_moved() -> None:
+    update = resolve(_moved("2001-03-10"), [_known(status="held")], published=FEB20, within={})
+    assert update.event_id is None
+
+
+def test_an_untold_old_day_needs_the_same_place_or_people() -> None:
+    elsewhere = _known(location="Moscow")
+    assert resolve(_moved("?"), [elsewhere], published=FEB20, within={}).event_id is None
+    assert resolve(_moved("?"), [_known()], published=FEB20, within={}).event_id == 7
+
+
+def test_a_deadline_passed_long_ago_is_not_the_date_just_moved() -> None:
+    old_target = ExtractedEvent(type="deadline", status="missed", date=DateValue("2015-03-31"))
+    new = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-07-07"),
+                         evidence=[], summary="")
+    from bot.domain import Evidence
+
+    new.evidence = [Evidence("The cut-off was pushed back to July 7.", 0, 10)]
+    folded = fold_deadline_moves([old_target, new], datetime(2015, 7, 1, tzinfo=UTC))
+    assert new.moved_from == "?" and old_target in folded
+    again = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-07-07"),
+                           evidence=[Evidence("The cut-off was pushed back to July 7.", 0, 10)])
+    fold_deadline_moves([ExtractedEvent(type="deadline", status="missed", date=DateValue("2015-03-31")), again])
+    assert again.moved_from == "2015-03-31", "without a publication day every passed date may be the old one"
+
+
+# --- words that looked like events -----------------------------------------------------------------
+
+def test_a_date_or_a_truce_that_holds_is_no_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Officials on both sides said the March 31 date would not hold. The ceasefire along the coast has "
+            "held since January.")
+    assert not [e for e in _events(extractor, text, "2001-03-28") if e.type in {"meeting", "talks", "summit"}]
+
+
+def test_talks_held_are_still_held(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Talks held in Moscow on Tuesday ended without agreement on the islands."
+    assert [e for e in _events(extractor, text, "2001-03-08") if e.type in {"meeting", "talks"}]
+
+
+def test_a_time_of_today_dates_an_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Igor Ivanov and Yohei Kono signed a memorandum on fisheries in Moscow this morning."
+    agreement = next(e for e in _events(extractor, text, "2000-11-03") if e.type == "agreement")
+    assert agreement.date is not None and agreement.date.value == "2000-11-03"
+
+
+def test_the_early_hours_are_the_day_of_the_report(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Negotiators reached agreement on a fisheries accord in Moscow in the early hours, diplomats said."
+    agreement = next(e for e in _events(extractor, text, "2000-11-07") if e.type == "agreement")
+    assert agreement.date is not None and agreement.date.value == "2000-11-07"
+    text = "Negotiators reached agreement on a fisheries accord in Moscow in the early hours of Sunday."
+    agreement = next(e for e in _events(extractor, text, "2000-11-07") if e.type == "agreement")
+    assert agreement.date is not None and agreement.date.value == "2000-11-05"
+
+
+def test_that_evening_is_not_today(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Written assurances satisfied Tokyo on Saturday, and Kono flew to Moscow that evening for a final "
+            "meeting with Igor Ivanov.")
+    dates = {e.date.value for e in _events(extractor, text, "2000-11-07") if e.date and e.type != "statement"}
+    assert "2000-11-07" not in dates, dates
+
+
+def test_a_name_in_apposition_to_a_title_takes_part(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The ministry says its chief negotiator, Alexander Losyukov, and Yohei Kono signed a memorandum "
+            "in Tokyo on Tuesday.")
+    agreement = next(e for e in _events(extractor, text, "2000-11-09") if e.type == "agreement")
+    assert {"Alexander Losyukov", "Yohei Kono"} <= set(agreement.participants), agreement.participants
+
+
+def test_a_trip_home_is_no_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono will travel to Tokyo on Sunday for consultations and return to Moscow on Tuesday."
+    visits = [e for e in _events(extractor, text, "2000-11-03") if e.type == "visit"]
+    assert not [v for v in visits if v.location == "Tokyo"], _show(visits)
+
+
+def test_a_trip_to_the_other_sides_capital_is_a_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono flew to Moscow on Tuesday for two days of talks on the peace treaty."
+    assert [e for e in _events(extractor, text, "2000-11-08") if e.location == "Moscow"]
+
+
+def test_a_city_named_as_the_place_is_no_party(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Government and FARC negotiators will sit down in Havana on November 15 to take up the first item "
+            "of the agenda, rural development.")
+    talks = next(e for e in _events(farc, text, "2012-10-19") if e.location == "Havana")
+    assert "Cuba" not in talks.parties and "FARC" in talks.parties, talks.parties
+
+
+def test_a_where_clause_tells_more_of_the_talks_it_hangs_on(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("The two delegations, headed by Humberto de la Calle and Ivan Marquez, held a closed session in the "
+            "morning before facing the press together.\n\n"
+            "The substantive negotiations will move to Havana, where the delegations are due to sit down on "
+            "November 15 to take up the first item on their agenda, land, according to a joint statement read at "
+            "the hotel.")
+    events = [e for e in _events(farc, text, "2012-10-19") if e.type in {"talks", "meeting"}]
+    assert ("talks", "scheduled", "2012-11-15", "Havana") in _show(events)
+    assert not [e for e in events if e.location is None], _show(events)
+
+
+def test_rounds_someone_held_were_held(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("What we signed today is the product of the two rounds our experts held with the Russian side in "
+            "Moscow, in late September and at the end of October.")
+    talks = [e for e in _events(extractor, text, "2000-11-12") if e.type in {"talks", "meeting"}]
+    assert [e for e in talks if e.location == "Moscow"], _show(talks)
+
+
+def test_a_year_in_a_clause_on_the_goal_is_when_it_was_set(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan is still formally committed to the goal, set by Boris Yeltsin and Ryutaro Hashimoto in 1997, "
+            "of signing a treaty by the end of the year, a deadline that Putin has never endorsed.")
+    deadlines = [e for e in _events(extractor, text, "2000-09-06") if e.type in {"deadline", "pledge"}]
+    assert deadlines and all(d.date and d.date.value == "2000" for d in deadlines), _show(deadlines)
