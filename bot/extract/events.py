@@ -202,11 +202,11 @@ def _inside(inner: str, outer: str) -> bool:
 
 def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one sentence whose triggers are linked ('summit meeting', 'met ... during his stay')
-    form one group: one event as that sentence tells it."""
+    form one group: one event as that sentence tells it. A transcript's turn is a group of its own."""
     groups: list[list[Mention]] = []
     for m in mentions:
-        home = next(
-            (g for g in groups if g[0].sent_index == m.sent_index
+        home = None if m.turn else next(
+            (g for g in groups if g[0].sent_index == m.sent_index and not g[0].turn
              and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
              and not _dated_apart(g, m)),
             None,

@@ -41,6 +41,20 @@ class PersonResolver:
             return known.name
         return None  # a bare unknown surname: not enough to name a participant
 
+    def speaker(self, label: str) -> str | None:
+        """A transcript's speaker label ('BARNIER', 'MR DAVIS', 'ALI AKBAR SALEHI') -> the person: the one
+        the article named in full before with that last word, else the tracker's person of that name,
+        role or surname. Remembers nothing: a label is no name in full."""
+        words = label.replace("\u2019", "'").split()
+        if not words:
+            return None
+        last = words[-1].lower()
+        named = next((full for word, full in self.seen.items() if word.lower() == last), None)
+        if named:
+            return named
+        known = self.tracker.person_for(" ".join(words), self.year) or self.tracker.person_for(words[-1], self.year)
+        return known.name if known else None
+
 
 def country_of(tracker: Tracker, name: str, year: int) -> str | None:
     """The country of a person the tracker knows, else None."""
