@@ -488,13 +488,14 @@ def _inherit(drafts: list[Draft], published: date) -> None:
 
 
 def _said_there(drafts: list[Draft]) -> None:
-    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of the day of a
-    meeting or agreement at a known place, by one of its people, were made there (a visit names the
-    country as often as the city)."""
+    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of a day of a
+    meeting or agreement at a known place ('two days of talks in Moscow ended on Tuesday'), by one of
+    its people, were made there (a visit names the country as often as the city)."""
     for d in drafts:
         if d.type != "statement" or d.location is not None or d.span is None or d.span[0] != d.span[1]:
             continue
-        d.location = _sharpest([o.location for o in drafts if o.location and o.span == d.span
+        day = d.span[0]
+        d.location = _sharpest([o.location for o in drafts if o.location and o.span and o.span[0] <= day <= o.span[1]
                                 and o.type in (MEETING_TYPES - {"visit"}) | {"agreement"}
                                 and set(o.participants) & set(d.participants)])
 
