@@ -87,3 +87,12 @@ def test_a_remark_reported_inside_a_turn_is_not_the_speakers_own(extractor) -> N
     events = _events(extractor, text, "2000-11-16")
     said = [e["participants"] for e in events if e["type"] == "statement"]
     assert ["Yohei Kono"] in said, "the turn is Kono's statement alone, not one with the Putin it reports"
+
+
+def test_leaders_who_meet_as_they_is_a_summit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Diplomats in Tokyo said it would be for the leaders to settle the wording of the treaty "
+            "when they meet in Brunei on November 15.")
+    events = _events(extractor, text, "2000-11-06")
+    met = [e for e in events if e["location"] == "Brunei"]
+    assert [e["type"] for e in met] == ["summit"], "'they' are the leaders just named"
+    assert met[0]["date"]["value"] == "2000-11-15"

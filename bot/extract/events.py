@@ -705,7 +705,15 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
-    return any(_cue_word(s, who) for s in subjects)
+    return any(_cue_word(_they(s), who) for s in subjects)
+
+
+def _they(tok: Token) -> Token:
+    """'It is for the leaders to judge when they meet': 'they' is the last plural noun before it in its
+    sentence, when there is one; any other word is itself."""
+    if tok.lower_ != "they":
+        return tok
+    return next((t for t in reversed(tok.doc[tok.sent.start:tok.i]) if t.tag_ in {"NNS", "NNPS"}), tok)
 
 
 def _cue_word(tok: Token, key: str) -> bool:
