@@ -96,3 +96,18 @@ def test_leaders_who_meet_as_they_is_a_summit(extractor) -> None:  # type: ignor
     met = [e for e in events if e["location"] == "Brunei"]
     assert [e["type"] for e in met] == ["summit"], "'they' are the leaders just named"
     assert met[0]["date"]["value"] == "2000-11-15"
+
+
+def test_turns_were_spoken_where_the_introduction_puts_the_news_conference(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mori and Putin: 'a starting point'\n\n"
+        "Prime Minister Yoshiro Mori and President Vladimir Putin ended their talks on Sunday with a pledge to "
+        "speed up work on the peace treaty. Below are excerpts from their joint news conference in Irkutsk.\n\n"
+        "MORI: We confirmed that the 1956 declaration is the starting point of the negotiations.\n\n"
+        "QUESTION: Mr President, will you hand over the islands?\n\n"
+        "PUTIN: Nobody is handing over anything. We are looking for a solution both peoples can accept.\n"
+    )
+    said = _statements(_events(extractor, text, "2001-03-26"))
+    assert set(said) == {"Yoshiro Mori", "Vladimir Putin"}
+    assert {e["location"] for e in said.values()} == {"Irkutsk"}
+    assert {e["date"]["value"] for e in said.values()} == {"2001-03-25"}

@@ -139,6 +139,7 @@ class _Memory:
     recent_day: list[tuple[int, Timex]] = field(default_factory=list)  # (paragraph, the day it last named)
     scene: list[tuple[int, str]] = field(default_factory=list)  # (paragraph, the place 'In Berlin, ...' opened)
     turns_told: set[int] = field(default_factory=set)  # the transcript turns (paragraphs) already read
+    turn_place: list[str] = field(default_factory=list)  # where the turns were spoken ('news conference in Tehran')
 
 
 @dataclass(slots=True)
@@ -226,6 +227,7 @@ def _turns(art: _Article, memory: _Memory, s: _Sentence) -> list[Mention]:
     dated in `events` as remarks told in the past are: the day the article tells of, else publication."""
     if not art.layout.speakers:
         return []  # most articles are no transcript
+    _note_presser(art, memory, s)
     out = []
     for para, label in art.layout.speakers.items():
         start = art.layout.paras[para][0]
@@ -241,8 +243,25 @@ def _turns(art: _Article, memory: _Memory, s: _Sentence) -> list[Mention]:
         first = next(t for t in s.sent if t.idx + len(t) > start)  # the label, or the turn's first word
         out.append(Mention(type="statement", trigger=first, sent_index=s.index, paragraph=para,
                            participants=[name], parties={person.country} if person and person.country else set(),
-                           tense="past", sentence=s.sent, anchor=first, turn=True))
+                           tense="past", sentence=s.sent, anchor=first, turn=True,
+                           location=memory.turn_place[0] if memory.turn_place else None))
     return out
+
+
+def _note_presser(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """A transcript's introduction telling the occasion ('an excerpt of their joint news conference in
+    Tehran', cues.json "pressers"): the place it names after those words is where the turns were spoken."""
+    if memory.turn_place or memory.turns_told:
+        return
+    text = s.sent.text.lower()
+    at = min((i for w in st.cues()["pressers"] if (i := text.find(w)) >= 0), default=-1)
+    if at < 0:
+        return
+    start = s.sent.start_char + at
+    place = next((loc for ent in s.ents if ent.label_ in {"GPE", "LOC", "FAC"} and ent.start_char > start
+                  and _named_here(art, ent) and (loc := locative(ent, art.tracker))), None)
+    if place:
+        memory.turn_place.append(place)
 
 
 def _named_here(art: _Article, ent: Span) -> bool:
