@@ -111,3 +111,13 @@ def test_turns_were_spoken_where_the_introduction_puts_the_news_conference(extra
     assert set(said) == {"Yoshiro Mori", "Vladimir Putin"}
     assert {e["location"] for e in said.values()} == {"Irkutsk"}
     assert {e["date"]["value"] for e in said.values()} == {"2001-03-25"}
+
+
+def test_a_label_may_give_the_office_and_the_full_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ivanov in Tokyo\n\n"
+        "The Russian foreign minister met reporters in Tokyo on Thursday after a day of talks.\n\n"
+        "FOREIGN MINISTER IGOR IVANOV: The declaration of 1956 stands. We will keep working on the treaty.\n"
+    )
+    said = _statements(_events(extractor, text, "2000-11-03"))
+    assert set(said) == {"Igor Ivanov"}

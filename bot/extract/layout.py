@@ -22,8 +22,8 @@ ENTRY = re.compile(
     r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"
 )
 # "BARNIER: Good afternoon.", "Q: When do you meet again?": a transcript's turn, its speaker's label
-# (an all-caps word or up to three) at the head of the paragraph.
-SPEAKER = re.compile(r"[ \t]*([A-Z][A-Z.'\u2019\-]*(?: [A-Z][A-Z.'\u2019\-]*){0,2}):[ \t]+(?=\S)")
+# (an all-caps word or up to four: 'VICE PREMIER LIU HE') at the head of the paragraph.
+SPEAKER = re.compile(r"[ \t]*([A-Z][A-Z.'\u2019\-]*(?: [A-Z][A-Z.'\u2019\-]*){0,3}):[ \t]+(?=\S)")
 ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
 DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
 
