@@ -202,11 +202,11 @@ def _inside(inner: str, outer: str) -> bool:
 
 def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one sentence whose triggers are linked ('summit meeting', 'met ... during his stay')
-    form one group: one event as that sentence tells it."""
+    form one group: one event as that sentence tells it. A transcript's turn is a group of its own."""
     groups: list[list[Mention]] = []
     for m in mentions:
-        home = next(
-            (g for g in groups if g[0].sent_index == m.sent_index
+        home = None if m.turn else next(
+            (g for g in groups if g[0].sent_index == m.sent_index and not g[0].turn
              and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
              and not _dated_apart(g, m)),
             None,
@@ -495,13 +495,14 @@ def _inherit(drafts: list[Draft], published: date) -> None:
 
 
 def _said_there(drafts: list[Draft]) -> None:
-    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of the day of a
-    meeting or agreement at a known place, by one of its people, were made there (a visit names the
-    country as often as the city)."""
+    """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of a day of a
+    meeting or agreement at a known place ('two days of talks in Moscow ended on Tuesday'), by one of
+    its people, were made there (a visit names the country as often as the city)."""
     for d in drafts:
         if d.type != "statement" or d.location is not None or d.span is None or d.span[0] != d.span[1]:
             continue
-        d.location = _sharpest([o.location for o in drafts if o.location and o.span == d.span
+        day = d.span[0]
+        d.location = _sharpest([o.location for o in drafts if o.location and o.span and o.span[0] <= day <= o.span[1]
                                 and o.type in (MEETING_TYPES - {"visit"}) | {"agreement"}
                                 and set(o.participants) & set(d.participants)])
 
@@ -711,7 +712,15 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
-    return any(_cue_word(s, who) for s in subjects)
+    return any(_cue_word(_they(s), who) for s in subjects)
+
+
+def _they(tok: Token) -> Token:
+    """'It is for the leaders to judge when they meet': 'they' is the last plural noun before it in its
+    sentence, when there is one; any other word is itself."""
+    if tok.lower_ != "they":
+        return tok
+    return next((t for t in reversed(tok.doc[tok.sent.start:tok.i]) if t.tag_ in {"NNS", "NNPS"}), tok)
 
 
 def _cue_word(tok: Token, key: str) -> bool:

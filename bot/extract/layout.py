@@ -21,6 +21,9 @@ ENTRY = re.compile(
     rf"\s*((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))"
     r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"
 )
+# "BARNIER: Good afternoon.", "Q: When do you meet again?": a transcript's turn, its speaker's label
+# (an all-caps word or up to four: 'VICE PREMIER LIU HE') at the head of the paragraph.
+SPEAKER = re.compile(r"[ \t]*([A-Z][A-Z.'\u2019\-]*(?: [A-Z][A-Z.'\u2019\-]*){0,3}):[ \t]+(?=\S)")
 ATTRIBUTION = re.compile(r"\(([^()]{3,200})\)")
 DAY_IN_ATTRIBUTION = re.compile(r"\b(?:{})\.? \d{{1,2}}\b".format("|".join(m.capitalize() for m in MONTHS)))
 
@@ -72,6 +75,16 @@ def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
     return out
 
 
+def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """The paragraphs that open with a speaker's label, as a transcript's turns do ('DAVIS: I see the
+    week rather differently'): paragraph index -> the label's character span (without the colon)."""
+    out: dict[int, tuple[int, int]] = {}
+    for i, (a, b) in enumerate(paras):
+        if m := SPEAKER.match(text, a, b):
+            out[i] = m.span(1)
+    return out
+
+
 def has_headline(text: str) -> bool:
     """Whether the first line is a headline: short, and not ended like a sentence."""
     first_line = text.strip().split("\n", 1)[0]
@@ -79,14 +92,21 @@ def has_headline(text: str) -> bool:
 
 
 class Layout:
-    """Where things are in one article's text: its paragraphs, datelines and headline, read once."""
+    """Where things are in one article's text: its paragraphs, datelines, headline, chronology entries
+    and transcript turns, read once. `questioners`: the labels (lower case) of those who ask, not
+    answer ('QUESTION:', 'Q:', 'MODERATOR:')."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, questioners: frozenset[str] = frozenset()) -> None:
         self.text = text  # built once: Doc.text joins every token each time it is read
         self.paras = paragraphs_of(text)
         self.masked = datelines(text)
         self.headline = has_headline(text)
         self.entries = entry_dates(text, self.paras)
+        labels = speaker_labels(text, self.paras)
+        # a label is the transcript's layout, as a dateline is: no name or place in it is the sentence's
+        self.masked += labels.values()
+        # paragraph index -> the label of a speaker's turn (questions asked are no one's statement)
+        self.speakers = {i: text[a:b] for i, (a, b) in labels.items() if text[a:b].lower() not in questioners}
 
     def para_of(self, char: int) -> int:
         """The paragraph holding character `char` (the last one past the end)."""

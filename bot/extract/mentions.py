@@ -75,6 +75,7 @@ class Mention:
     days: int | None = None  # "two days of talks": how long the event took, ending on its date
     opened: bool = False  # "talks that began last Friday": its date is the day it opened
     moved_from: str | None = None  # "set for May 3, has been postponed to June 10": the date it had ("?": untold)
+    turn: bool = False  # a transcript's turn ('DAVIS: ...'): the statement its speaker made there
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -138,6 +139,8 @@ class _Memory:
     leaders_seen: list[str] = field(default_factory=list)  # for "the two leaders"
     recent_day: list[tuple[int, Timex]] = field(default_factory=list)  # (paragraph, the day it last named)
     scene: list[tuple[int, str]] = field(default_factory=list)  # (paragraph, the place 'In Berlin, ...' opened)
+    turns_told: set[int] = field(default_factory=set)  # the transcript turns (paragraphs) already read
+    turn_place: list[str] = field(default_factory=list)  # where the turns were spoken ('news conference in Tehran')
 
 
 @dataclass(slots=True)
@@ -167,11 +170,13 @@ class _Sentence:
 
 def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: TriggerMatcher) -> list[Mention]:
     """Every event mention of the article, in text order, with attached date, place and people."""
-    art = _Article(doc, published, tracker, Layout(doc.text), PersonResolver(tracker, published.year))
+    layout = Layout(doc.text, frozenset(st.cues()["questioners"]))
+    art = _Article(doc, published, tracker, layout, PersonResolver(tracker, published.year))
     memory = _Memory()
     mentions: list[Mention] = []
     for s in _sentences(art, matcher):
         _note_scene(art, memory, s)
+        mentions.extend(_turns(art, memory, s))
         if not s.triggers:
             _note_topic(art, memory, s)
             continue
@@ -215,6 +220,50 @@ def _sentences(art: _Article, matcher: TriggerMatcher) -> Iterator[_Sentence]:
         lemmas = sentence_lemmas(sent) if triggers_of[s_index] else frozenset()
         triggers = [(doc[i], label) for i, label in triggers_of[s_index] if keep_trigger(label, doc[i], sent, lemmas)]
         yield _Sentence(sent, s_index, ents_of[s_index], triggers)
+
+
+def _turns(art: _Article, memory: _Memory, s: _Sentence) -> list[Mention]:
+    """Pass: a transcript's turn ('BARNIER: Good afternoon. This week our teams ...') is a statement by its
+    speaker, told in the sentence its label opens; the speaker is the person the label names
+    (`PersonResolver.speaker`: the one named in full earlier in the article first). Undated, it is
+    dated in `events` as remarks told in the past are: the day the article tells of, else publication."""
+    if not art.layout.speakers:
+        return []  # most articles are no transcript
+    _note_presser(art, memory, s)
+    out = []
+    for para, label in art.layout.speakers.items():
+        start = art.layout.paras[para][0]
+        if para in memory.turns_told or start >= s.sent.end_char:
+            continue
+        if not art.layout.text[start:s.sent.end_char].partition(":")[2].strip():
+            continue  # the parser made a sentence of the label alone: the turn is told in the next one
+        memory.turns_told.add(para)
+        name = art.resolve.speaker(label)
+        if name is None:
+            continue
+        person = art.tracker.person_for(name, art.published.year)
+        first = next(t for t in s.sent if t.idx + len(t) > start)  # the label, or the turn's first word
+        out.append(Mention(type="statement", trigger=first, sent_index=s.index, paragraph=para,
+                           participants=[name], parties={person.country} if person and person.country else set(),
+                           tense="past", sentence=s.sent, anchor=first, turn=True,
+                           location=memory.turn_place[0] if memory.turn_place else None))
+    return out
+
+
+def _note_presser(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """A transcript's introduction telling the occasion ('an excerpt of their joint news conference in
+    Tehran', cues.json "pressers"): the place it names after those words is where the turns were spoken."""
+    if memory.turn_place or memory.turns_told:
+        return
+    text = s.sent.text.lower()
+    at = min((i for w in st.cues()["pressers"] if (i := text.find(w)) >= 0), default=-1)
+    if at < 0:
+        return
+    start = s.sent.start_char + at
+    place = next((loc for ent in s.ents if ent.label_ in {"GPE", "LOC", "FAC"} and ent.start_char > start
+                  and _named_here(art, ent) and (loc := locative(ent, art.tracker))), None)
+    if place:
+        memory.turn_place.append(place)
 
 
 def _named_here(art: _Article, ent: Span) -> bool:

@@ -41,6 +41,21 @@ class PersonResolver:
             return known.name
         return None  # a bare unknown surname: not enough to name a participant
 
+    def speaker(self, label: str) -> str | None:
+        """A transcript's speaker label ('BARNIER', 'MR DAVIS', 'VICE PREMIER LIU HE') -> the person: the
+        one the article named in full before by the label or its last word, else the tracker's person of
+        that name, role or surname. Remembers nothing: a label is no name in full."""
+        words = label.replace("\u2019", "'").split()
+        if not words:
+            return None
+        tries = [" ".join(words), words[-1]]
+        seen = {word.lower(): full for word, full in self.seen.items()}
+        named = next((seen[t.lower()] for t in tries if t.lower() in seen), None)
+        if named:
+            return named
+        known = next((p for t in tries if (p := self.tracker.person_for(t, self.year))), None)
+        return known.name if known else None
+
 
 def country_of(tracker: Tracker, name: str, year: int) -> str | None:
     """The country of a person the tracker knows, else None."""
