@@ -209,3 +209,24 @@ def test_a_year_in_a_clause_on_the_goal_is_when_it_was_set(extractor) -> None:  
             "of signing a treaty by the end of the year, a deadline that Putin has never endorsed.")
     deadlines = [e for e in _events(extractor, text, "2000-09-06") if e.type in {"deadline", "pledge"}]
     assert deadlines and all(d.date and d.date.value == "2000" for d in deadlines), _show(deadlines)
+
+
+# --- places from buildings, and days of talks --------------------------------------------------------
+
+def test_a_building_stands_for_its_city(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("At a White House news conference on Tuesday, Barack Obama said the peace process in Colombia had "
+            "reached a decisive stage.")
+    said = next(e for e in _events(farc, text, "2016-02-05") if e.type == "statement")
+    assert said.location == "Washington", said.location
+
+
+def test_days_of_talks_that_began_on_a_day_run_from_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The round wrapped up in Moscow on Thursday after four days of talks that began on Monday."
+    talks = [e for e in _events(extractor, text, "2000-11-10") if e.type == "talks"]
+    assert _show(talks) == [("talks", "held", "2000-11-06/2000-11-09", "Moscow")]
+
+
+def test_a_lunch_with_a_leader_is_a_meeting(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yoshiro Mori will have a working lunch with Vladimir Putin in Moscow on Friday."
+    lunch = [e for e in _events(extractor, text, "2000-11-08") if e.type in {"meeting", "summit"}]
+    assert _show(lunch) == [("summit", "scheduled", "2000-11-10", "Moscow")], _show(lunch)

@@ -172,8 +172,11 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         if informative and et.more_specific(m.type, d.type) and not _way_there(m, d):
             d.type = m.type
         mspan = when(m)
-        if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0]))):
-            d.timex = m.timex
+        stretch = any(x.days and x.timex == d.timex for x in d.mentions if x is not m)
+        if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0])
+                                              and not stretch)
+                        or (m.days and d.span and mspan and mspan[0] <= d.span[0] and d.span[1] <= mspan[1])):
+            d.timex = m.timex  # the sharpest date, but days of talks over the one day they ended on
         if m.location and (d.location is None or (d.coarse_place and _inside(m.location, d.location))):
             d.location = m.location  # the body's "Moscow" over the headline's "Russia"
             d.coarse_place = False

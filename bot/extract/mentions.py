@@ -82,7 +82,7 @@ def linked(a: Mention, b: Mention) -> bool:
     """Whether two triggers of one sentence describe one event: 'summit meeting', 'talks ... during
     a visit', 'Kono met with Putin during his stay'; not two events a copula compares."""
     ta, tb = a.trigger, b.trigger
-    if a.timex and b.timex and a.timex.value != b.timex.value:
+    if a.timex and b.timex and a.timex.value != b.timex.value and not (_days_hold(a, b) or _days_hold(b, a)):
         return False  # "agreed in Singapore ... on the basis of the 1956 declaration": two dates, two events
     if a.type == "suspension" or b.type == "suspension":
         # "pulling out of talks ... and ending visa-free trips": two suspensions
@@ -103,6 +103,13 @@ def linked(a: Mention, b: Mention) -> bool:
         if t.i == anchor.i:
             return True
     return False
+
+
+def _days_hold(a: Mention, b: Mention) -> bool:
+    """Whether `a` tells days of talks ('four days of talks that began on Monday') holding the day `b`
+    is dated ('the round wrapped up on Thursday'): one sitting, told by its days and by its last one."""
+    span, other = when(a), when(b)
+    return bool(a.days and span and other and span[0] <= other[0] and other[1] <= span[1])
 
 
 def in_sequence(a: Mention, b: Mention) -> bool:
@@ -786,13 +793,15 @@ def _date_from_stretch(s: _Sentence) -> None:
             continue
         m.days = days
         if m.timex is not None and m.timex.granularity == "day" and m.timex.value:
-            m.timex = stretch_back(m.timex, days)
+            m.timex = stretch_back(m.timex, days, forward=m.opened)  # "... of talks that began on Monday"
 
 
-def stretch_back(day: Timex, days: int) -> Timex:
-    """The `days` days ending on `day`, as a range."""
+def stretch_back(day: Timex, days: int, *, forward: bool = False) -> Timex:
+    """The `days` days ending on `day` (`forward`: starting on it), as a range."""
     end = date.fromisoformat(day.value or "")
     start = end - timedelta(days=days - 1)
+    if forward:
+        start, end = end, end + timedelta(days=days - 1)
     return Timex(f"{start.isoformat()}/{end.isoformat()}", day.mod, day.text, "range")
 
 

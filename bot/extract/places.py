@@ -30,9 +30,11 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     seat = _party_seat(ent, tracker) if place is None else None
     if seat is not None:
         return seat
+    landmark = landmark_city(ent, tracker) if place is None else None
+    name = landmark or name
     if name is None:
         return None
-    party = tracker.party_for(name) if place is None else None
+    party = tracker.party_for(name) if place is None and landmark is None else None
     if party is not None and party != name and tracker.capital_of(party):
         # "at the European Commission", "the Kremlin": a party's other name, not a place, when the
         # tracker says where the party sits (its capital, a place the dateline or the text may give)
@@ -52,7 +54,8 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE and not _possessive(ent):
         return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
-        return name if tracker.party_for(ent.text) is None else None  # "the Brunei summit"
+        # "the Brunei summit", "a White House news conference"; not "the Japan summit"
+        return name if landmark or tracker.party_for(ent.text) is None else None
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
@@ -105,6 +108,30 @@ CAPITALS = Path(__file__).parent / "patterns" / "capitals.json"
 @lru_cache(maxsize=1)
 def _capitals() -> dict[str, str]:
     return dict(json.loads(CAPITALS.read_text(encoding="utf-8"))["capitals"])
+
+
+LANDMARKS = Path(__file__).parent / "patterns" / "landmarks.json"
+
+
+@lru_cache(maxsize=1)
+def _landmarks() -> dict[str, str]:
+    return {" ".join(k.lower().split()): v for k, v in json.loads(LANDMARKS.read_text(encoding="utf-8"))["landmarks"].items()}
+
+
+def landmark_city(ent: Span, tracker: Tracker) -> str | None:
+    """'the White House', 'the East Room of the White House' -> Washington (patterns/landmarks.json):
+    the city a building or seat stands in, named as the tracker names that place when it knows it."""
+    names = [ent.text]
+    of = next((c for c in ent.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    names += [e.text for e in ent.doc.ents if whole is not None and e.start <= whole.i < e.end]
+    for text in names:
+        key = " ".join(text.replace("\u2019", "'").removesuffix("'s").split()).lower().removeprefix("the ")
+        city = _landmarks().get(key)
+        if city is not None:
+            place = tracker.place_for(city)
+            return place.name if place else city
+    return None
 
 
 def capital_of_adjective(word: str, tracker: Tracker) -> str | None:

@@ -45,7 +45,8 @@ CEREMONY_SIGNS = CEREMONY_WORDS | {"guests", "dignitaries"}
 SIGNING_WORDS = {"sign", "signing", "ink"}
 # A sitting that runs longer when extended ('a round that began on Thursday and was extended through
 # Sunday'), where talks or an arrangement extended until a date have a new deadline
-SITTING_WORDS = {"round", "session", "visit", "meeting", "stay", "trip", "summit", "conference", "dinner", "sitting"}
+SITTING_WORDS = {"round", "session", "visit", "meeting", "stay", "trip", "summit", "conference", "dinner", "lunch",
+                 "luncheon", "breakfast", "sitting"}
 
 
 @lru_cache(maxsize=4)
