@@ -18,7 +18,10 @@ MAX_NAMED = 3
 
 
 def _surname(name: str) -> str:
-    return name.split()[-1] if name.split() else name
+    """The last word of a name, as a flash calls a person; the whole name when that word is too short
+    to stand alone ('Liu He' is not 'He', who would read as a pronoun)."""
+    words = name.split()
+    return words[-1] if words and len(words[-1]) > 2 else name
 
 
 def _join(words: list[str]) -> str:

@@ -57,3 +57,9 @@ def test_nobody_named_and_one_party_is_said_without_a_subject() -> None:
         "A meeting was held from 23 Oct 2000 to 24 Oct 2000."
     assert flash_of("new", None, "held", ev(type="visit", participants=(), location="Tokyo")) == \
         "A visit to Tokyo took place on 15 Nov 2000."
+
+
+def test_a_surname_too_short_to_stand_alone_keeps_the_whole_name() -> None:
+    text = flash_of("status", "scheduled", "held", ev(type="visit", status="held", participants=("Liu He",),
+                                                      location="Washington"))
+    assert text.startswith("Liu He visited Washington"), text

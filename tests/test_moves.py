@@ -230,3 +230,30 @@ def test_a_lunch_with_a_leader_is_a_meeting(extractor) -> None:  # type: ignore[
     text = "Yoshiro Mori will have a working lunch with Vladimir Putin in Moscow on Friday."
     lunch = [e for e in _events(extractor, text, "2000-11-08") if e.type in {"meeting", "summit"}]
     assert _show(lunch) == [("summit", "scheduled", "2000-11-10", "Moscow")], _show(lunch)
+
+
+def test_days_of_talks_to_come_run_from_the_day_given(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono will travel to Moscow on Wednesday for two days of talks on the peace treaty."
+    talks = [e for e in _events(extractor, text, "2000-11-06") if e.location == "Moscow"]
+    assert [e.date.value if e.date else None for e in talks] == ["2000-11-08/2000-11-09"], _show(talks)
+
+
+def test_a_visit_pushed_back_by_a_day_is_moved_not_postponed(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Igor Ivanov will travel to Tokyo for talks on Thursday and Friday, the ministry said. The visit has "
+            "been pushed back by a day: he had been expected on Wednesday.")
+    visit = next(e for e in _events(extractor, text, "2000-11-07") if e.location == "Tokyo")
+    assert (visit.status, visit.moved_from) == ("scheduled", "?"), (_show([visit]), visit.moved_from)
+
+
+def test_the_sittings_a_round_ended_after_are_that_round(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The latest round of talks on the peace treaty wrapped up in Moscow on Friday without an agreement, "
+            "after a working dinner on Thursday evening and a morning session at the foreign ministry.")
+    sittings = [e for e in _events(extractor, text, "2000-11-11") if e.type in {"talks", "meeting"}]
+    assert _show(sittings) == [("talks", "held", "2000-11-09/2000-11-10", "Moscow")], _show(sittings)
+
+
+def test_days_of_talks_dated_ahead_run_from_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Yohei Kono had been expected to lead a large delegation to Moscow on Wednesday for two days of talks "
+            "that both sides hoped would be decisive.")
+    talks = [e for e in _events(extractor, text, "2000-11-06") if e.location == "Moscow"]
+    assert [e.date.value if e.date else None for e in talks] == ["2000-11-08/2000-11-09"], _show(talks)

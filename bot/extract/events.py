@@ -289,9 +289,10 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
 
 def _moved_from(d: Draft) -> str | None:
     """The date an event had before the article's move of it ('pushed back to November 19'), when a
-    mention on the event's own date tells the move."""
-    return next((m.moved_from for m in d.mentions if m.moved_from and m.timex and d.timex
-                 and m.timex.value == d.timex.value), None)
+    mention on the event's own date tells the move ("?" when one without a date of its own says it was
+    moved: 'the visit has been pushed back by a day')."""
+    return next((m.moved_from for m in d.mentions if m.moved_from and (
+        m.timex is None and m.moved_from == "?" or m.timex and d.timex and m.timex.value == d.timex.value)), None)
 
 
 def _told_agreed(d: Draft) -> bool:
@@ -562,12 +563,14 @@ def _stretch(drafts: list[Draft], news: Timex | None, published: date) -> None:
     for d in drafts:
         _still_running(d, news, published)
         days = max((m.days for m in d.mentions if m.days), default=None)
-        if d.type not in MEETING_TYPES or days is None or any(m.tense == "future" for m in d.mentions):
+        if d.type not in MEETING_TYPES or days is None:
             continue
-        if d.timex is None:
+        ahead = any(m.tense == "future" for m in d.mentions)
+        if d.timex is None and not ahead:
             d.timex = news
         if d.timex is not None and d.timex.granularity == "day" and d.timex.value:
-            d.timex = stretch_back(d.timex, days)
+            # "will travel to Moscow on Wednesday for two days of talks": days to come run from the day
+            d.timex = stretch_back(d.timex, days, forward=ahead)
 
 
 ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}

@@ -196,8 +196,9 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _date_from_move(art, s)
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
-        _date_from_stretch(s)
+        _date_from_stretch(art, s)
         _date_from_extension(art, s)
+        _sittings_of_a_round(s)
         _date_statements(art, memory, s)
         _date_from_entry(art, s)
         _remember_day(art, memory, s)
@@ -607,6 +608,16 @@ def _move_ends(art: _Article, s: _Sentence, verb: Token) -> tuple[Span | None, S
     return origin, target
 
 
+SHIFT_UNITS = {"day", "week", "month", "hour"}
+
+
+def _moved_by(verb: Token) -> bool:
+    """'pushed back by a day', 'delayed by two weeks': moved by a stretch of time, still to happen."""
+    heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod"})]
+    return any(c.lower_ == "by" and any(g.lemma_ in SHIFT_UNITS for g in c.children)
+               for h in heads for c in h.children if c.dep_ in {"prep", "agent"})
+
+
 def _date_from_move(art: _Article, s: _Sentence) -> None:
     """Pass: an event moved to another day ('the talks, set for November 15, have been pushed back to
     November 19', 'the summit has been moved from March 10 to March 25') is on the day it was moved
@@ -632,6 +643,9 @@ def _date_from_move(art: _Article, s: _Sentence) -> None:
             continue
         new = normalize(new_text, anchor=art.published, tense="future") if new_text else None
         if not (new and new.value):
+            if _moved_by(verb):  # "the visit has been pushed back by a day": moved, to a day told elsewhere
+                m.moved_from = "?"
+                m.cues = [c for c in m.cues if c != "postponed"] + ["scheduled"]
             continue
         old = normalize(old_text, anchor=art.published, tense="future") if old_text else None
         if old is None and m.timex is not None and m.timex.text != new_text:
@@ -703,6 +717,35 @@ def _date_from_extension(art: _Article, s: _Sentence) -> None:
         if start and end and 0 < (end - start).days <= 21:
             texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
             m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+
+
+ROUND_ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
+
+
+def _sittings_of_a_round(s: _Sentence) -> None:
+    """Pass: 'the round wrapped up on Friday, after a working dinner on Thursday and a morning session':
+    the sittings a round ended after, in the days just before, are that round, which ran from the first
+    of them to its end."""
+    for t, m in list(s.made.items()):
+        verb = m.anchor if m.anchor is not None else m.trigger
+        span = when(m)
+        if m.type not in MEETING_TYPES or verb.lemma_ not in ROUND_ENDING_VERBS or span is None:
+            continue
+        after = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "after"), None)
+        if after is None:
+            continue
+        inside = range(after.left_edge.i, after.right_edge.i + 1)
+        parts = [(i, p) for i, p in s.made.items() if i != t and i in inside and p.type in MEETING_TYPES]
+        days = [d for _, p in parts if (d := when(p)) and 0 < (span[0] - d[0]).days <= 3]
+        if not days:
+            continue
+        start = min(d[0] for d in days)
+        m.timex = Timex(f"{start.isoformat()}/{span[1].isoformat()}", None, m.timex.text if m.timex else "", "range")
+        for i, p in parts:
+            m.participants.extend(x for x in p.participants if x not in m.participants)
+            del s.made[i]
+        gone = {i for i, _ in parts}
+        s.triggers = [(tok, label) for tok, label in s.triggers if tok.i not in gone]
 
 
 def _day_under(art: _Article, verb: Token, preps: set[str], anchor: date, tense: Tense) -> date | None:
@@ -784,16 +827,19 @@ def _stretch_days(tok: Token) -> int | None:
     return count * per if per and count and count * per > 1 else None
 
 
-def _date_from_stretch(s: _Sentence) -> None:
+def _date_from_stretch(art: _Article, s: _Sentence) -> None:
     """Pass: 'two days of talks ended in Beijing on Friday': talks that took days run until the day their
-    sentence gives them (undated ones until the day the article tells of, in `events`)."""
+    sentence gives them (undated ones until the day the article tells of, in `events`); days that began
+    on the day given ('four days of talks that began on Monday'), or are still to come ('will travel on
+    Wednesday for two days of talks'), run from it."""
     for tok, label in s.triggers:
         m = s.made[tok.i]
         if label not in MEETING_TYPES or (days := _stretch_days(tok)) is None:
             continue
         m.days = days
         if m.timex is not None and m.timex.granularity == "day" and m.timex.value:
-            m.timex = stretch_back(m.timex, days, forward=m.opened)  # "... of talks that began on Monday"
+            ahead = date.fromisoformat(m.timex.value) > art.published
+            m.timex = stretch_back(m.timex, days, forward=m.opened or ahead)
 
 
 def stretch_back(day: Timex, days: int, *, forward: bool = False) -> Timex:
