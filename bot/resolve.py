@@ -44,7 +44,7 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
     new one set. An active deadline whose sentence says it was moved (extended, pushed back ...) takes
     the latest passed or dropped deadline of the same parties before it in the article as its old date,
     which is then not told apart; without one it still names a move ("?": from the deadline the
-    tracker knows). A deadline given up ('will no longer leave on March 29') with later ones in force
+    tracker knows). The word of moving must be in a sentence that gives the date. A deadline given up ('will no longer leave on March 29') with later ones in force
     is moved to the nearest of them. A date passed long before `published` ('after talks ran past an
     earlier target of March 31', told in July) is history, not the date just moved."""
     out = list(events)
@@ -53,8 +53,10 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
     for new in events:
         if new.type != "deadline" or new.status != "active" or not new.date or not new.date.value:
             continue
-        if new.moved_from or not any(_cue_words("extended").search(ev.sentence) for ev in new.evidence):
-            continue  # moved_from: the article's own sentence of the move told the old date
+        told = [ev.sentence for ev in new.evidence if not new.date.text or new.date.text in ev.sentence]
+        if new.moved_from or not any(_cue_words("extended").search(sentence) for sentence in told):
+            continue  # moved_from: the article's own sentence of the move told the old date; the move is
+            # told where the date is ("aims to give his assessment by December 15" moves nothing)
         span = _span(new.date.value)
         earlier = [(s, g) for g in gone if g in out and (s := _span(g.date.value if g.date else None))
                    and span and s[1] < span[0] and _parties_meet(g.parties, new.parties)]

@@ -257,3 +257,17 @@ def test_days_of_talks_dated_ahead_run_from_that_day(extractor) -> None:  # type
             "that both sides hoped would be decisive.")
     talks = [e for e in _events(extractor, text, "2000-11-06") if e.location == "Moscow"]
     assert [e.date.value if e.date else None for e in talks] == ["2000-11-08/2000-11-09"], _show(talks)
+
+
+def test_a_deadline_moves_only_where_its_date_is_told() -> None:
+    from bot.domain import Evidence
+
+    target = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-12-15", None, "December 15"),
+                            evidence=[Evidence("Amano says he aims to give his assessment by December 15.", 0, 10),
+                                      Evidence("The target date was pushed back from June 30 to July 13.", 20, 30)])
+    fold_deadline_moves([target], datetime(2015, 7, 14, tzinfo=UTC))
+    assert target.moved_from is None
+    moved = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-07-13", None, "July 13"),
+                           evidence=[Evidence("The target date was pushed back again, to July 13.", 0, 10)])
+    fold_deadline_moves([moved], datetime(2015, 7, 11, tzinfo=UTC))
+    assert moved.moved_from == "?"
