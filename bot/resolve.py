@@ -265,7 +265,10 @@ def resolve(
         elif target.location is None or (prel == "nested" and target.location in within.get(new.location, ())):
             location = new.location  # a refinement (Russia -> Moscow) is not news
     event_type = new.type if et.more_specific(new.type, target.type) else target.type
-    if event_type != target.type and not stale and et.is_upgrade(target.type, event_type):
+    if event_type != target.type and not stale and et.is_upgrade(target.type, event_type) \
+            and et.is_open(target.type, status):
+        # "the Brunei meeting will be a full summit" is news; a summit held (now or before) called so is not:
+        # its status line already says what it was
         changes.append(("type", target.type, event_type))
     return Update(target.id, tuple(changes), status=status, date_value=date_value, location=location,
                   type=event_type)

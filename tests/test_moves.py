@@ -271,3 +271,14 @@ def test_a_deadline_moves_only_where_its_date_is_told() -> None:
                            evidence=[Evidence("The target date was pushed back again, to July 13.", 0, 10)])
     fold_deadline_moves([moved], datetime(2015, 7, 11, tzinfo=UTC))
     assert moved.moved_from == "?"
+
+
+def test_an_upgrade_is_news_only_for_a_meeting_still_to_come() -> None:
+    meeting = _known(type="meeting", date_value="2001-03-25")
+    upgraded = ExtractedEvent(type="summit", status="scheduled", date=DateValue("2001-03-25"), location="Irkutsk",
+                              parties=["Japan", "Russia"])
+    assert resolve(upgraded, [meeting], published=FEB20, within={}).changes == (("type", "meeting", "summit"),)
+    held = ExtractedEvent(type="summit", status="held", date=DateValue("2001-03-25"), location="Irkutsk",
+                          parties=["Japan", "Russia"])
+    after = datetime(2001, 3, 26, tzinfo=UTC)
+    assert resolve(held, [meeting], published=after, within={}).changes == (("status", "scheduled", "held"),)
