@@ -17,11 +17,22 @@ from bot.domain import ChangeView, EventView
 MAX_NAMED = 3
 
 
+# Words that belong to a family name written after the given name ('Humberto de la Calle').
+PARTICLES = {"de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "di", "du", "dos", "das", "bin",
+             "al", "el", "ter", "ten"}
+
+
 def _surname(name: str) -> str:
-    """The last word of a name, as a flash calls a person; the whole name when that word is too short
-    to stand alone ('Liu He' is not 'He', who would read as a pronoun)."""
+    """The family name, as a flash calls a person: the last word with the particles before it ('de la
+    Calle'); the whole name when that word is too short to stand alone ('Liu He' is not 'He', who would
+    read as a pronoun)."""
     words = name.split()
-    return words[-1] if words and len(words[-1]) > 2 else name
+    if not words or len(words[-1]) <= 2:
+        return name
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def _join(words: list[str]) -> str:
@@ -168,6 +179,10 @@ def flash_of(kind: str, old: str | None, new: str | None, ev: EventView) -> str:
     if kind in {"new", "status"}:
         return describe(ev, new or ev.status)
     now = describe(ev).removesuffix(".")
+    if kind == "date" and ev.type == "deadline" and old and ev.date_value:
+        # "The deadline has been moved to 31 Dec 2016, from 31 Oct 2016.", not "set ... moved"
+        return _sentence(f"the deadline has been moved to {human_date(ev.date_value, ev.date_mod)}, "
+                         f"from {human_date(old)}")
     if kind == "date":
         return f"{now} — moved from {human_date(old)}." if old else f"{now} — date now set."
     if kind == "location":

@@ -63,3 +63,16 @@ def test_a_surname_too_short_to_stand_alone_keeps_the_whole_name() -> None:
     text = flash_of("status", "scheduled", "held", ev(type="visit", status="held", participants=("Liu He",),
                                                       location="Washington"))
     assert text.startswith("Liu He visited Washington"), text
+
+
+def test_a_family_name_keeps_its_particles() -> None:
+    text = flash_of("status", "scheduled", "held", ev(type="talks", status="held",
+                                                      participants=("Humberto de la Calle", "Ivan Marquez"),
+                                                      location="Havana"))
+    assert text.startswith("De la Calle and Marquez held talks in Havana"), text
+
+
+def test_a_deadline_moved_says_moved_to_and_from() -> None:
+    text = flash_of("date", "2016-10-31", "2016-12-31", ev(type="deadline", status="active", date_value="2016-12-31",
+                                                           participants=(), location=None))
+    assert text == "The deadline has been moved to 31 Dec 2016, from 31 Oct 2016.", text
