@@ -199,6 +199,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     if dates == "open" and place != "same" and known.participants and new.participants and not people:
         # no date to compare, other people, and only a place inside the other's (Krasnoyarsk, Russia)
         return 0.0
+    if dates == "open" and place == "nested" and known.participants and not new.participants and new.date is None:
+        # "after meeting student leaders in Bogota": no day, nobody named, a place around the known
+        # meeting's (Casa de Narino) is not enough to be it
+        return 0.0
     if _after_it_was_held(known, new):
         return 0.0
     if not et.is_meeting(known.type) and dates == "open":
@@ -228,6 +232,10 @@ def resolve(
     target = best_match(known, new, within)
     if target is None and new.implied:
         return Update(None, (), skip=True)  # implied by a known event that is not there: nothing
+    if target is None and et.is_meeting(new.type) and new_date is None and not new.participants:
+        # "after meeting student leaders in Bogota": no day and nobody named may tell more of a meeting
+        # the tracker knows, but is no meeting to track of its own
+        return Update(None, (), skip=True)
     if target is None:
         span = _span(new_date)
         history = bool(span and span[1] < published.date() - HISTORY)

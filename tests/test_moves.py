@@ -282,3 +282,17 @@ def test_an_upgrade_is_news_only_for_a_meeting_still_to_come() -> None:
                           parties=["Japan", "Russia"])
     after = datetime(2001, 3, 26, tzinfo=UTC)
     assert resolve(held, [meeting], published=after, within={}).changes == (("status", "scheduled", "held"),)
+
+
+def test_a_meeting_of_no_day_and_nobody_is_no_new_event() -> None:
+    vague = ExtractedEvent(type="meeting", status="held", location="Moscow")
+    assert resolve(vague, [], published=FEB20, within={}).skip
+    named = ExtractedEvent(type="meeting", status="held", location="Moscow", participants=["Yohei Kono"])
+    assert not resolve(named, [], published=FEB20, within={}).skip
+
+
+def test_a_vague_meeting_around_a_known_ones_place_is_not_it() -> None:
+    kremlin = _known(type="meeting", status="scheduled", location="Kremlin", date_value="2001-02-22")
+    vague = ExtractedEvent(type="meeting", status="held", location="Moscow")
+    update = resolve(vague, [kremlin], published=FEB20, within={"Kremlin": ("Moscow", "Russia")})
+    assert update.event_id is None and update.changes == ()
