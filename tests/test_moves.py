@@ -296,3 +296,9 @@ def test_a_vague_meeting_around_a_known_ones_place_is_not_it() -> None:
     vague = ExtractedEvent(type="meeting", status="held", location="Moscow")
     update = resolve(vague, [kremlin], published=FEB20, within={"Kremlin": ("Moscow", "Russia")})
     assert update.event_id is None and update.changes == ()
+
+
+def test_a_day_and_the_year_told_after_it_are_one_date(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The moratorium runs until deadline day, March 29 next year, Tokyo said."
+    deadlines = [e for e in _events(extractor, text, "2000-03-20") if e.type == "deadline"]
+    assert {d.date.value for d in deadlines if d.date} == {"2001-03-29"}, _show(deadlines)

@@ -28,6 +28,13 @@ CASES: list[tuple[str, date, Tense | None, str | None, str | None]] = [
     ("late this year", A, None, "2000", "END"),
     ("next month", A, None, "2000-12", None),
     ("early next year", A, None, "2001", "START"),
+    # either of two months is the two of them; a month "of next year"
+    ("October or November of next year", A, None, "2001-10/2001-11", None),
+    ("May or June 2001", A, None, "2001-05/2001-06", None),
+    ("November of 2001", A, None, "2001-11", None),
+    # the early hours are the day of the report, or of the day named after them
+    ("in the early hours", A, None, "2000-11-06", None),
+    ("the early hours of Sunday", A, "past", "2000-11-05", None),
     ("mid-November", A, None, "2000-11", "MID"),
     ("last Tuesday", A, None, "2000-10-31", None),
     ("two years ago", A, None, "1998", None),

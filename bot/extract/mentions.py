@@ -305,6 +305,7 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
             loc = locative(ent, art.tracker)
             if loc:
                 s.places.append((ent.root, loc))
+    s.dates = _joined_dates(art, s.dates)
 
 
 def _day_time(art: _Article, ent: Span) -> bool:
@@ -313,6 +314,30 @@ def _day_time(art: _Article, ent: Span) -> bool:
         return False
     timex = normalize(ent.text, anchor=art.published, tense="past")
     return bool(timex and timex.value and timex.granularity == "day")
+
+
+YEAR_TOLD = re.compile(r"\b(?:next|last|this) year\b|(?<!\d)(?:19|20)\d\d(?!\d)", re.IGNORECASE)
+DATE_JOINERS = {",", "or", "and", "to", "of"}
+
+
+def _joined_dates(art: _Article, dates: list[tuple[Span, Token]]) -> list[tuple[Span, Token]]:
+    """'exit day, March 29 next year', 'October or November of next year': a day or month and the year
+    told right after it, which the model makes two entities, are one date."""
+    out: list[tuple[Span, Token]] = []
+    for ent, root in dates:
+        if out:
+            prev, prev_root = out[-1]
+            gap = art.doc[prev.end:ent.start]
+            if len(gap) <= 2 and all(t.lower_ in DATE_JOINERS for t in gap) and YEAR_TOLD.search(ent.text) \
+                    and not YEAR_TOLD.search(prev.text):
+                joined = art.doc[prev.start:ent.end]
+                core = joined.text.rpartition(",")[2] if "," in prev.text else joined.text  # "exit day, March 29"
+                timex = normalize(core, anchor=art.published)
+                if timex and timex.value:
+                    out[-1] = (joined, prev_root)
+                    continue
+        out.append((ent, root))
+    return out
 
 
 BARE_DAY_PARTS = {"morning", "afternoon", "evening", "night"}
