@@ -502,9 +502,8 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
         return normalize(head, anchor=anchor, tense=tense)
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     s = _year_named(s, anchor)
-    # "october or november of next year": either month, so the two of them; "of 2018" is 2018
+    # "october or november of next year": either month, so the two of them
     s = re.sub(rf"\b({_MON}) or ({_MON})\b", r"\1 to \2", s)
-    s = re.sub(rf"\b({_MON}) of (\d{{4}})$", r"\1 \2", s)
     ctx = _Ctx(anchor, tense)
 
     def unresolved() -> Timex:
