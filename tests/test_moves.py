@@ -302,3 +302,28 @@ def test_a_day_and_the_year_told_after_it_are_one_date(extractor) -> None:  # ty
     text = "The moratorium runs until deadline day, March 29 next year, Tokyo said."
     deadlines = [e for e in _events(extractor, text, "2000-03-20") if e.type == "deadline"]
     assert {d.date.value for d in deadlines if d.date} == {"2001-03-29"}, _show(deadlines)
+
+
+def test_consultations_agreed_for_later_are_not_the_round_just_ended(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The latest round of peace treaty talks wrapped up in Moscow on Friday without an agreement. Yohei Kono "
+            "told reporters that the negotiations had not broken down and that the two sides had agreed to continue "
+            "their consultations in Tokyo.")
+    talks = [e for e in _events(extractor, text, "2000-11-11") if e.type in {"talks", "meeting"}]
+    assert ("talks", "held", "2000-11-10", "Moscow") in _show(talks), _show(talks)
+    assert not [e for e in talks if e.location == "Tokyo" and e.status == "held"], _show(talks)
+
+
+def test_what_was_said_of_negotiations_ahead_is_not_the_talks_just_held(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Shinzo Abe and Vladimir Putin agreed on Friday to pursue the peace treaty negotiations with a new "
+            "approach.\n\nAbe told reporters after several hours of talks at Putin's residence in Sochi that the "
+            "two sides would conduct the negotiations without being bound by the ideas of the past.")
+    met = [e for e in _events(extractor, text, "2016-05-06") if e.type in {"talks", "meeting", "summit"}]
+    assert [e for e in met if e.location == "Sochi" and e.date and e.date.value == "2016-05-06"], _show(met)
+
+
+def test_a_round_and_talks_to_come_elsewhere_are_not_two_halves_of_one(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The latest round of peace treaty talks wrapped up on Friday without an agreement. Yohei Kono told "
+            "reporters that the negotiations had not broken down and that the two sides had agreed to continue "
+            "their consultations in Tokyo.")
+    talks = [e for e in _events(extractor, text, "2000-11-11") if e.type in {"talks", "meeting"}]
+    assert not [e for e in talks if e.location == "Tokyo" and e.date is not None], _show(talks)

@@ -87,6 +87,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
     if m.fresh and rel != "same":
         return False  # "the next round" is not the round just told
+    if m.arranged and m.timex is None:
+        return False  # "agreed to continue their consultations in Beijing": one to come, not the one told
+    if m.tense == "future" and m.timex is None and _said_ahead(m.trigger) and all(x.tense == "past" for x in d.mentions):
+        return False  # "told reporters after hours of talks that the two sides would conduct the negotiations ..."
     if d.type == "agreement" and _final(m) and not any(_final(x) for x in d.mentions):
         return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
     if _another_agreement(m):
@@ -123,6 +127,15 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
+
+
+SAYING = {"say", "tell", "announce", "add", "insist", "state", "stress", "declare"}
+
+
+def _said_ahead(tok: Token) -> bool:
+    """Whether a trigger lies in what someone said ('told reporters that the two sides would conduct the
+    negotiations without ...'): talk of what lies ahead, not a reference to the talks just held."""
+    return any(a.dep_ == "ccomp" and a.head.lemma_ in SAYING for a in [tok, *tok.ancestors])
 
 
 FINAL = {"final", "comprehensive", "definitive"}
@@ -259,6 +272,8 @@ def _probe(group: list[Mention]) -> Mention:
         definite=any(m.definite for m in group),
         sentence=group[0].sentence,
         fresh=any(m.fresh for m in group),
+        arranged=any(m.arranged for m in group),
+        tense="future" if all(m.tense == "future" for m in group) else None,
     )
 
 
@@ -470,7 +485,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                 if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants):
                     d.location = host.location
                     break
-        if d.type in MEETING_TYPES and d.timex is None and not any(m.tense == "future" for m in d.mentions):
+        if d.type in MEETING_TYPES and d.timex is None and not any(m.tense == "future" or m.arranged for m in d.mentions):
             # "Putin said on Tuesday ... after talks with Abe": the talks are of that news day
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:
@@ -527,6 +542,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
                   or not (d.participants if d.timex is None else k.participants)
                   and not (k.location if d.timex is None else d.location))
              and sentences & {m.sent_index for m in k.mentions}
+             and (d.timex is None and k.timex is None or _told_together(d, k))
              and not any(in_sequence(x, y) for x in d.mentions for y in k.mentions)),
             None,
         ) or next(
@@ -552,6 +568,14 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
                 twin.type = d.type
             twin.location = sharper or twin.location
     return kept
+
+
+def _told_together(a: Draft, b: Draft) -> bool:
+    """Whether the sentence that dates one half names the place of the other: two halves of one telling
+    ("talks on Tuesday ... in Geneva" of one sentence), not a round and the next one a later sentence
+    names ("agreed to continue their consultations in Beijing"), joined by a reference back."""
+    dated, placed = (a, b) if a.timex is not None else (b, a)
+    return bool({m.sent_index for m in dated.mentions if m.timex} & {m.sent_index for m in placed.mentions if m.location})
 
 
 def _stretch(drafts: list[Draft], news: Timex | None, published: date) -> None:

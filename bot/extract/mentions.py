@@ -76,6 +76,7 @@ class Mention:
     opened: bool = False  # "talks that began last Friday": its date is the day it opened
     moved_from: str | None = None  # "set for May 3, has been postponed to June 10": the date it had ("?": untold)
     turn: bool = False  # a transcript's turn ('DAVIS: ...'): the statement its speaker made there
+    arranged: bool = False  # "agreed to continue their consultations in Beijing": a meeting still to come
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -400,8 +401,9 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues),
+            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues) + (["proposed"] if _arranged(tok) else []),
             tense=st.tense_of(ctx),
+            arranged=label in MEETING_TYPES and _arranged(tok),
             definite=is_definite(tok),
             sentence=s.sent,
             anchor=anchor_of(tok),
@@ -409,6 +411,16 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             fresh=any(c.lower_ in FRESH for c in tok.children) or (
                 tok.lower_ == "round" and any(c.lower_ in FRESH for c in tok.children)),
         )
+
+
+ARRANGING_VERBS = {"agree", "decide", "plan", "promise", "pledge", "intend"}
+
+
+def _arranged(tok: Token) -> bool:
+    """A meeting the sentence arranges ('the two sides had agreed to continue their consultations in
+    Beijing', 'decided to hold talks'): one still to come, whatever tense the arranging has."""
+    verb = tok.head if tok.dep_ in {"dobj", "nsubjpass"} else tok
+    return verb.dep_ == "xcomp" and verb.pos_ == "VERB" and verb.head.lemma_ in ARRANGING_VERBS
 
 
 def _put_forward(tok: Token) -> list[str]:
