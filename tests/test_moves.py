@@ -327,3 +327,34 @@ def test_a_round_and_talks_to_come_elsewhere_are_not_two_halves_of_one(extractor
             "their consultations in Tokyo.")
     talks = [e for e in _events(extractor, text, "2000-11-11") if e.type in {"talks", "meeting"}]
     assert not [e for e in talks if e.location == "Tokyo" and e.date is not None], _show(talks)
+
+
+NORWAY = {"Oslo": ("Norway",), "Hurdal": ("Norway",), "Stockholm": ("Sweden",)}
+OCT19 = datetime(2012, 10, 19, tzinfo=UTC)
+
+
+def _opening(**kw: object) -> KnownEvent:
+    base: dict[str, object] = dict(id=3, type="talks", status="scheduled", date_value="2012-10-01/2012-10-15",
+                                   location="Oslo", participants=set(), parties={"Colombia", "FARC"},
+                                   as_of=datetime(2012, 9, 5, tzinfo=UTC))
+    base.update(kw)
+    return KnownEvent(**base)  # type: ignore[arg-type]
+
+
+def _opened(day: str = "2012-10-18", place: str = "Hurdal") -> ExtractedEvent:
+    return ExtractedEvent(type="talks", status="held", date=DateValue(day), location=place,
+                          parties=["Colombia", "FARC"])
+
+
+def test_talks_set_for_some_days_and_held_just_after_elsewhere_in_the_country_slipped() -> None:
+    update = resolve(_opened(), [_opening()], published=OCT19, within=NORWAY)
+    assert update.event_id == 3
+    assert set(update.changes) == {("status", "scheduled", "held"), ("date", "2012-10-01/2012-10-15", "2012-10-18"),
+                                   ("location", "Oslo", "Hurdal")}
+
+
+def test_a_slip_stays_in_its_country_its_kind_and_its_days() -> None:
+    assert resolve(_opened(place="Stockholm"), [_opening()], published=OCT19, within=NORWAY).event_id is None
+    assert resolve(_opened(day="2012-11-02"), [_opening()], published=OCT19, within=NORWAY).event_id is None
+    assert resolve(_opened(), [_opening(status="held")], published=OCT19, within=NORWAY).event_id is None
+    assert resolve(_opened(), [_opening(type="visit")], published=OCT19, within=NORWAY).event_id is None
