@@ -358,3 +358,12 @@ def test_a_slip_stays_in_its_country_its_kind_and_its_days() -> None:
     assert resolve(_opened(day="2012-11-02"), [_opening()], published=OCT19, within=NORWAY).event_id is None
     assert resolve(_opened(), [_opening(status="held")], published=OCT19, within=NORWAY).event_id is None
     assert resolve(_opened(), [_opening(type="visit")], published=OCT19, within=NORWAY).event_id is None
+
+
+def test_a_live_blog_entry_is_of_the_day_of_the_blog(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Live: Kono in Moscow\n\nLatest entries first; all times are Moscow time.\n\n"
+            "16:45 - A memorandum at last\nYohei Kono and Igor Ivanov signed a memorandum on fishing near the "
+            "islands, the foreign ministry said.\n\n"
+            "11:20 - Talks resume\nThe two ministers sat down again at the guest house after a working breakfast.")
+    agreement = next(e for e in _events(extractor, text, "2000-11-03") if e.type == "agreement")
+    assert agreement.date is not None and agreement.date.value == "2000-11-03", _show([agreement])

@@ -21,6 +21,8 @@ ENTRY = re.compile(
     rf"\s*((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))"
     r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"
 )
+# "16:45 - Johnson replies to Brussels", "11:15 \u2014 It is official.": a live blog's entry, headed by a time.
+CLOCK_ENTRY = re.compile(r"\s*\d{1,2}[:.]\d{2}(?:\s*(?:a\.m\.|p\.m\.|GMT|BST|CET|CEST|EST|EDT|UTC))?\s*(?:[\u2014\u2013]|-(?= ))")
 # "BARNIER: Good afternoon.", "Q: When do you meet again?": a transcript's turn, its speaker's label
 # (an all-caps word or up to four: 'VICE PREMIER LIU HE') at the head of the paragraph.
 SPEAKER = re.compile(r"[ \t]*([A-Z][A-Z.'\u2019\-]*(?: [A-Z][A-Z.'\u2019\-]*){0,3}):[ \t]+(?=\S)")
@@ -72,6 +74,8 @@ def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
     for i, (a, b) in enumerate(paras):
         if m := ENTRY.match(text, a, b):
             out[i] = m.group(1)
+        elif CLOCK_ENTRY.match(text, a, b):
+            out[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
     return out
 
 
