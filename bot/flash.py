@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot import event_types as et
 from bot.commands.format import human_date
 from bot.commands.reply import Line
+from bot.dates import cached_interval, relation
 from bot.domain import ChangeView, EventView
 
 # How many people a flash names before it says "and N others".
@@ -183,6 +184,8 @@ def flash_of(kind: str, old: str | None, new: str | None, ev: EventView) -> str:
         # "The deadline has been moved to 31 Dec 2016, from 31 Oct 2016.", not "set ... moved"
         return _sentence(f"the deadline has been moved to {human_date(ev.date_value, ev.date_mod)}, "
                          f"from {human_date(old)}")
+    if kind == "date" and old and relation(cached_interval(old), cached_interval(ev.date_value)) == "wider":
+        return f"{now} — now dated more closely (was {human_date(old)})."  # "Nov 2000" -> "15 Nov 2000"
     if kind == "date":
         return f"{now} — moved from {human_date(old)}." if old else f"{now} — date now set."
     if kind == "location":
