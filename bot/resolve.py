@@ -44,9 +44,10 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
     new one set. An active deadline whose sentence says it was moved (extended, pushed back ...) takes
     the latest passed or dropped deadline of the same parties before it in the article as its old date,
     which is then not told apart; without one it still names a move ("?": from the deadline the
-    tracker knows). The word of moving must be in a sentence that gives the date. A deadline given up ('will no longer leave on March 29') with later ones in force
-    is moved to the nearest of them. A date passed long before `published` ('after talks ran past an
-    earlier target of March 31', told in July) is history, not the date just moved."""
+    tracker knows). The word of moving must be in a sentence that gives the date. A deadline given up
+    ('will no longer leave on March 29') with later ones in force is moved to the nearest of them. A
+    date passed long before `published` ('after talks ran past an earlier target of March 31', told in
+    July) is history, not the date just moved."""
     out = list(events)
     gone = [e for e in events if e.type == "deadline" and e.status in {"missed", "dropped"} and e.date and e.date.value
             and not _long_past(e.date.value, published)]
@@ -80,7 +81,8 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
     return out
 
 
-def _long_past(value: str, published: datetime | None) -> bool:
+def _long_past(value: str | None, published: datetime | None) -> bool:
+    """Whether a date ended longer than HISTORY before `published` (history, not news)."""
     span = _span(value)
     return bool(published and span and span[1] < published.date() - HISTORY)
 
@@ -263,14 +265,12 @@ def resolve(
         # the tracker knows, but is no meeting to track of its own
         return Update(None, (), skip=True)
     if target is None:
-        span = _span(new_date)
-        history = bool(span and span[1] < published.date() - HISTORY)
+        history = _long_past(new_date, published)
         return Update(None, () if history else (("new", None, new.status),), status=new.status,
                       date_value=new_date, location=new.location, type=new.type, history=history)
 
     stale = target.as_of is not None and published < target.as_of
-    past = _span(new_date or target.date_value)
-    if past and past[1] < published.date() - HISTORY:
+    if _long_past(new_date or target.date_value, published):
         stale = True  # history being retold: details may be kept, but nothing here is news
     changes: list[tuple[str, str | None, str | None]] = []
     status = target.status

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain import DateValue, ExtractedEvent
+from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.resolve import KnownEvent, fold_deadline_moves, resolve
 
 NEGOTIATIONS = Path(__file__).parent / "data" / "negotiations"
@@ -115,8 +115,6 @@ def test_a_deadline_passed_long_ago_is_not_the_date_just_moved() -> None:
     old_target = ExtractedEvent(type="deadline", status="missed", date=DateValue("2015-03-31"))
     new = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-07-07"),
                          evidence=[], summary="")
-    from bot.domain import Evidence
-
     new.evidence = [Evidence("The cut-off was pushed back to July 7.", 0, 10)]
     folded = fold_deadline_moves([old_target, new], datetime(2015, 7, 1, tzinfo=UTC))
     assert new.moved_from == "?" and old_target in folded
@@ -260,8 +258,6 @@ def test_days_of_talks_dated_ahead_run_from_that_day(extractor) -> None:  # type
 
 
 def test_a_deadline_moves_only_where_its_date_is_told() -> None:
-    from bot.domain import Evidence
-
     target = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-12-15", None, "December 15"),
                             evidence=[Evidence("Amano says he aims to give his assessment by December 15.", 0, 10),
                                       Evidence("The target date was pushed back from June 30 to July 13.", 20, 30)])

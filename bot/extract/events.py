@@ -20,7 +20,7 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import CLAUSE_DEPS, anchor_of
 from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
-from bot.extract.mentions import Mention, find_mentions, in_sequence, linked, stretch_back, when
+from bot.extract.mentions import ENDING_VERBS, Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
 from bot.extract.places import dateline_place
 from bot.extract.timex import Timex, find_dates, interval, normalize
@@ -595,9 +595,6 @@ def _stretch(drafts: list[Draft], news: Timex | None, published: date) -> None:
         if d.timex is not None and d.timex.granularity == "day" and d.timex.value:
             # "will travel to Moscow on Wednesday for two days of talks": days to come run from the day
             d.timex = stretch_back(d.timex, days, forward=ahead)
-
-
-ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
 
 
 def _still_running(d: Draft, news: Timex | None, published: date) -> None:

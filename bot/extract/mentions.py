@@ -393,6 +393,7 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
     """Pass: a Mention per trigger, with what its own words say: status cues, tense, definiteness,
     anchor verb, paragraph, headline, and 'the next round' (fresh)."""
     for tok, label in s.triggers:
+        arranged = _arranged(tok)
         ctx = st.context_tokens(tok)
         if label == "agreement":
             ctx = _without_content(tok, ctx)
@@ -401,9 +402,9 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues) + (["proposed"] if _arranged(tok) else []),
+            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues) + (["proposed"] if arranged else []),
             tense=st.tense_of(ctx),
-            arranged=label in MEETING_TYPES and _arranged(tok),
+            arranged=label in MEETING_TYPES and arranged,
             definite=is_definite(tok),
             sentence=s.sent,
             anchor=anchor_of(tok),
@@ -625,11 +626,15 @@ def _moving_verb(trigger: Token) -> Token | None:
     return None
 
 
+def _with_particle(verb: Token) -> list[Token]:
+    """A verb and its particle or adverb ('pushed back'): where its prepositions may hang."""
+    return [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod"})]
+
+
 def _move_ends(art: _Article, s: _Sentence, verb: Token) -> tuple[Span | None, Span | None]:
     """The date entities a moving verb names as where from and where to: 'from March 10 to March 25'
     (one entity or two), 'pushed back to Monday', 'postponed until next Tuesday'."""
-    heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod"})]
-    preps = {c.i: c.lower_ for h in heads for c in h.children if c.dep_ == "prep"}
+    preps = {c.i: c.lower_ for h in _with_particle(verb) for c in h.children if c.dep_ == "prep"}
     origin = target = None
     for ent, _root in s.dates:
         before = art.doc[ent.start - 1] if ent.start > 0 else None
@@ -650,9 +655,8 @@ SHIFT_UNITS = {"day", "week", "month", "hour"}
 
 def _moved_by(verb: Token) -> bool:
     """'pushed back by a day', 'delayed by two weeks': moved by a stretch of time, still to happen."""
-    heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod"})]
     return any(c.lower_ == "by" and any(g.lemma_ in SHIFT_UNITS for g in c.children)
-               for h in heads for c in h.children if c.dep_ in {"prep", "agent"})
+               for h in _with_particle(verb) for c in h.children if c.dep_ in {"prep", "agent"})
 
 
 def _date_from_move(art: _Article, s: _Sentence) -> None:
@@ -661,14 +665,15 @@ def _date_from_move(art: _Article, s: _Sentence) -> None:
     to, still to come, and remembers the day it had (the resolver moves the known event's date). A
     deadline moved 'from July 7' in its own sentence has that day as its old one."""
     for t, m in s.made.items():
-        if m.type == "deadline":
-            verb = next((v for v in s.sent if v.lemma_ in MOVE_VERBS and v.pos_ == "VERB"
-                         and _move_ends(art, s, v)[0] is not None), None)
+        verb = _moving_verb(art.doc[t]) if m.type in MEETING_TYPES else None
+        if m.type == "deadline":  # a verb of the sentence that names where the deadline moved from
+            moves = (_move_ends(art, s, v) for v in s.sent if v.lemma_ in MOVE_VERBS and v.pos_ == "VERB")
+            ends = next((e for e in moves if e[0] is not None), None)
         else:
-            verb = _moving_verb(art.doc[t]) if m.type in MEETING_TYPES else None
-        if verb is None:
+            ends = _move_ends(art, s, verb) if verb is not None else None
+        if ends is None:
             continue
-        origin, target = _move_ends(art, s, verb)
+        origin, target = ends
         old_text = origin.text if origin is not None else None
         new_text = target.text if target is not None else None
         if origin is not None and origin is target and " to " in origin.text:
@@ -680,7 +685,7 @@ def _date_from_move(art: _Article, s: _Sentence) -> None:
             continue
         new = normalize(new_text, anchor=art.published, tense="future") if new_text else None
         if not (new and new.value):
-            if _moved_by(verb):  # "the visit has been pushed back by a day": moved, to a day told elsewhere
+            if verb is not None and _moved_by(verb):  # "the visit has been pushed back by a day": moved, to a day told elsewhere
                 m.moved_from = "?"
                 m.cues = [c for c in m.cues if c != "postponed"] + ["scheduled"]
             continue
@@ -756,7 +761,7 @@ def _date_from_extension(art: _Article, s: _Sentence) -> None:
             m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
 
 
-ROUND_ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
+ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
 
 
 def _sittings_of_a_round(s: _Sentence) -> None:
@@ -766,7 +771,7 @@ def _sittings_of_a_round(s: _Sentence) -> None:
     for t, m in list(s.made.items()):
         verb = m.anchor if m.anchor is not None else m.trigger
         span = when(m)
-        if m.type not in MEETING_TYPES or verb.lemma_ not in ROUND_ENDING_VERBS or span is None:
+        if m.type not in MEETING_TYPES or verb.lemma_ not in ENDING_VERBS or span is None:
             continue
         after = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "after"), None)
         if after is None:
