@@ -12,7 +12,7 @@ platform asks for; other failures back off and park after MAX_ATTEMPTS tries.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands.reply import Line, Reply, Section
 from bot.domain import ChangeView
-from bot.flash import change_line
+from bot.flash import change_line, flash_all
 from db import outbox, reads
 
 MAX_ATTEMPTS = 8
@@ -59,10 +59,13 @@ class Transport(Protocol):
 QUOTE, QUOTE_CHARS = "What the article said", 400
 
 
-def alert_reply(change: ChangeView, tracker_title: str, said: str | None = None) -> Reply:
+def alert_reply(change: ChangeView, tracker_title: str, said: str | None = None,
+                together: Sequence[ChangeView] = ()) -> Reply:
     """The wire flash, the sentence that said it (quoted: `said`, else the event's newest sentence),
-    and the article it is from."""
+    and the article it is from. `together`: every change the article made to the event in that poll
+    (the change among them), said in one flash."""
     line = change_line(change)
+    text = flash_all(together) if len(together) > 1 else line.text
     source = Line(text=line.source_title or line.source_url or "source unknown", source_url=line.source_url)
     sections = [Section("Source", [source])]
     said = said or line.detail
@@ -70,7 +73,7 @@ def alert_reply(change: ChangeView, tracker_title: str, said: str | None = None)
         said = " ".join(said.split())
         said = said if len(said) <= QUOTE_CHARS else said[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
         sections.insert(0, Section(QUOTE, [Line(text=f"“{said}”")]))
-    return Reply(title=f"{tracker_title}: {line.text}", sections=sections, in_channel=True)
+    return Reply(title=f"{tracker_title}: {text}", sections=sections, in_channel=True)
 
 
 def _reply(session: Session, claim: outbox.Claimed, titles: dict[int, str]) -> Reply:
@@ -78,10 +81,11 @@ def _reply(session: Session, claim: outbox.Claimed, titles: dict[int, str]) -> R
     title = titles.get(claim.tracker_id, "")
     if claim.kind == outbox.ALERT and claim.change_id is not None:
         change = reads.changes_by_id(session=session, ids=[claim.change_id])[claim.change_id]
+        together = reads.told_with(session=session, change_id=claim.change_id)
         # the article's first sentence about the event: where it tells it, usually its lead
         told = reads.evidence_by_change(session=session, changes=[change]).get(change.id, [])
         first = min(told, key=lambda e: e.start).sentence if told else None
-        return alert_reply(change, title, said=first)
+        return alert_reply(change, title, said=first, together=together)
     payload = claim.payload or {}
     if claim.kind == outbox.SUMMARY:
         reply = Reply.from_json(payload)

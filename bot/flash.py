@@ -8,6 +8,8 @@ way. Pure: given a view, never a query; the words for types and statuses come fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot import event_types as et
 from bot.commands.format import human_date
 from bot.commands.reply import Line
@@ -179,21 +181,57 @@ def flash_of(kind: str, old: str | None, new: str | None, ev: EventView) -> str:
     """One sentence saying what a change of `kind` from `old` to `new` did to `ev` (as it is now)."""
     if kind in {"new", "status"}:
         return describe(ev, new or ev.status)
-    now = describe(ev).removesuffix(".")
     if kind == "date" and ev.type == "deadline" and old and ev.date_value:
         # "The deadline has been moved to 31 Dec 2016, from 31 Oct 2016.", not "set ... moved"
         return _sentence(f"the deadline has been moved to {human_date(ev.date_value, ev.date_mod)}, "
                          f"from {human_date(old)}")
-    if kind == "date" and old and relation(cached_interval(old), cached_interval(ev.date_value)) == "wider":
-        return f"{now} — now dated more closely (was {human_date(old)})."  # "Nov 2000" -> "15 Nov 2000"
+    return _with_notes(describe(ev), [_note(kind, old, new, ev)])
+
+
+def _note(kind: str, old: str | None, new: str | None, ev: EventView) -> str:
+    """What a change of one field did, as the words after the dash ('moved from Oslo')."""
+    if kind == "date" and _sharper(old, ev):
+        return f"now dated more closely (was {human_date(old)})"  # "Nov 2000" -> "15 Nov 2000"
     if kind == "date":
-        return f"{now} — moved from {human_date(old)}." if old else f"{now} — date now set."
+        return f"moved from {human_date(old)}" if old else "date now set"
     if kind == "location":
-        return f"{now} — moved from {old}." if old else f"{now} — place now set."
+        return f"moved from {old}" if old else "place now set"
     if kind == "type":
         how = "upgraded" if et.is_upgrade(old, new) else "changed"
-        return f"{now} — {how} from {_noun(ev, old)}."
-    return f"{now} ({kind}: {old} -> {new})."
+        return f"{how} from {_noun(ev, old)}"
+    return f"{kind}: {old} -> {new}"
+
+
+def _with_notes(sentence: str, notes: list[str]) -> str:
+    return f"{sentence.removesuffix('.')} — {'; '.join(notes)}." if notes else sentence
+
+
+def flash_all(changes: Sequence[ChangeView]) -> str:
+    """One sentence for what one article changed about one event: the event as it now stands, then
+    each change after the dash ('Talks were held in Hurdal on 18 Oct 2012 — moved from Oslo, 1 Oct
+    2012 - 15 Oct 2012.'). One change reads as `flash` does."""
+    if len(changes) == 1:
+        return flash(changes[0])
+    ev = changes[-1].event
+    by_kind = {c.kind: c for c in changes}
+    if "new" in by_kind:
+        return flash(by_kind["new"])
+    status = by_kind.get("status")
+    head = describe(ev, status.new or ev.status) if status else describe(ev)
+    moved = by_kind.get("location"), by_kind.get("date")
+    notes = []
+    if all(c is not None and c.old for c in moved) and not _sharper(by_kind["date"].old, ev):
+        notes.append(f"moved from {by_kind['location'].old}, {human_date(by_kind['date'].old)}")
+        rest = [c for c in changes if c.kind not in {"status", "location", "date"}]
+    else:
+        rest = [c for c in changes if c.kind != "status"]
+    notes += [_note(c.kind, c.old, c.new, ev) for c in rest]
+    return _with_notes(head, notes)
+
+
+def _sharper(old: str | None, ev: EventView) -> bool:
+    """The old date held the new one: the date got sharper, it did not move."""
+    return bool(old) and relation(cached_interval(old), cached_interval(ev.date_value)) == "wider"
 
 
 def change_line(change: ChangeView) -> Line:

@@ -279,8 +279,9 @@ def _store_events(
                 told.setdefault(item.start, EvidenceView(event_id=row.id, article_id=article.id, sentence=item.sentence,
                                                          start=item.start, end=item.end,
                                                          attribution=tuple(ev.attribution)))
+        if changes:  # one alert says all the article changed about the event (bot/flash.py: flash_all)
+            outbox.queue_alerts(session=session, tracker_id=tracker_id, change=changes[0], event_type=row.type, now=now)
         for change in changes:
-            outbox.queue_alerts(session=session, tracker_id=tracker_id, change=change, event_type=row.type, now=now)
             out.append(change_json(kind=change.kind, old=change.old, new=change.new, event=view,
                                    evidence=list(told.values()), article=link, alert=alerted))
     for k in created:

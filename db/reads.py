@@ -170,6 +170,18 @@ def changes_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, ChangeVi
     return {v.id: v for v in _change_views(session, rows)}
 
 
+def told_with(*, session: Session, change_id: int) -> list[ChangeView]:
+    """The change and the others its article made to the same event in the same poll, in the order they
+    were made: what one alert says together."""
+    first = session.get(m.StatusChange, change_id)
+    if first is None:
+        return []
+    q = _changes_query().where(m.StatusChange.event_id == first.event_id, m.StatusChange.created_at == first.created_at,
+                               m.StatusChange.article_id == first.article_id if first.article_id is not None
+                               else m.StatusChange.id == first.id)
+    return sorted(_change_views(session, list(session.scalars(q))), key=lambda v: v.id)
+
+
 def events_of_actor(*, session: Session, tracker_id: int, name: str, limit: int = 10) -> tuple[str | None, list[EventView]]:
     """The actor whose name or alias contains `name` (its name), and their latest events."""
     like = f"%{name.lower()}%"

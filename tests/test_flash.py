@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from bot.domain import EventView
-from bot.flash import flash_of
+from bot.domain import ChangeView, EventView
+from bot.flash import flash_all, flash_of
 
 
 def ev(**changed: Any) -> EventView:
@@ -78,3 +79,25 @@ def test_a_deadline_moved_says_moved_to_and_from() -> None:
     text = flash_of("date", "2016-10-31", "2016-12-31", ev(type="deadline", status="active", date_value="2016-12-31",
                                                            participants=(), location=None))
     assert text == "The deadline has been moved to 31 Dec 2016, from 31 Oct 2016.", text
+
+
+def _changes(event: EventView, *told: tuple[str, str | None, str | None]) -> list[ChangeView]:
+    return [ChangeView(id=n, kind=kind, old=old, new=new, created_at=datetime(2012, 10, 19, tzinfo=UTC), alert=True,
+                       tracker_id=1, event=event) for n, (kind, old, new) in enumerate(told, 1)]
+
+
+@pytest.mark.parametrize(("told", "event", "text"), [
+    ([("status", "scheduled", "held"), ("date", "2012-10-01/2012-10-15", "2012-10-18"), ("location", "Oslo", "Hurdal")],
+     ev(type="talks", status="held", date_value="2012-10-18", location="Hurdal", participants=(),
+        parties=("Colombia", "FARC")),
+     "Colombia and FARC held talks in Hurdal on 18 Oct 2012 — moved from Oslo, 1 Oct 2012 - 15 Oct 2012."),
+    ([("status", "proposed", "scheduled"), ("type", "meeting", "summit")], ev(),
+     "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — upgraded from a meeting."),
+    ([("date", "2000-11", "2000-11-15"), ("location", None, "Brunei")], ev(),
+     "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — now dated more closely (was Nov 2000); "
+     "place now set."),
+    ([("location", "Tokyo", "Brunei")], ev(), "Putin and Mori will hold a summit in Brunei on 15 Nov 2000 — moved from Tokyo."),
+])
+def test_what_one_article_changed_about_an_event_reads_as_one_flash(
+        told: list[tuple[str, str | None, str | None]], event: EventView, text: str) -> None:
+    assert flash_all(_changes(event, *told)) == text

@@ -66,6 +66,38 @@ def test_summit_proposed_then_scheduled_then_held(story) -> None:  # type: ignor
     assert story.poll(d / "step4.xml").changes == []
 
 
+class _Posts:
+    """A transport that keeps what it is given."""
+
+    platform, min_interval = "slack", 0.0
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+
+    def send(self, channel: str, reply: Any, *, key: str, team_id: str = "") -> str:
+        self.titles.append(reply.title)
+        return str(len(self.titles))
+
+    def find(self, channel: str, *, key: str, team_id: str = "") -> str | None:
+        return None
+
+
+def test_what_one_article_changes_about_one_event_is_one_alert(story) -> None:  # type: ignore[no-untyped-def]
+    from bot.deliver import deliver_pending
+    from tests.slack import seed
+
+    d = STORIES / "abe-putin-nagato"
+    seed.subscribe(story.rt, "C1")
+    summit = _find(story.poll(d / "step1.xml"), type="summit", location="Yamaguchi")
+    second = story.poll(d / "step2.xml")
+    assert len(_about(second, summit["id"])) == 2  # status and date, each recorded as its own change
+    posts = _Posts()
+    deliver_pending(sessions=story.rt.sessions, transport=posts, now=poll_time(d / "step2.xml"),
+                    titles={seed.kuril_id(story.rt): "/kuril"})
+    about = [t for t in posts.titles if "Yamaguchi" in t]
+    assert about == ["/kuril: Putin and Abe will hold a summit in Yamaguchi on 15 Dec 2016 — date now set."]
+
+
 def test_summit_date_moves_then_held(story) -> None:  # type: ignore[no-untyped-def]
     d = STORIES / "irkutsk-date-move"
     summit = _find(story.poll(d / "step1.xml"), type="summit", location="Irkutsk")
