@@ -104,6 +104,15 @@ def _no_longer(tok: Token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in tok.children)
 
 
+def _has_particle(verb: Token, particle: str) -> bool:
+    """'called off', or a phrase of preposition and noun: 'put on hold'."""
+    if " " not in particle:
+        return any(c.lower_ == particle for c in verb.children)
+    words = particle.split()
+    clause = [t.lower_ for t in verb.subtree]  # the parse may hang "on hold" on the object
+    return any(clause[i:i + len(words)] == words for i in range(len(clause)))
+
+
 def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """Every status a cue among `tokens` points to, in the order of cues.json's precedence; `extra`:
     a tracker's own (status, word) cues, on top of the global ones.
@@ -121,15 +130,15 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
         if signs(tok):
             found.add("signed")  # "put their names to the accord"
             continue
-        for key in (lemma, low):
+        pair = f"{tok.nbor(-1).lower_} {low}" if tok.i > tok.sent.start else ""
+        for key in (lemma, low, pair):
             for status in index.get(key, []):
                 if status == "held" and tok.tag_ not in {"VBD", "VBN"}:
                     continue  # "hopes to hold the summit" is not a summit held
                 if status in {"postponed", "cancelled", "dropped"} and _acts_on_another(tok, tokens):
                     continue  # "at a summit ... leaders agreed to push the date back": the date moves
-                if key in particles:
-                    if not any(c.lower_ == particles[key] for c in tok.children):
-                        continue
+                if key in particles and not any(_has_particle(tok, p) for p in particles[key]):
+                    continue
                 found.add(status)
     return [s for s in cues()["precedence"] if s in found]
 
