@@ -45,3 +45,39 @@ def test_the_trackers_subject_is_no_place(brexit) -> None:  # type: ignore[no-un
     text = "European Union leaders will hold a special Brexit summit in November, Donald Tusk said on Thursday."
     summits = [e for e in _events(brexit, text, "2018-10-18") if e.type == "summit"]
     assert [(e.status, e.location) for e in summits] == [("scheduled", None)]
+
+
+CHRONOLOGY = """How the year went: a chronology
+
+Six months of diplomacy have left the territorial question where it was. The main steps:
+
+September 3, 2000
+President Vladimir Putin arrives in Tokyo for a three-day visit, the first by a Russian leader in years.
+
+October 17
+Foreign Minister Yohei Kono holds talks with Igor Ivanov in Moscow.
+
+December 20
+The Duma votes down the agreement on joint economic activity by a wide margin.
+
+January 12, 2001
+Mori and Putin agree by telephone to meet in the spring.
+
+March 25
+Putin and Prime Minister Yoshiro Mori hold a summit in Irkutsk.
+"""
+
+
+def test_a_chronologys_date_headings_date_the_entries_under_them_with_the_year_carried(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, CHRONOLOGY, "2002-02-15")  # a year on: "October 17" is not last October
+    dated = {(e.type, e.date.value if e.date else None, e.location) for e in events}
+    assert ("visit", "2000-09-03", "Tokyo") in dated
+    assert ("meeting", "2000-10-17", "Moscow") in dated or ("talks", "2000-10-17", "Moscow") in dated
+    assert ("summit", "2001-03-25", "Irkutsk") in dated
+    summit = next(e for e in events if e.type == "summit" and e.location == "Irkutsk")
+    assert summit.status == "held"
+
+
+def test_a_deal_an_entry_only_talks_about_was_not_made_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, CHRONOLOGY, "2001-03-30")
+    assert not [e for e in events if e.type == "agreement" and e.date and e.date.value == "2000-12-20"]

@@ -17,10 +17,11 @@ DATELINE = re.compile(
 )
 # "February 23, 2012 - Envoys sit down ...", "March 2013: ...": a chronology's entry, dated at its head.
 _MONTH = r"(?:{})\.?".format("|".join(m.capitalize() for m in MONTHS))
-ENTRY = re.compile(
-    rf"\s*((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))"
-    r" *(?:[\u2014\u2013:]|-(?= )) *(?=\S)"
-)
+_ENTRY_DATE = (rf"((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:[-\u2013]\d{{1,2}})?(?:, \d{{4}})?"
+               rf"|\d{{1,2}}(?:[-\u2013]\d{{1,2}})? {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))")
+ENTRY = re.compile(rf"\s*{_ENTRY_DATE} *(?:[\u2014\u2013:]|-(?= )) *(?=\S)")
+# "December 13-14" alone on its line, the entry under it: a chronology's date as a heading.
+HEADING = re.compile(rf"\s*{_ENTRY_DATE}\s*:?\s*")
 # "16:45 - Johnson replies to Brussels", "11:15 \u2014 It is official.": a live blog's entry, headed by a time.
 CLOCK_ENTRY = re.compile(r"\s*\d{1,2}[:.]\d{2}(?:\s*(?:a\.m\.|p\.m\.|GMT|BST|CET|CEST|EST|EDT|UTC))?\s*(?:[\u2014\u2013]|-(?= ))")
 # "BARNIER: Good afternoon.", "Q: When do you meet again?": a transcript's turn, its speaker's label
@@ -74,9 +75,46 @@ def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
     for i, (a, b) in enumerate(paras):
         if m := ENTRY.match(text, a, b):
             out[i] = m.group(1)
+        elif (m := HEADING.fullmatch(text, a, b)) and i + 1 < len(paras):
+            out[i + 1] = m.group(1)  # the heading's date is the entry's, on the line under it
         elif CLOCK_ENTRY.match(text, a, b):
             out[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
+    return _with_years(out)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _with_years(entries: dict[int, str]) -> dict[int, str]:
+    """A chronology gives the year once and then only days ('November 25, 2018', 'December 10', 'January
+    14, 2019', 'January 15'): an entry without one is in the year of the entry before it, or the next
+    year when its month comes earlier (the other way round for a chronology told newest first)."""
+    dated = [(i, int(y.group())) for i, t in sorted(entries.items()) if (y := _YEAR.search(t))]
+    if not dated or len(dated) == len(entries):
+        return entries
+    newest_first = len(dated) > 1 and dated[-1][1] < dated[0][1]
+    out, year, month = dict(entries), None, None
+    for i in sorted(entries):
+        text = entries[i]
+        mon = _month_of(text)
+        if y := _YEAR.search(text):
+            year = int(y.group())
+        elif year is not None and mon is not None and month is not None and mon != month and \
+                (mon < month) != newest_first:
+            year += -1 if newest_first else 1
+        if year is not None and mon is not None and not _YEAR.search(text):
+            out[i] = f"{text}, {year}"
+        month = mon if mon is not None else month
     return out
+
+
+_MONTH_NUMBER = {name: n % 12 + 1 for n, name in enumerate(MONTHS[:12])} | {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11,
+    "dec": 12}
+
+
+def _month_of(text: str) -> int | None:
+    return next((_MONTH_NUMBER[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _MONTH_NUMBER), None)
 
 
 def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:

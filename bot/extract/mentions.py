@@ -706,6 +706,9 @@ def _date_from_entry(art: _Article, s: _Sentence) -> None:
     if entry is None:
         return
     for t, m in s.made.items():
+        if m.timex is None and s.by_label[t] == "agreement" and not {"agreed", "signed", "proposed"} & set(m.cues) \
+                and verb_above(s.sent.doc[t]) is not None:
+            continue  # "MPs reject the deal", "the agreement will not be reopened": no deal made that day
         if m.timex is None and s.by_label[t] != "deadline":
             timex = normalize(entry, anchor=art.published, tense=m.tense)
             if timex and timex.value:
