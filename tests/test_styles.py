@@ -81,3 +81,29 @@ def test_a_chronologys_date_headings_date_the_entries_under_them_with_the_year_c
 def test_a_deal_an_entry_only_talks_about_was_not_made_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
     events = _events(extractor, CHRONOLOGY, "2001-03-30")
     assert not [e for e in events if e.type == "agreement" and e.date and e.date.value == "2000-12-20"]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Officials in Tokyo said the draft had to be ready by May 15, before the foreign ministers meet.", "2001-05-15"),
+    ("Japan and Russia agreed in Moscow on Tuesday to draw up a list of joint projects by June 30.", "2001-06-30"),
+    ("Ivanov told reporters that as far as Moscow was concerned, May 20 was a firm deadline.", "2001-05-20"),
+    ("The negotiators have until July 20, when the current fishing arrangement lapses.", "2001-07-20"),
+    ("The Foreign Ministry said the joint statement would be published by April 30.", None),
+])
+def test_a_day_someone_is_held_to_is_a_deadline(extractor, text: str, day: str | None) -> None:  # type: ignore[no-untyped-def]
+    deadlines = [e.date.value if e.date else None for e in _events(extractor, text, "2001-04-10") if e.type == "deadline"]
+    assert deadlines == ([day] if day else [])
+
+
+def test_a_country_due_to_leave_on_a_day_is_a_deadline_though_the_parse_loses_its_subject(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "The EU wants the divorce terms settled by October, with Britain due to leave on March 29 next year."
+    deadlines = sorted(e.date.value for e in _events(brexit, text, "2018-07-09") if e.type == "deadline" and e.date)
+    assert deadlines == ["2018-10", "2019-03-29"]
+
+
+def test_days_ago_dates_a_meeting_even_where_the_model_misses_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("I have learned to distrust any promise made over dessert, and the one Putin and Mori made in Irkutsk is "
+            "no exception.\n\nEleven days ago the two leaders sat down to dinner at a hotel in the Siberian city and came "
+            "away with a promise: no new fishing quotas on January 1, and talks on everything else.")
+    meetings = [e for e in _events(extractor, text, "2001-04-05") if e.type in {"meeting", "summit"}]
+    assert [e.date.value if e.date else None for e in meetings] == ["2001-03-25"]

@@ -482,6 +482,10 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
             return deadline
     if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
+    if (t is None or s.by_label[t] == "statement") and root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
+        if limit is not None:
+            return limit  # "March 1 was a hard deadline": the day the deadline is
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
     if t is not None and s.by_label[t] == "agreement" and not _made_then(art.doc[t], root):

@@ -251,6 +251,8 @@ def country_exits(verb: Token) -> bool:
     """'Britain will leave on May 22', 'is due to leave the bloc at the end of March': a country
     leaving, not a person leaving for Oslo."""
     subj = subject_of(verb)
+    if subj is None and verb.head.lower_ == "due" and verb.head.i > 0:
+        subj = verb.doc[verb.head.i - 1]  # "with Britain due to leave on March 29": the parse loses the subject
     return bool(subj is not None and subj.ent_type_ == "GPE"
                 and not any(c.dep_ == "prep" and c.lower_ in {"for", "to"} for c in verb.children))
 
@@ -371,6 +373,30 @@ def _holds_up(verb: Token) -> bool:
     return subject is not None and subject.lemma_.lower() not in TALK_WORDS | SITTING_WORDS
 
 
+# What one is bound to do by a day: "had to be ready by", "agreed to take seven measures by", "wants the
+# terms settled by", "promised a text by"
+BINDING_VERBS = {"have", "need", "agree", "promise", "pledge", "commit", "vow", "undertake", "want", "require",
+                 "demand", "insist", "oblige", "aim"}
+DONE_WORDS = {"settle", "complete", "finish", "finalise", "finalize", "ready", "wrap"}
+
+
+def obliged_by(by: Token) -> bool:
+    """Whether 'by <date>' is a limit someone is held to: the verb it hangs from is a must or a should,
+    what someone agreed, promised or wants done, a task 'to be announced by', or a finishing."""
+    verb = by.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"acomp", "amod", "dobj", "attr", "prep", "pobj"} \
+            and verb.head is not verb:
+        verb = verb.head  # "ready by", "settled by": up to the verb of the clause
+    if verb.lemma_ in DONE_WORDS or by.head.lemma_ in DONE_WORDS:
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in verb.children):
+        return True
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in BINDING_VERBS:
+        return True
+    # "the final list of products to be announced by June 15": a task given a day
+    return verb.dep_ in {"acl", "relcl"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -432,7 +458,7 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "deadline" and tok.lower_ == "by":
         if tok.head.lemma_ == "be" and tok.head.tag_ == "VBD":
             return False  # "By Monday afternoon it was clear there would be no deal": by then, no limit
-        return bool((TREATY_WORDS | AIM_WORDS) & lemmas)
+        return bool((TREATY_WORDS | AIM_WORDS) & lemmas) or obliged_by(tok)
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
         return bool((TREATY_WORDS | {"deadline"}) & lemmas) or is_definite(tok)
