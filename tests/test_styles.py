@@ -107,3 +107,10 @@ def test_days_ago_dates_a_meeting_even_where_the_model_misses_it(extractor) -> N
             "away with a promise: no new fishing quotas on January 1, and talks on everything else.")
     meetings = [e for e in _events(extractor, text, "2001-04-05") if e.type in {"meeting", "summit"}]
     assert [e.date.value if e.date else None for e in meetings] == ["2001-03-25"]
+
+
+def test_what_a_meeting_was_hoped_to_bring_does_not_make_it_a_proposal(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Russian officials told Yoshiro Mori on Sunday that the islands were not for sale, a blunt rebuff at a "
+            "summit in Irkutsk the Japanese prime minister had hoped would give the talks fresh momentum.")
+    summits = [e for e in _events(extractor, text, "2001-03-27") if e.type == "summit"]
+    assert [(e.status, e.location) for e in summits] == [("held", "Irkutsk")]

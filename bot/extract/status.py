@@ -47,10 +47,23 @@ def _cue_index_with(extra: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
     return index
 
 
+WISH_VERBS = {"hope", "want", "expect", "wish", "intend", "count"}
+HAPPEN_VERBS = {"hold", "take", "happen", "go", "come", "convene", "open", "start", "begin", "resume"}
+
+
+def _hoped_of_it(clause: Token) -> bool:
+    """'a summit the prime minister had hoped would give her strategy fresh momentum': what the event
+    was hoped to bring, not whether it would be held (which 'a summit they hope will be held' says)."""
+    wish = clause.lemma_ in WISH_VERBS or clause.lower_ in {"hoped", "hoping", "hopes"}  # the model lemmatises "hop"
+    return clause.dep_ in {"relcl", "acl"} and wish and any(
+        c.dep_ == "ccomp" and c.lemma_ not in HAPPEN_VERBS for c in clause.children)
+
+
 def context_tokens(trigger: Token) -> list[Token]:
     """The trigger, its modifiers and the verb chain it hangs from, up to the clause that governs it."""
     out = [trigger]
-    out.extend(c for c in trigger.children if c.dep_ in {"amod", "aux", "auxpass", "neg", "advmod", "acl", "prt", "relcl"})
+    out.extend(c for c in trigger.children if c.dep_ in {"amod", "aux", "auxpass", "neg", "advmod", "acl", "prt", "relcl"}
+               and not _hoped_of_it(c))
     out.extend(c for c in trigger.ancestors if c.dep_ == "prep" and c.lower_ == "since")
     head = trigger
     for _ in range(4):
