@@ -114,3 +114,14 @@ def test_what_a_meeting_was_hoped_to_bring_does_not_make_it_a_proposal(extractor
             "summit in Irkutsk the Japanese prime minister had hoped would give the talks fresh momentum.")
     summits = [e for e in _events(extractor, text, "2001-03-27") if e.type == "summit"]
     assert [(e.status, e.location) for e in summits] == [("held", "Irkutsk")]
+
+
+def test_a_tour_told_by_its_stops_is_one_meeting_per_stop_with_its_own_company(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Boris Johnson visits two capitals on Monday: breakfast with Leo Varadkar in Dublin, then talks with "
+            "Jean-Claude Juncker and Michel Barnier in Luxembourg.")
+    events = _events(brexit, text, "2019-09-16")
+    stops = sorted((e.location, tuple(sorted(e.participants))) for e in events if e.type in {"meeting", "talks", "summit"})
+    assert stops == [("Dublin", ("Boris Johnson", "Leo Varadkar")),
+                     ("Luxembourg", ("Boris Johnson", "Jean-Claude Juncker", "Michel Barnier"))]
+    assert not [e for e in events if e.type == "visit"], "the journey is told by its stops"
+    assert {e.date.value if e.date else None for e in events} == {"2019-09-16"}, "on the journey's day"

@@ -224,14 +224,32 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
         home = None if m.turn else next(
             (g for g in groups if g[0].sent_index == m.sent_index and not g[0].turn
              and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
-             and not _dated_apart(g, m)),
+             and not _dated_apart(g, m) and not _placed_apart(g, m)),
             None,
         )
         if home is None:
             groups.append([m])
         else:
             home.append(m)
-    return groups
+    return _tour_stops(groups)
+
+
+def _tour_stops(groups: list[list[Mention]]) -> list[list[Mention]]:
+    """'May visits three capitals in a day: breakfast with Rutte in The Hague, talks with Merkel in Berlin,
+    ...': a journey told with no place of its own, whose sentence meets in several places, is told by
+    its stops; it is not the first stop's visit."""
+    placed: dict[int, set[str]] = {}
+    for g in groups:
+        for x in g:
+            if x.type in MEETING_TYPES and x.location is not None and not x.turn:
+                placed.setdefault(x.sent_index, set()).add(x.location)
+    tours = [x for g in groups for x in g if x.type == "visit" and x.location is None and not x.turn
+             and len(placed.get(x.sent_index, ())) > 1]
+    for tour in tours:  # its day is the stops' ('visits two capitals on Monday: breakfast with ...')
+        for x in (x for g in groups for x in g if x.sent_index == tour.sent_index and x is not tour):
+            if x.type in MEETING_TYPES and x.timex is None:
+                x.timex, x.tense = tour.timex, x.tense or tour.tense
+    return [rest for g in groups if (rest := [x for x in g if all(x is not t for t in tours)])]
 
 
 def _dated_apart(group: list[Mention], m: Mention) -> bool:
@@ -239,6 +257,14 @@ def _dated_apart(group: list[Mention], m: Mention) -> bool:
     of one sentence each dated by its own year are as many agreements."""
     return m.type == "agreement" and m.timex is not None and any(
         x.type == "agreement" and x.timex is not None and x.timex.value != m.timex.value for x in group)
+
+
+def _placed_apart(group: list[Mention], m: Mention) -> bool:
+    """'breakfast with Rutte in The Hague, talks with Merkel in Berlin': meetings of one sentence in two
+    places neither holds are two meetings (a visit's stops), however the parse links them."""
+    return m.type in MEETING_TYPES and m.location is not None and any(
+        x.type in MEETING_TYPES and x.location is not None and x.location != m.location
+        and not _inside(x.location, m.location) and not _inside(m.location, x.location) for x in group)
 
 
 def _width(m: Mention) -> int:

@@ -206,6 +206,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _attach_places(s)
         _remarks_at_the_scene(art, memory, s)
         _attach_people(art, s)
+        _one_meeting_each(s)
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
         mentions.extend(s.made.values())
@@ -1064,6 +1065,27 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _his(s, tok, m)
         _governing_subject(s, tok, m)
         _people_in_phrase(s, tok, m)
+
+
+def _one_meeting_each(s: _Sentence) -> None:
+    """Pass: 'breakfast with Rutte in The Hague, talks with Merkel in Berlin, then meetings with Tusk and
+    Juncker in Brussels': in a list of meetings each told 'with' someone, the people named after one and
+    before the next are that one's company, however the parse nests the list; people named outside the
+    list (the traveller) stay with every one."""
+    listed = [tok for tok, label in s.triggers if label in MEETING_TYPES and tok.i in s.made
+              and tok.i + 1 < s.sent.end and s.sent.doc[tok.i + 1].lower_ == "with"]
+    if len(listed) < 2:
+        return
+    ends = [t.i for t in listed[1:]] + [s.sent.end]
+    root = s.sent.root
+    traveller = [name for r, name in s.persons if r.dep_ == "nsubj" and r.head.i == root.i and r.i < listed[0].i
+                 and root.lemma_ not in st.REPORTING]  # "May visits three capitals: breakfast with ..."
+    for tok, end in zip(listed, ends, strict=True):
+        m = s.made[tok.i]
+        own = [name for root, name in s.persons if tok.i < root.i < end]
+        listed_anywhere = {name for root, name in s.persons if listed[0].i < root.i}
+        m.participants = [p for p in m.participants if p in own or p not in listed_anywhere]
+        m.participants += [p for p in own + traveller if p not in m.participants]
 
 
 def _meeting_where_they_went(art: _Article, s: _Sentence) -> None:
