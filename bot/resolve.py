@@ -146,8 +146,9 @@ def _slipped(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str
     the first half of October" ... "formally opened at Hurdal, north of Oslo, on October 18")."""
     if known.status not in {"scheduled", "proposed"} or new.status != "held" or known.type != new.type:
         return False
-    if not (known.parties and new.parties and known.parties & set(new.parties)):
-        return False
+    sides = set(new.parties)
+    if not (known.parties and sides and (sides <= known.parties or known.parties <= sides)):
+        return False  # the same sides: Johnson meeting Tusk in Biarritz is not his lunch with Macron moved
     if known.participants and new.participants and not known.participants & set(new.participants):
         return False
     ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)

@@ -356,6 +356,13 @@ def test_a_slip_stays_in_its_country_its_kind_and_its_days() -> None:
     assert resolve(_opened(), [_opening(type="visit")], published=OCT19, within=NORWAY).event_id is None
 
 
+def test_a_slip_keeps_its_sides() -> None:
+    """Colombia and Norway meeting in Hurdal is not the Colombia-FARC opening moved."""
+    other = ExtractedEvent(type="talks", status="held", date=DateValue("2012-10-18"), location="Hurdal",
+                           parties=["Colombia", "Norway"])
+    assert resolve(other, [_opening()], published=OCT19, within=NORWAY).event_id is None
+
+
 def test_a_live_blog_entry_is_of_the_day_of_the_blog(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("Live: Kono in Moscow\n\nLatest entries first; all times are Moscow time.\n\n"
             "16:45 - A memorandum at last\nYohei Kono and Igor Ivanov signed a memorandum on fishing near the "

@@ -125,3 +125,24 @@ def test_a_tour_told_by_its_stops_is_one_meeting_per_stop_with_its_own_company(b
                      ("Luxembourg", ("Boris Johnson", "Jean-Claude Juncker", "Michel Barnier"))]
     assert not [e for e in events if e.type == "visit"], "the journey is told by its stops"
     assert {e.date.value if e.date else None for e in events} == {"2019-09-16"}, "on the journey's day"
+
+
+def test_a_sentence_with_no_event_still_gives_the_day_of_the_remarks_after_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Kono's week of diplomacy ended on Saturday.\n\nThe week began in Moscow on Wednesday. Standing beside "
+            "Kono at the Kremlin, Igor Ivanov said the two sides could still sign a peace treaty.")
+    said = [e for e in _events(extractor, text, "2000-11-04") if e.type == "statement" and "Igor Ivanov" in e.participants]
+    assert [e.date.value if e.date else None for e in said] == ["2000-11-01"]
+
+
+def test_a_group_of_countries_is_no_place_and_a_day_goes_to_what_the_verb_was_done_with(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Boris Johnson ended his first week of summitry on Sunday with a meeting with Donald Tusk on the margins "
+            "of the G7 summit in Biarritz.")
+    meetings = [e for e in _events(brexit, text, "2019-08-26") if e.type in {"meeting", "summit"}
+                and "Donald Tusk" in e.participants]
+    assert [(e.location, e.date.value if e.date else None) for e in meetings] == [("Biarritz", "2019-08-25")]
+
+
+def test_the_day_of_a_verb_goes_to_the_meeting_it_was_done_with(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono ended his first week of Asian diplomacy on Sunday with a meeting with Igor Ivanov in Bangkok."
+    meetings = [e for e in _events(extractor, text, "2000-07-31") if e.type in {"meeting", "talks"}]
+    assert [(e.location, e.date.value if e.date else None) for e in meetings] == [("Bangkok", "2000-07-30")]

@@ -187,6 +187,9 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         mentions.extend(_turns(art, memory, s))
         if not s.triggers:
             _note_topic(art, memory, s)
+            # "The week began in Berlin on Wednesday.": no event, but the day of the sentences after it
+            s.dates = [(e, e.root) for e in s.ents if e.label_ == "DATE" and not since(e) and _named_here(art, e)]
+            _remember_day(art, memory, s)
             continue
         _read_entities(art, s)
         _add_the_two_leaders(art, memory, s)
@@ -206,7 +209,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _attach_places(s)
         _remarks_at_the_scene(art, memory, s)
         _attach_people(art, s)
-        _one_meeting_each(s)
+        _one_meeting_each(art, s)
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
         mentions.extend(s.made.values())
@@ -498,6 +501,11 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
+    verb = verb_above(root) if t is None and clause is None and root.dep_ == "pobj" else None
+    if verb is not None:
+        # "ended his first week on Sunday with a meeting with Tusk": the day of what the verb was done with
+        t = next((g.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+                  if g.dep_ == "pobj" and s.by_label.get(g.i) in MEETING_TYPES and s.made[g.i].timex is None), None)
     if t is None and clause is None:
         # "the meeting ... in Brunei on November 15", the parser hanging the date elsewhere:
         # a date right after a trigger's phrase is that trigger's
@@ -1067,25 +1075,34 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _people_in_phrase(s, tok, m)
 
 
-def _one_meeting_each(s: _Sentence) -> None:
+def _one_meeting_each(art: _Article, s: _Sentence) -> None:
     """Pass: 'breakfast with Rutte in The Hague, talks with Merkel in Berlin, then meetings with Tusk and
-    Juncker in Brussels': in a list of meetings each told 'with' someone, the people named after one and
-    before the next are that one's company, however the parse nests the list; people named outside the
-    list (the traveller) stay with every one."""
-    listed = [tok for tok, label in s.triggers if label in MEETING_TYPES and tok.i in s.made
-              and tok.i + 1 < s.sent.end and s.sent.doc[tok.i + 1].lower_ == "with"]
+    Juncker in Brussels': in a list of meetings each told 'with' someone, what is named after one and
+    before the next (its company, its place, its day) is that one's, however the parse nests the list;
+    'talks and dinner with Merkel' are one item. The traveller (the subject before the list) is at each."""
+    doc = s.sent.doc
+    meetings = {tok.i for tok, label in s.triggers if label in MEETING_TYPES and tok.i in s.made}
+    listed = [i for i in sorted(meetings) if i + 1 < s.sent.end and doc[i + 1].lower_ == "with"]
     if len(listed) < 2:
         return
-    ends = [t.i for t in listed[1:]] + [s.sent.end]
     root = s.sent.root
-    traveller = [name for r, name in s.persons if r.dep_ == "nsubj" and r.head.i == root.i and r.i < listed[0].i
-                 and root.lemma_ not in st.REPORTING]  # "May visits three capitals: breakfast with ..."
-    for tok, end in zip(listed, ends, strict=True):
-        m = s.made[tok.i]
-        own = [name for root, name in s.persons if tok.i < root.i < end]
-        listed_anywhere = {name for root, name in s.persons if listed[0].i < root.i}
-        m.participants = [p for p in m.participants if p in own or p not in listed_anywhere]
-        m.participants += [p for p in own + traveller if p not in m.participants]
+    traveller = [name for r, name in s.persons if r.dep_ == "nsubj" and r.head.i == root.i and r.i < listed[0]
+                 and root.lemma_ not in st.REPORTING]
+    in_list = {name for r, name in s.persons if r.i > listed[0]}
+    for i, end in zip(listed, [*listed[1:], s.sent.end], strict=True):
+        item = [i] + [j for j in meetings if j + 2 == i and doc[j + 1].lower_ == "and"]  # "talks and dinner with"
+        own = [name for r, name in s.persons if i < r.i < end]
+        places = [loc for r, loc in s.places if i < r.i < end]
+        days = [ent for ent, r in s.dates if i < r.i < end]
+        for j in item:
+            m = s.made[j]
+            m.participants = [p for p in m.participants if p in own or p not in in_list]
+            m.participants += [p for p in own + traveller if p not in m.participants]
+            if places:
+                m.location = places[-1]  # "at the Elysee in Paris": the city last
+            timex = normalize(days[0].text, anchor=art.published, tense=m.tense) if days else None
+            if timex is not None and timex.value:
+                m.timex = timex
 
 
 def _meeting_where_they_went(art: _Article, s: _Sentence) -> None:

@@ -34,6 +34,8 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     name = landmark or name
     if name is None:
         return None
+    if place is None and landmark is None and any(ch.isdigit() for ch in name):
+        return None  # "the G7 summit", "the P5+1 talks": a group of countries, not a place
     if place is None and landmark is None and name.lower() in {k.lower() for k in tracker.keywords}:
         return None  # "the November Brexit summit": the tracker's subject, which the model may take for a place
     party = tracker.party_for(name) if place is None and landmark is None else None
