@@ -963,7 +963,8 @@ def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     a time of a named day is a day too ('on Saturday night')."""
     day_times = [(e, e.root) for e in s.ents if _day_time(art, e)]
     for ent, root in sorted([*s.dates, *day_times], key=lambda d: d[0].start):
-        if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_PREPS | {"before"}) or any(
+        limit = LIMIT_PREPS | {"before"}
+        if (root.dep_ == "pobj" and root.head.lower_ in limit) or art.doc[max(ent.start - 1, 0)].lower_ in limit or any(
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
         if not in_attribution(ent, art.layout.text) and not _told_ahead(root):
