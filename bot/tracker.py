@@ -148,6 +148,16 @@ class Tracker:
         # negotiators of two sides named in full: the negotiation, even with no keyword
         return hits + (1 if len(people_sides) >= 2 else 0)
 
+    def names_any(self, text: str) -> bool:
+        """Whether the text says any of the tracker's keywords, or names any of its parties, people or
+        places (by name or alias)."""
+        low = text.lower()
+        if any(k.lower() in low for k in self.keywords):
+            return True
+        named = (self._index.party_pattern, self._index.people_pattern, self._index.place_pattern,
+                 self._index.side_pattern)
+        return any(p is not None and p.search(text) for p in named)
+
     def is_relevant(self, text: str) -> bool:
         """True when the text is enough about this negotiation: `relevance` reaches min_keyword_hits."""
         return self.relevance(text) >= self.min_keyword_hits

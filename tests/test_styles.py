@@ -146,3 +146,26 @@ def test_the_day_of_a_verb_goes_to_the_meeting_it_was_done_with(extractor) -> No
     text = "Yohei Kono ended his first week of Asian diplomacy on Sunday with a meeting with Igor Ivanov in Bangkok."
     meetings = [e for e in _events(extractor, text, "2000-07-31") if e.type in {"meeting", "talks"}]
     assert [(e.location, e.date.value if e.date else None) for e in meetings] == [("Bangkok", "2000-07-30")]
+
+
+DIGEST = """Morning briefing: Tokyo and Moscow set a date; Clinton to Hanoi; the markets
+
+Wednesday, November 1. Three stories to start the day.
+
+1. Kono heads for Moscow
+Foreign Minister Yohei Kono will hold talks with Igor Ivanov in Moscow on Friday on the peace treaty, the
+ministry said.
+
+2. Clinton to visit Hanoi
+President Bill Clinton will hold talks with Vietnamese leaders in Hanoi on November 17, the first visit by
+an American president since the war, the White House said.
+
+3. Markets slip
+Asian shares fell for a third day.
+"""
+
+
+def test_a_digests_items_about_other_news_tell_no_events(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, DIGEST, "2000-11-01")
+    meetings = sorted((e.type, e.location) for e in events if e.type in {"meeting", "talks", "summit", "visit"})
+    assert meetings in ([("talks", "Moscow")], [("meeting", "Moscow")]), meetings

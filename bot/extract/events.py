@@ -19,7 +19,7 @@ from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import CLAUSE_DEPS, anchor_of
-from bot.extract.layout import DATELINE, attributions, datelines, has_headline, paragraphs_of
+from bot.extract.layout import DATELINE, attributions, datelines, digest_items, has_headline, paragraphs_of
 from bot.extract.mentions import ENDING_VERBS, Mention, find_mentions, in_sequence, linked, stretch_back, when
 from bot.extract.people import country_of
 from bot.extract.places import dateline_place
@@ -881,9 +881,21 @@ def _leader_country(tracker: Tracker, leader: str) -> str | None:
     return person.country
 
 
+def _on_topic(text: str, mentions: list[Mention], tracker: Tracker) -> list[Mention]:
+    """A digest's items about other news ('3. Putin wins a fourth term', 'MEXICO: Three leaders, one card')
+    tell none of the negotiation's events: an item whose heading names nothing of the tracker, and whose
+    text says none of its keywords, is left out."""
+    items = digest_items(text, paragraphs_of(text))
+    off = [(a, end) for a, b, end in items
+           if not tracker.names_any(text[a:b]) and not any(k.lower() in text[a:end].lower() for k in tracker.keywords)]
+    if not off:
+        return mentions
+    return [m for m in mentions if not any(a <= m.trigger.idx < end for a, end in off)]
+
+
 def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: TriggerMatcher) -> list[ExtractedEvent]:
     """The article's events with the status in force at `published`."""
-    mentions = find_mentions(doc, published=published, tracker=tracker, matcher=matcher)
+    mentions = _on_topic(doc.text, find_mentions(doc, published=published, tracker=tracker, matcher=matcher), tracker)
     _ANCESTORS.set(tracker.place_ancestors())
     drafts: list[Draft] = []
     for group in _groups(mentions):

@@ -117,6 +117,22 @@ def _month_of(text: str) -> int | None:
     return next((_MONTH_NUMBER[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _MONTH_NUMBER), None)
 
 
+# "3. Putin wins a fourth term", "UKRAINE: Kiev's deadliest day": a digest's item, headed by a number or a
+# topic label on a short line of its own.
+ITEM_HEAD = re.compile(r"[ \t]*(?:\d{1,2}\.[ \t]+[A-Z\"'\u201c]|[A-Z][A-Z .'\-]{2,30}:[ \t]+\S)")
+MIN_ITEMS = 3
+
+
+def digest_items(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """A digest's items, when it has at least three: (start, end of the heading, end of the item) in
+    characters, each item running to the next heading or the end of the text."""
+    heads = [(a, b) for a, b in paras if b - a < 100 and ITEM_HEAD.match(text, a, b)]
+    if len(heads) < MIN_ITEMS:
+        return []
+    ends = [a for a, _ in heads[1:]] + [len(text)]
+    return [(a, b, end) for (a, b), end in zip(heads, ends, strict=True)]
+
+
 def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
     """The paragraphs that open with a speaker's label, as a transcript's turns do ('DAVIS: I see the
     week rather differently'): paragraph index -> the label's character span (without the colon)."""
