@@ -169,3 +169,10 @@ def test_a_digests_items_about_other_news_tell_no_events(extractor) -> None:  # 
     events = _events(extractor, DIGEST, "2000-11-01")
     meetings = sorted((e.type, e.location) for e in events if e.type in {"meeting", "talks", "summit", "visit"})
     assert meetings in ([("talks", "Moscow")], [("meeting", "Moscow")]), meetings
+
+
+def test_the_round_told_again_by_its_opening_day_is_that_round(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Three days of talks in Moscow on a peace treaty between Japan and Russia ended on Thursday without a "
+            "breakthrough. The round opened on Tuesday, a day after the two delegations arrived.")
+    talks = [e for e in _events(extractor, text, "2000-11-03") if e.type in {"talks", "meeting"}]
+    assert [(e.date.value if e.date else None, e.location) for e in talks] == [("2000-10-31/2000-11-02", "Moscow")]

@@ -117,6 +117,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
             return False  # "the prime minister's trip to Russia" brings a place the talks never had
         if m.definite and d.type == "summit" and d.location and m.location is None:
             return True  # "the summit in Santiago in mid-November" ... "the leaders' meeting is on November 16-17"
+        if m.definite and m.type == d.type and m.location is None and not m.participants:
+            return True  # "Three days of talks in Vienna ..." ... "The round opened on Tuesday": that round
         return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
