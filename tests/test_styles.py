@@ -176,3 +176,10 @@ def test_the_round_told_again_by_its_opening_day_is_that_round(extractor) -> Non
             "breakthrough. The round opened on Tuesday, a day after the two delegations arrived.")
     talks = [e for e in _events(extractor, text, "2000-11-03") if e.type in {"talks", "meeting"}]
     assert [(e.date.value if e.date else None, e.location) for e in talks] == [("2000-10-31/2000-11-02", "Moscow")]
+
+
+def test_a_remark_in_a_participle_is_made_where_its_verb_was_done(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Tuesday, at a ceremony at the prime minister's office in Tokyo, Yoshiro Mori extended the fishing "
+            "arrangement by a year, saying the islands question would not be settled quickly.")
+    said = [e for e in _events(extractor, text, "2000-11-08") if e.type == "statement"]
+    assert [e.location for e in said] == ["Tokyo"]

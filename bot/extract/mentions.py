@@ -1056,6 +1056,9 @@ def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
     if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         # "stood together in Vienna to declare ...": where they were when they came out to say it
         clauses += [c for c in verb.head.children if c.dep_ == "prep" and c.lower_ == "in"]
+    if verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG" and verb.head.pos_ == "VERB":
+        # "at an event at the palace, the president extended the halt, saying ...": where he was saying it
+        clauses += [c for c in verb.head.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} and c.i < verb.i]
     return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 
