@@ -223,6 +223,9 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         if movable and place in {"same", "open"} and people and new.status in et.OPEN_STATUSES:
             return 1.0 + people
         return 0.0
+    if dates == "wider" and place == "open" and known.type == new.type == "summit" \
+            and et.is_open(known.type, known.status) and _parties_meet(known.parties, new.parties):
+        return 1.0  # "the special summit in November", put on hold ... "a special summit on November 25": summits are rare
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
     if dates == "open" and place != "same" and known.participants and new.participants and not people:

@@ -363,6 +363,21 @@ def test_a_slip_keeps_its_sides() -> None:
     assert resolve(other, [_opening()], published=OCT19, within=NORWAY).event_id is None
 
 
+def test_the_summit_put_on_hold_for_a_month_is_the_one_then_called_for_a_day_of_it() -> None:
+    on_hold = KnownEvent(id=9, type="summit", status="postponed", date_value="2018-11", location=None,
+                         participants=set(), parties={"European Union"}, as_of=datetime(2018, 10, 19, tzinfo=UTC))
+    called = ExtractedEvent(type="summit", status="scheduled", date=DateValue("2018-11-25"), location="Brussels",
+                            participants=["Donald Tusk"], parties=["European Union", "United Kingdom"])
+    update = resolve(called, [on_hold], published=datetime(2018, 11, 15, tzinfo=UTC), within={})
+    assert update.event_id == 9
+    assert ("status", "postponed", "scheduled") in update.changes and ("date", "2018-11", "2018-11-25") in update.changes
+    talks = ExtractedEvent(type="talks", status="scheduled", date=DateValue("2018-11-25"), location="Brussels",
+                           parties=["European Union", "United Kingdom"])
+    on_hold_talks = KnownEvent(id=9, type="talks", status="postponed", date_value="2018-11", location=None,
+                               participants=set(), parties={"European Union"}, as_of=datetime(2018, 10, 19, tzinfo=UTC))
+    assert resolve(talks, [on_hold_talks], published=datetime(2018, 11, 15, tzinfo=UTC), within={}).event_id is None
+
+
 def test_a_live_blog_entry_is_of_the_day_of_the_blog(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("Live: Kono in Moscow\n\nLatest entries first; all times are Moscow time.\n\n"
             "16:45 - A memorandum at last\nYohei Kono and Igor Ivanov signed a memorandum on fishing near the "

@@ -183,3 +183,9 @@ def test_a_remark_in_a_participle_is_made_where_its_verb_was_done(extractor) -> 
             "arrangement by a year, saying the islands question would not be settled quickly.")
     said = [e for e in _events(extractor, text, "2000-11-08") if e.type == "statement"]
     assert [e.location for e in said] == ["Tokyo"]
+
+
+def test_shelved_plans_for_a_meeting_call_the_meeting_off(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The Kremlin has shelved plans for a summit with Japan in Irkutsk in March, officials said on Monday."
+    summits = [e for e in _events(extractor, text, "2001-01-15") if e.type == "summit"]
+    assert [e.status for e in summits] in (["cancelled"], ["postponed"])

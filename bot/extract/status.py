@@ -110,7 +110,9 @@ def _acts_on_another(verb: Token, tokens: list[Token]) -> bool:
     """Whether a verb's object is a noun of its own, not the trigger or what the trigger hangs on
     ('delayed Britain's exit' says nothing of the summit the sentence is at)."""
     objects = [c for c in verb.children if c.dep_ == "dobj"]
-    return bool(objects) and all(o not in tokens and o.pos_ in {"NOUN", "PROPN"} for o in objects)
+    # "shelved plans for a special meeting": the plans hold the trigger, so acting on them is acting on it
+    return bool(objects) and all(o not in tokens and o.pos_ in {"NOUN", "PROPN"}
+                                 and not any(t.i == tokens[0].i for t in o.subtree) for o in objects)
 
 
 def _no_longer(tok: Token) -> bool:
