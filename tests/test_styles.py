@@ -189,3 +189,11 @@ def test_shelved_plans_for_a_meeting_call_the_meeting_off(extractor) -> None:  #
     text = "The Kremlin has shelved plans for a summit with Japan in Irkutsk in March, officials said on Monday."
     summits = [e for e in _events(extractor, text, "2001-01-15") if e.type == "summit"]
     assert [e.status for e in summits] in (["cancelled"], ["postponed"])
+
+
+def test_a_transcripts_turns_are_no_digest_items(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Kono and Ivanov: excerpts\n\nThe two ministers spoke to reporters in Moscow on Friday.\n\n"
+            "KONO: We agreed to speed up the work.\n\nQUESTION: Will you meet again?\n\n"
+            "IVANOV: We will meet in Tokyo next month.\n\nQUESTION: And the islands?\n\nKONO: We talked about them.\n")
+    said = {p for e in _events(extractor, text, "2000-11-04") if e.type == "statement" for p in e.participants}
+    assert said == {"Yohei Kono", "Igor Ivanov"}

@@ -126,7 +126,9 @@ MIN_ITEMS = 3
 def digest_items(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """A digest's items, when it has at least three: (start, end of the heading, end of the item) in
     characters, each item running to the next heading or the end of the text."""
-    heads = [(a, b) for a, b in paras if b - a < 100 and ITEM_HEAD.match(text, a, b)]
+    # a heading is a title, not a sentence: "PUTIN: Nobody is handing over anything." is a transcript's turn
+    heads = [(a, b) for a, b in paras if b - a < 100 and ITEM_HEAD.match(text, a, b)
+             and not text[a:b].rstrip().rstrip("\"'\u201d").endswith((".", "?", "!"))]
     if len(heads) < MIN_ITEMS:
         return []
     ends = [a for a, _ in heads[1:]] + [len(text)]
