@@ -197,3 +197,9 @@ def test_a_transcripts_turns_are_no_digest_items(extractor) -> None:  # type: ig
             "IVANOV: We will meet in Tokyo next month.\n\nQUESTION: And the islands?\n\nKONO: We talked about them.\n")
     said = {p for e in _events(extractor, text, "2000-11-04") if e.type == "statement" for p in e.participants}
     assert said == {"Yohei Kono", "Igor Ivanov"}
+
+
+def test_talks_extended_into_a_day_went_on_to_that_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Peace treaty talks between Japan and Russia in Moscow were extended into Saturday, officials said."
+    talks = [e for e in _events(extractor, text, "2000-11-04") if e.type in {"talks", "meeting"}]
+    assert [e.date.value if e.date else None for e in talks] == ["2000-11-04"]

@@ -501,6 +501,13 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
+    if t is None and root.dep_ == "pobj" and root.head.lower_ in {"into", "until", "till", "through"} \
+            and root.head.head.lemma_ in {"extend", "prolong", "run", "continue", "drag", "stretch", "spill"}:
+        # "talks ... were extended into Saturday", "the round ran into Sunday": the day the talks went on to
+        t = next((c.i for c in root.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}
+                  and s.by_label.get(c.i) in MEETING_TYPES), None)
+        if t is not None:
+            return t
     verb = verb_above(root) if t is None and clause is None and root.dep_ == "pobj" else None
     if verb is not None:
         # "ended his first week on Sunday with a meeting with Tusk": the day of what the verb was done with
