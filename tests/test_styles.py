@@ -203,3 +203,13 @@ def test_talks_extended_into_a_day_went_on_to_that_day(extractor) -> None:  # ty
     text = "Peace treaty talks between Japan and Russia in Moscow were extended into Saturday, officials said."
     talks = [e for e in _events(extractor, text, "2000-11-04") if e.type in {"talks", "meeting"}]
     assert [e.date.value if e.date else None for e in talks] == ["2000-11-04"]
+
+
+def test_a_week_ago_today_is_a_day_and_a_plan_that_fell_through_is_called_off(extractor) -> None:  # type: ignore[no-untyped-def]
+    from bot.extract.timex import normalize
+
+    said = normalize("A week ago today", anchor=date(2015, 3, 10), tense="past")
+    assert said is not None and (said.value, said.granularity) == ("2015-03-03", "day")
+    text = "The plan to hold a summit in Irkutsk in the spring fell through, officials in Tokyo said on Monday."
+    summits = [e for e in _events(extractor, text, "2001-06-04") if e.type == "summit"]
+    assert [e.status for e in summits] == ["cancelled"]

@@ -78,13 +78,14 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
     return patterns + AGO_PATTERNS
 
 
-# "Eleven days ago", "two weeks ago": a date the model's NER misses now and then, which left the
+# "Eleven days ago", "a week ago today": a date the model's NER misses now and then, which left the
 # sentence's other date to take its place
 _COUNT_WORDS = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "thirteen", "fourteen", "fifteen", "twenty"]
 AGO_PATTERNS: list[dict[str, Any]] = [{"label": "DATE", "pattern": [
     {"LOWER": {"IN": _COUNT_WORDS}, "OP": "?"}, {"LIKE_NUM": True, "OP": "?"},
-    {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, {"LOWER": "ago"}]}]
+    {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, {"LOWER": "ago"},
+    {"LOWER": "today", "OP": "?"}]}]
 
 
 def load_nlp(tracker: Tracker) -> Language:

@@ -396,6 +396,8 @@ def _r_ago(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None
     if m["u"] == "decade":
         n *= 10
+    if m["today"] and m["u"] == "week":
+        return _shift(-7 * n if m["dir"] == "ago" else 7 * n, "day", ctx.anchor)  # "a week ago today": that day
     return _shift(-n if m["dir"] == "ago" else n, m["u"].replace("decade", "year"), ctx.anchor)
 
 
@@ -423,7 +425,7 @@ _CORE_RULES: tuple[tuple[str, Callable[[re.Match[str], _Ctx], _Res | None]], ...
     (rf"(?P<n>[1-4])(?P<kind>[qh])(?:,? (?P<y>{_YEAR}))?", _r_part),
     (rf"(?P<m1>{_MON}) ?- ?(?P<m2>{_MON}) (?:quarter|period)(?: of (?P<y>{_YEAR}))?", _r_month_quarter),
     (_alt(_DAY_WORDS), _r_day_word),
-    (rf"(?P<n>{_NUM}) (?P<u>day|week|month|year|decade)s? (?P<dir>ago|from now|hence)", _r_ago),
+    (rf"(?P<n>{_NUM}) (?P<u>day|week|month|year|decade)s? (?P<dir>ago|from now|hence)(?P<today> today)?", _r_ago),
 )  # fmt: skip
 _CORE_RES = tuple((re.compile(p), fn) for p, fn in _CORE_RULES)
 
