@@ -213,3 +213,11 @@ def test_a_week_ago_today_is_a_day_and_a_plan_that_fell_through_is_called_off(ex
     text = "The plan to hold a summit in Irkutsk in the spring fell through, officials in Tokyo said on Monday."
     summits = [e for e in _events(extractor, text, "2001-06-04") if e.type == "summit"]
     assert [e.status for e in summits] == ["cancelled"]
+
+
+def test_a_deal_a_modal_clause_needs_by_a_day_sets_a_deadline_and_months_of_talks_are_no_round(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Only a breakthrough before Friday could now save the Brunei meeting. Igor Ivanov said on Monday that "
+            "Tokyo had backed away from commitments it made during months of negotiations.")
+    events = _events(extractor, text, "2000-11-06")
+    assert [e.date.value if e.date else None for e in events if e.type == "deadline"] == ["2000-11-10"]
+    assert not [e for e in events if e.type == "talks"]

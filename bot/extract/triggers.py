@@ -259,8 +259,12 @@ def country_exits(verb: Token) -> bool:
 
 def conditional_agreement(prep: Token) -> bool:
     """'if both sides agree before July 1', 'must be signed before May 1': a date an agreement must
-    come before, in a condition or a modal clause."""
+    come before, in a condition or a modal clause; 'only a breakthrough before Friday could head off the
+    increase': a deal a modal clause needs by then."""
     verb = prep.head
+    if verb.lemma_ in TREATY_WORDS and verb.pos_ == "NOUN" and verb.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ == "aux" and c.tag_ == "MD" for c in verb.head.children):
+        return True
     return verb.lemma_ in AGREE_VERBS and any(
         (c.dep_ == "mark" and c.lower_ in {"if", "unless"}) or (c.dep_ == "aux" and c.tag_ == "MD")
         for c in verb.children)
@@ -495,6 +499,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         return False  # "left for Tehran for consultations", "recalled for consultations": with one's own side
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
         return False
+    if label == "talks" and tok.dep_ == "pobj" and tok.head.lower_ == "of" \
+            and tok.head.head.lower_ in {"months", "years", "decades"}:
+        return False  # "commitments made during months of negotiations": the negotiation itself, not a round
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"}:
         return False  # "the deal negotiated by May": what the deal is, not a round of talks
     return True
