@@ -221,3 +221,10 @@ def test_a_deal_a_modal_clause_needs_by_a_day_sets_a_deadline_and_months_of_talk
     events = _events(extractor, text, "2000-11-06")
     assert [e.date.value if e.date else None for e in events if e.type == "deadline"] == ["2000-11-10"]
     assert not [e for e in events if e.type == "talks"]
+
+
+def test_talks_told_inside_a_remark_are_not_of_the_remarks_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Igor Ivanov had said on Sunday that the peace treaty talks were moving too slowly."
+    events = _events(extractor, text, "2000-11-06")
+    assert [e.date.value if e.date else None for e in events if e.type == "statement"] == ["2000-11-05"]
+    assert not [e for e in events if e.type in {"talks", "meeting"} and e.date and e.date.value == "2000-11-05"]

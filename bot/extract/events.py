@@ -20,7 +20,16 @@ from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import CLAUSE_DEPS, anchor_of
 from bot.extract.layout import DATELINE, attributions, datelines, digest_items, has_headline, paragraphs_of
-from bot.extract.mentions import ENDING_VERBS, Mention, find_mentions, in_sequence, linked, stretch_back, when
+from bot.extract.mentions import (
+    ENDING_VERBS,
+    Mention,
+    find_mentions,
+    in_sequence,
+    in_what_was_said,
+    linked,
+    stretch_back,
+    when,
+)
 from bot.extract.people import country_of
 from bot.extract.places import dateline_place
 from bot.extract.timex import Timex, find_dates, interval, normalize
@@ -520,6 +529,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                 span = other.span
                 if other is not d and other.timex and span and other.timex.text != "publication date" \
                         and any(m.sent_index in sents for m in other.mentions) \
+                        and not _what_they_said(d, other) \
                         and published - timedelta(days=3) <= span[0] and span[1] <= published:
                     d.timex = other.timex
                     break
@@ -539,6 +549,14 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                     if d.location is None and d.type == "agreement":
                         d.location = other.location
                     break
+
+
+def _what_they_said(d: Draft, remark: Draft) -> bool:
+    """'Trump had written on Sunday that the talks were moving too slowly': talks told inside what a
+    remark says are not of the remark's day."""
+    verbs = [m.trigger for m in remark.mentions if m.type == "statement"]
+    return bool(verbs) and all(any(in_what_was_said(v, m.trigger) for v in verbs if v.sent.start == m.trigger.sent.start)
+                               for m in d.mentions)
 
 
 def _said_there(drafts: list[Draft]) -> None:

@@ -948,7 +948,7 @@ def _told_ahead(root: Token) -> bool:
 def _not_when_said(verb: Token, tok: Token) -> bool:
     """Whether a date `tok` tells something other than when the statement was made: what was said, or a
     relative clause about the speaker ('Kerry, who flew in on Saturday, said ...')."""
-    return _in_what_was_said(verb, tok) or (through_clause(tok, verb) and not _while_speaking(tok))
+    return in_what_was_said(verb, tok) or (through_clause(tok, verb) and not _while_speaking(tok))
 
 
 def _while_speaking(tok: Token) -> bool:
@@ -958,7 +958,7 @@ def _while_speaking(tok: Token) -> bool:
     return clause is not None and clause.tag_ == "VBG" and clause.dep_ == "acl" and clause.head.ent_type_ == "PERSON"
 
 
-def _in_what_was_said(verb: Token, tok: Token) -> bool:
+def in_what_was_said(verb: Token, tok: Token) -> bool:
     """Whether `tok` lies in the clause a statement verb reports (its ccomp, or the words after it)."""
     said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}]
     return any(c.left_edge.i <= tok.i <= c.right_edge.i for c in said)
@@ -1022,7 +1022,7 @@ def _in_reported_speech(verb: Token, tok: Token) -> bool:
         if cur.dep_ in {"ccomp", "parataxis"}:
             return True
         cur = cur.head
-    return _in_what_was_said(verb, tok)
+    return in_what_was_said(verb, tok)
 
 
 def _note_scene(art: _Article, memory: _Memory, s: _Sentence) -> None:
