@@ -228,3 +228,17 @@ def test_talks_told_inside_a_remark_are_not_of_the_remarks_day(extractor) -> Non
     events = _events(extractor, text, "2000-11-06")
     assert [e.date.value if e.date else None for e in events if e.type == "statement"] == ["2000-11-05"]
     assert not [e for e in events if e.type in {"talks", "meeting"} and e.date and e.date.value == "2000-11-05"]
+
+
+def test_a_road_map_signed_the_same_day_is_not_the_deal(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Japan and Russia reached a deal on the peace treaty in Irkutsk on Sunday. Officials of the two "
+            "fisheries agencies signed a road map on inspections around the islands in Irkutsk on Sunday.")
+    papers = [e for e in _events(extractor, text, "2001-03-26") if e.type == "agreement"]
+    assert len(papers) == 2, papers
+
+
+def test_two_pairs_signing_on_one_day_signed_two_papers(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Vladimir Putin and Yoshiro Mori signed a statement on the peace treaty in Irkutsk on Sunday. Yohei Kono "
+            "and Igor Ivanov signed an accord on fishing around the islands in Irkutsk on Sunday.")
+    papers = [sorted(e.participants) for e in _events(extractor, text, "2001-03-26") if e.type == "agreement"]
+    assert sorted(papers) == [["Igor Ivanov", "Yohei Kono"], ["Vladimir Putin", "Yoshiro Mori"]], papers

@@ -109,6 +109,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
         # the tracker cannot name is someone else too
         return False
+    if d.type == m.type == "agreement" and len(d.participants) > 1 and len(m.participants) > 1 and not shared:
+        return False  # "Amano and Salehi signed a road map" is not the deal Mogherini and Zarif announced
+    if d.type == m.type == "agreement" and _other_paper(d, m):
+        return False  # "reach nuclear deal" ... "signed a road map for settling the agency's questions"
     if rel == "same":
         return True
     if rel == "nested":
@@ -182,6 +186,25 @@ def _another_agreement(m: Mention) -> bool:
         return False  # "also agreed that Putin would visit Japan": a visit arranged, told with the talks
     return any(c.dep_ == "advmod" and c.lower_ in ANOTHER for c in verb.children) and not any(
         c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "PRON" for c in verb.children)
+
+
+# Kinds of paper a deal may be told as; a mention naming one kind is not a draft naming only another.
+SIDE_PAPERS = {"map": "road map", "roadmap": "road map", "memorandum": "memorandum", "protocol": "protocol",
+               "framework": "framework", "communique": "communique"}
+
+
+def _paper(m: Mention) -> str | None:
+    """The kind of paper an agreement mention names: its noun, or its verb's object ('signed a road map')."""
+    tok = m.trigger
+    if tok.pos_ == "VERB":
+        tok = next((c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}), tok)
+    return SIDE_PAPERS.get(tok.lemma_.lower(), "deal") if tok.pos_ in {"NOUN", "PROPN"} else None
+
+
+def _other_paper(d: Draft, m: Mention) -> bool:
+    mine = _paper(m)
+    theirs = {p for x in d.mentions if (p := _paper(x)) is not None}
+    return mine is not None and bool(theirs) and mine not in theirs and (mine != "deal" or "deal" not in theirs)
 
 
 def _merge(d: Draft, group: list[Mention]) -> None:
@@ -596,7 +619,8 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
              and not (_strangers(k, d) and not _two_sides_of(k, d, tracker))
-             and not _another_agreement(d.mentions[0])),
+             and not _another_agreement(d.mentions[0])
+             and not (k.type == d.type == "agreement" and any(_other_paper(k, m) for m in d.mentions))),
             None,
         )
         if twin is None:
