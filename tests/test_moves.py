@@ -4,34 +4,20 @@ words that looked like events and were not."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.resolve import KnownEvent, fold_deadline_moves, resolve
-
-NEGOTIATIONS = Path(__file__).parent / "data" / "negotiations"
-
-
-def _events(extractor: Any, text: str, published: str) -> list[ExtractedEvent]:
-    return list(extractor.extract(text, date.fromisoformat(published)))
-
-
-def _show(events: list[ExtractedEvent]) -> list[tuple[str, str, str | None, str | None]]:
-    return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in events]
+from tests.extracting import events_of as _events
+from tests.extracting import negotiation_extractor
+from tests.extracting import show as _show
 
 
 @pytest.fixture(scope="module")
 def farc():  # type: ignore[no-untyped-def]
-    from bot.extract.events import Extractor
-    from bot.extract.nlp import load_nlp
-    from bot.tracker import load_tracker_file
-
-    tracker = load_tracker_file(NEGOTIATIONS / "farc" / "tracker.toml")
-    return Extractor(load_nlp(tracker), tracker)
+    return negotiation_extractor("farc")
 
 
 # --- extraction: a move told in one sentence -------------------------------------------------------

@@ -4,32 +4,16 @@ analysis, digest, feature; issue 9, session 7): each rule is general, each test 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.domain import ExtractedEvent
-
-NEGOTIATIONS = Path(__file__).parent / "data" / "negotiations"
-
-
-def _events(extractor: Any, text: str, published: str) -> list[ExtractedEvent]:
-    return list(extractor.extract(text, date.fromisoformat(published)))
-
-
-def _show(events: list[ExtractedEvent]) -> list[tuple[str, str, str | None, str | None]]:
-    return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in events]
+from tests.extracting import events_of as _events
+from tests.extracting import negotiation_extractor
 
 
 @pytest.fixture(scope="module")
 def brexit():  # type: ignore[no-untyped-def]
-    from bot.extract.events import Extractor
-    from bot.extract.nlp import load_nlp
-    from bot.tracker import load_tracker_file
-
-    tracker = load_tracker_file(NEGOTIATIONS / "brexit" / "tracker.toml")
-    return Extractor(load_nlp(tracker), tracker)
+    return negotiation_extractor("brexit")
 
 
 @pytest.mark.parametrize("text", [
