@@ -226,3 +226,11 @@ def test_two_pairs_signing_on_one_day_signed_two_papers(extractor) -> None:  # t
             "and Igor Ivanov signed an accord on fishing around the islands in Irkutsk on Sunday.")
     papers = [sorted(e.participants) for e in _events(extractor, text, "2001-03-26") if e.type == "agreement"]
     assert sorted(papers) == [["Igor Ivanov", "Yohei Kono"], ["Vladimir Putin", "Yoshiro Mori"]], papers
+
+
+def test_a_european_council_is_a_summit_and_its_president_is_not(brexit) -> None:  # type: ignore[no-untyped-def]
+    held = _events(brexit, "At a European Council in Brussels on Thursday, the 27 leaders backed the deal.", "2018-12-15")
+    assert [(e.type, e.location) for e in held if e.type == "summit"] == [("summit", "Brussels")]
+    titles = _events(brexit, "European Council President Donald Tusk said in Brussels on Friday that the door "
+                     "remained open.", "2019-03-23")
+    assert not [e for e in titles if e.type == "summit"]

@@ -432,6 +432,16 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             c.dep_ == "xcomp" for c in tok.children
         ):
             return False  # "agreed with the assessment" is not an agreement
+    if label == "summit" and tok.lower_ == "council":
+        # "at a European Council in Brussels", "the European Council of April 10": the EU leaders' summit;
+        # not "European Council President Donald Tusk" nor "the president of the European Council"
+        if tok.i == 0 or tok.nbor(-1).lower_ != "european":
+            return False
+        after = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        before = tok.doc[tok.i - 3] if tok.i >= 3 else None
+        return not (after is not None and (after.lower_ in {"president", "presidency", "'s", "\u2019s"}
+                                           or after.ent_type_ == "PERSON")) \
+            and not (before is not None and before.lower_ in {"of", "to", "by"})
     if label == "meeting" and tok.lower_ in CEREMONY_WORDS:
         return told_signing(sent)
     if label == "meeting" and tok.lemma_ == "spend":
