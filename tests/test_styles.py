@@ -234,3 +234,10 @@ def test_a_european_council_is_a_summit_and_its_president_is_not(brexit) -> None
     titles = _events(brexit, "European Council President Donald Tusk said in Brussels on Friday that the door "
                      "remained open.", "2019-03-23")
     assert not [e for e in titles if e.type == "summit"]
+
+
+def test_a_session_that_had_ended_in_a_month_was_last_that_month(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The peace treaty talks, whose last session in Moscow in April had ended as the previous ones had, were "
+            "going nowhere, diplomats in Tokyo said.")
+    talks = [e for e in _events(extractor, text, "2000-12-01") if e.type in {"talks", "meeting"}]
+    assert [e.date.value if e.date else None for e in talks] == ["2000-04"]

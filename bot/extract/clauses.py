@@ -117,6 +117,10 @@ def since_clause(ent: Span) -> Token | None:
     return None
 
 
+# What had ended had happened: "whose last session in Almaty in April had ended" is last April.
+DONE_VERBS = {"end", "close", "finish", "conclude", "wrap", "collapse", "break", "hold", "meet", "sign", "agree"}
+
+
 def date_tense(root: Token) -> Tense | Literal["any"] | None:
     """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
     sentence around it is past ('... has been postponed')."""
@@ -131,7 +135,8 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
-            if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or any(c.lower_ == "had" for c in tok.children)):
+            if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or (any(c.lower_ == "had" for c in tok.children)
+                                                                     and tok.lemma_ not in DONE_VERBS)):
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side
             return tense
     return None
