@@ -241,3 +241,9 @@ def test_a_session_that_had_ended_in_a_month_was_last_that_month(extractor) -> N
             "going nowhere, diplomats in Tokyo said.")
     talks = [e for e in _events(extractor, text, "2000-12-01") if e.type in {"talks", "meeting"}]
     assert [e.date.value if e.date else None for e in talks] == ["2000-04"]
+
+
+def test_a_month_of_what_was_agreed_to_be_done_is_the_nearest(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "On Monday the two sides agreed to hold their next round of peace treaty talks in Moscow in early January."
+    talks = [e for e in _events(extractor, text, "2000-12-20") if e.type in {"talks", "meeting"} and e.date]
+    assert {e.date.value for e in talks if e.date} == {"2001-01"}

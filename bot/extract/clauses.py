@@ -135,6 +135,8 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
+            if tense == "past" and tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+                return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
             if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or (any(c.lower_ == "had" for c in tok.children)
                                                                      and tok.lemma_ not in DONE_VERBS)):
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side
