@@ -112,7 +112,9 @@ def _meeting(ev: EventView, status: str, event_type: str | None = None) -> str:
         return _sentence(to, "took place" if status == "held" else "is planned", date)
     held, scheduled = _DONE.get(kind, (f"held {_noun(ev, kind)}", f"will hold {_noun(ev, kind)}"))
     if not people and status in {"held", "scheduled"}:
-        return _sentence(_noun(ev, kind), "was held" if status == "held" else "will be held", where, date)
+        noun = _noun(ev, kind)
+        held_verb = "were held" if noun.endswith("s") else "was held"  # "Talks were held", "A meeting was held"
+        return _sentence(noun, held_verb if status == "held" else "will be held", where, date)
     if len(ev.participants) == 1 and status in {"held", "scheduled"}:  # one person does not meet alone
         verb = "attended" if status == "held" else "will attend"
         return _sentence(subject, verb, _noun(ev, kind), where, date)

@@ -101,3 +101,9 @@ def _changes(event: EventView, *told: tuple[str, str | None, str | None]) -> lis
 def test_what_one_article_changed_about_an_event_reads_as_one_flash(
         told: list[tuple[str, str | None, str | None]], event: EventView, text: str) -> None:
     assert flash_all(_changes(event, *told)) == text
+
+
+def test_talks_nobody_named_were_held() -> None:
+    assert flash_of("new", None, "held", ev(type="talks", status="held", participants=(), parties=("Japan",),
+                                             location="Moscow", date_value="2000-11-03")) == \
+        "Talks were held in Moscow on 3 Nov 2000."
