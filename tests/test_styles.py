@@ -247,3 +247,26 @@ def test_a_month_of_what_was_agreed_to_be_done_is_the_nearest(extractor) -> None
     text = "On Monday the two sides agreed to hold their next round of peace treaty talks in Moscow in early January."
     talks = [e for e in _events(extractor, text, "2000-12-20") if e.type in {"talks", "meeting"} and e.date]
     assert {e.date.value for e in talks if e.date} == {"2001-01"}
+
+
+MONITOR = """Treaty talks monitor: two capitals in a week
+
+Our weekly round-up of the Japan-Russia negotiations. Saturday, November 4.
+
+Monday-Tuesday, October 30-31: Tokyo
+
+Deputy foreign ministers held two days of talks on the peace treaty, the first since the September summit.
+
+Friday, November 3: Moscow
+
+Yohei Kono arrived on Friday for two days of talks with Igor Ivanov. Kono said Mori would hold a summit with
+Putin once the two sides had a text, not before.
+"""
+
+
+def test_a_monitors_headings_give_the_day_and_the_place_of_the_items_under_them(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = _events(extractor, MONITOR, "2000-11-04")
+    talks = sorted((e.date.value if e.date else None, e.location) for e in events if e.type in {"talks", "meeting"})
+    assert ("2000-10-30/2000-10-31", "Tokyo") in talks
+    assert ("2000-11-03/2000-11-04", "Moscow") in talks, talks  # arrived on Friday for two days: from Friday
+    assert not [e for e in events if e.type == "summit" and e.date and e.date.value.startswith("2000-11-03")]

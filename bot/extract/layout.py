@@ -17,11 +17,13 @@ DATELINE = re.compile(
 )
 # "February 23, 2012 - Envoys sit down ...", "March 2013: ...": a chronology's entry, dated at its head.
 _MONTH = r"(?:{})\.?".format("|".join(m.capitalize() for m in MONTHS))
-_ENTRY_DATE = (rf"((?:[A-Z][a-z]+day,? )?(?:{_MONTH} \d{{1,2}}(?:[-\u2013]\d{{1,2}})?(?:, \d{{4}})?"
+_ENTRY_DATE = (rf"((?:[A-Z][a-z]+day(?:[-\u2013][A-Z][a-z]+day)?,? )?(?:{_MONTH} \d{{1,2}}(?:[-\u2013]\d{{1,2}})?(?:, \d{{4}})?"
                rf"|\d{{1,2}}(?:[-\u2013]\d{{1,2}})? {_MONTH}(?:,? \d{{4}})?|{_MONTH},? \d{{4}}|(?:19|20)\d\d))")
 ENTRY = re.compile(rf"\s*{_ENTRY_DATE} *(?:[\u2014\u2013:]|-(?= )) *(?=\S)")
-# "December 13-14" alone on its line, the entry under it: a chronology's date as a heading.
-HEADING = re.compile(rf"\s*{_ENTRY_DATE}\s*:?\s*")
+# "December 13-14" alone on its line, the entry under it: a chronology's date as a heading; a weekly
+# monitor's heading may name the place too ("Thursday-Friday, March 28-29: Beijing", "April 4: the Oval Office").
+_HEADING_PLACE = r"(?:the )?[A-Z][\w'.\-]*(?: (?:of |de |la )?[A-Z][\w'.\-]*){0,3}"
+HEADING = re.compile(rf"\s*{_ENTRY_DATE}\s*(?::\s*(?P<place>{_HEADING_PLACE}))?\s*:?\s*")
 # "16:45 - Johnson replies to Brussels", "11:15 \u2014 It is official.": a live blog's entry, headed by a time.
 CLOCK_ENTRY = re.compile(r"\s*\d{1,2}[:.]\d{2}(?:\s*(?:a\.m\.|p\.m\.|GMT|BST|CET|CEST|EST|EDT|UTC))?\s*(?:[\u2014\u2013]|-(?= ))")
 # "BARNIER: Good afternoon.", "Q: When do you meet again?": a transcript's turn, its speaker's label
@@ -68,15 +70,19 @@ def datelines(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
 
 
+# "Monday-Tuesday, October 30-31": the days' names say nothing the date does not
+_WEEKDAYS = re.compile(r"^[A-Z][a-z]+day(?:[-\u2013][A-Z][a-z]+day)?,? (?=[A-Z\d])")
+
+
 def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
     """The paragraphs that open with a date and a dash or colon, as a chronology's entries do:
     paragraph index -> that date's text."""
     out: dict[int, str] = {}
     for i, (a, b) in enumerate(paras):
-        if m := ENTRY.match(text, a, b):
+        if (m := HEADING.fullmatch(text, a, b)) and i + 1 < len(paras):
+            out[i + 1] = _WEEKDAYS.sub("", m.group(1))  # the heading's date is the entry's, on the line under it
+        elif m := ENTRY.match(text, a, b):
             out[i] = m.group(1)
-        elif (m := HEADING.fullmatch(text, a, b)) and i + 1 < len(paras):
-            out[i + 1] = m.group(1)  # the heading's date is the entry's, on the line under it
         elif CLOCK_ENTRY.match(text, a, b):
             out[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
     return _with_years(out)
@@ -135,6 +141,13 @@ def digest_items(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int
     return [(a, b, end) for (a, b), end in zip(heads, ends, strict=True)]
 
 
+def heading_places(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
+    """A monitor's headings that name a place after the date ('Wednesday-Friday, April 3-5: Washington'):
+    the paragraph under the heading -> the place's words as written."""
+    return {i + 1: m["place"] for i, (a, b) in enumerate(paras)
+            if i + 1 < len(paras) and (m := HEADING.fullmatch(text, a, b)) and m["place"]}
+
+
 def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
     """The paragraphs that open with a speaker's label, as a transcript's turns do ('DAVIS: I see the
     week rather differently'): paragraph index -> the label's character span (without the colon)."""
@@ -162,6 +175,7 @@ class Layout:
         self.masked = datelines(text)
         self.headline = has_headline(text)
         self.entries = entry_dates(text, self.paras)
+        self.entry_places = heading_places(text, self.paras)
         labels = speaker_labels(text, self.paras)
         # a label is the transcript's layout, as a dateline is: no name or place in it is the sentence's
         self.masked += labels.values()

@@ -32,7 +32,7 @@ from bot.extract.clauses import (
 )
 from bot.extract.layout import Layout, in_attribution
 from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
-from bot.extract.places import capital_phrase, locative
+from bot.extract.places import capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
     TriggerMatcher,
@@ -207,6 +207,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _date_from_entry(art, s)
         _remember_day(art, memory, s)
         _attach_places(s)
+        _place_from_entry(art, s)
         _remarks_at_the_scene(art, memory, s)
         _attach_people(art, s)
         _one_meeting_each(art, s)
@@ -729,13 +730,31 @@ def _date_from_entry(art: _Article, s: _Sentence) -> None:
         if m.timex is None and s.by_label[t] == "agreement" and not {"agreed", "signed", "proposed"} & set(m.cues) \
                 and verb_above(s.sent.doc[t]) is not None:
             continue  # "MPs reject the deal", "the agreement will not be reopened": no deal made that day
+        if m.tense == "future" and any(tok.tag_ == "MD" for tok in st.context_tokens(art.doc[t])):
+            continue  # "he would hold a summit with Xi once a deal was done": not on the entry's day
         if m.timex is None and s.by_label[t] != "deadline":
-            timex = normalize(entry, anchor=art.published, tense=m.tense)
+            # an entry's day is the nearest such day: a chronology's entries carry their years; a weekly
+            # monitor's are of the days just past
+            timex = normalize(entry, anchor=art.published, tense=None)
             if timex and timex.value:
                 m.timex = timex
 
 
-OPEN_VERBS = {"begin", "start", "open", "resume"}
+def _place_from_entry(art: _Article, s: _Sentence) -> None:
+    """Pass: under a monitor's heading that names a place ('Wednesday-Friday, April 3-5: Washington'),
+    meetings and remarks the sentence does not place happened there."""
+    if not art.layout.entry_places:
+        return
+    words = art.layout.entry_places.get(art.layout.para_of(s.sent.start_char))
+    place = place_named(words, art.tracker) if words else None
+    if place is None:
+        return
+    for t, m in s.made.items():
+        if m.location is None and s.by_label[t] in MEETING_TYPES | {"statement"}:
+            m.location = place
+
+
+OPEN_VERBS = {"begin", "start", "open", "resume", "arrive"}  # "arrived on Wednesday for three days of talks"
 
 
 def _future_in_past(root: Token) -> bool:

@@ -138,6 +138,20 @@ def landmark_city(ent: Span, tracker: Tracker) -> str | None:
     return None
 
 
+def place_named(text: str, tracker: Tracker) -> str | None:
+    """A place a heading names by itself ('Washington', 'the Oval Office'): the tracker's place, else the
+    city a landmark stands in; None for words that are no place the tracker or the landmarks know."""
+    key = " ".join(text.split()).removeprefix("the ")
+    place = tracker.place_for(key)
+    if place is not None:
+        return place.name
+    city = _landmarks().get(key.lower())
+    if city is not None:
+        known = tracker.place_for(city)
+        return known.name if known else city
+    return None
+
+
 def capital_of_adjective(word: str, tracker: Tracker) -> str | None:
     """'Japanese' -> the capital the tracker gives its party; 'Belgian' -> Brussels (patterns/capitals.json),
     named as the tracker names that place when it knows it."""
