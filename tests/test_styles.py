@@ -270,3 +270,13 @@ def test_a_monitors_headings_give_the_day_and_the_place_of_the_items_under_them(
     assert ("2000-10-30/2000-10-31", "Tokyo") in talks
     assert ("2000-11-03/2000-11-04", "Moscow") in talks, talks  # arrived on Friday for two days: from Friday
     assert not [e for e in events if e.type == "summit" and e.date and e.date.value.startswith("2000-11-03")]
+
+
+def test_an_entry_naming_its_place_after_the_dash_places_its_meetings(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The week, day by day:\n\n"
+            "Monday, October 30 - Tokyo. Deputy foreign ministers sat down for a day of talks on the peace treaty.\n\n"
+            "Friday, November 3 - Moscow. Yohei Kono said the two sides were closer than before.\n")
+    events = _events(extractor, text, "2000-11-04")
+    assert [(e.date.value if e.date else None, e.location) for e in events if e.type in {"talks", "meeting"}] == \
+        [("2000-10-30", "Tokyo")]
+    assert [e.location for e in events if e.type == "statement"] == ["Moscow"]

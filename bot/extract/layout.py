@@ -142,10 +142,19 @@ def digest_items(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def heading_places(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
-    """A monitor's headings that name a place after the date ('Wednesday-Friday, April 3-5: Washington'):
-    the paragraph under the heading -> the place's words as written."""
-    return {i + 1: m["place"] for i, (a, b) in enumerate(paras)
-            if i + 1 < len(paras) and (m := HEADING.fullmatch(text, a, b)) and m["place"]}
+    """A monitor's headings that name a place after the date ('Wednesday-Friday, April 3-5: Washington'),
+    or entries that do ('Monday, March 2 - Montreux. Kerry came ...'): the paragraph the place is of ->
+    the place's words as written."""
+    out: dict[int, str] = {}
+    for i, (a, b) in enumerate(paras):
+        if i + 1 < len(paras) and (m := HEADING.fullmatch(text, a, b)) and m["place"]:
+            out[i + 1] = m["place"]
+        elif (m := ENTRY.match(text, a, b)) and (p := _ENTRY_PLACE.match(text, m.end(), b)):
+            out[i] = p["place"]  # "Monday, March 2 - Montreux. John Kerry came up the lake ..."
+    return out
+
+
+_ENTRY_PLACE = re.compile(rf"(?P<place>{_HEADING_PLACE})\.\s")
 
 
 def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
