@@ -280,3 +280,10 @@ def test_an_entry_naming_its_place_after_the_dash_places_its_meetings(extractor)
     assert [(e.date.value if e.date else None, e.location) for e in events if e.type in {"talks", "meeting"}] == \
         [("2000-10-30", "Tokyo")]
     assert [e.location for e in events if e.type == "statement"] == ["Moscow"]
+
+
+def test_a_city_naming_a_venue_is_where_they_met_a_sea_is_not(extractor) -> None:  # type: ignore[no-untyped-def]
+    met = _events(extractor, "Yohei Kono and Igor Ivanov sat down in a Moscow hotel on Sunday evening.", "2000-11-06")
+    assert [e.location for e in met if e.type in {"meeting", "talks"}] == ["Moscow"]
+    sea = _events(extractor, "Shinzo Abe met Vladimir Putin at his Black Sea residence in Sochi on Friday.", "2016-05-07")
+    assert [e.location for e in sea if e.type in {"meeting", "summit", "visit"}] == ["Sochi"]

@@ -16,6 +16,8 @@ LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
 EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
                # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
                "deal", "agreement", "accord", "pact", "declaration", "pledge"}
+VENUE_NOUNS = {"hotel", "palace", "residence", "embassy", "guesthouse", "villa", "resort", "chancellery", "hall",
+               "centre", "center", "headquarters", "office", "ministry"}
 SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
                "republic", "province", "islet", "islets"}
@@ -57,6 +59,9 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name  # "in the Roosevelt Room of the White House": the building the room is in
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in LOCATIVE and not _possessive(ent):
         return name  # the parser may glue "in Moscow Yohei Kono" into one phrase; the surface still says "in"
+    if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in VENUE_NOUNS and head.dep_ == "pobj" \
+            and head.head.lower_ in LOCATIVE and ent.label_ == "GPE":  # a city; not "his Black Sea residence"
+        return name  # "sat down in a Geneva hotel", "at the Moscow residence": the city the venue is in
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
         # "the Brunei summit", "a White House news conference"; not "the Japan summit"
         return name if landmark or tracker.party_for(ent.text) is None else None
