@@ -287,3 +287,12 @@ def test_a_city_naming_a_venue_is_where_they_met_a_sea_is_not(extractor) -> None
     assert [e.location for e in met if e.type in {"meeting", "talks"}] == ["Moscow"]
     sea = _events(extractor, "Shinzo Abe met Vladimir Putin at his Black Sea residence in Sochi on Friday.", "2016-05-07")
     assert [e.location for e in sea if e.type in {"meeting", "summit", "visit"}] == ["Sochi"]
+
+
+def test_the_last_summit_of_the_year_is_not_dated_the_year_and_a_conjoined_clause_keeps_its_people(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("EU leaders hold their last summit of the year in Brussels on December 10 and 11, and several diplomats "
+            "believe the decisive moment will come only when Boris Johnson and Ursula von der Leyen speak, or meet, "
+            "in the days before it.")
+    summits = [e for e in _events(brexit, text, "2020-11-20") if e.type == "summit"]
+    assert [(e.date.value if e.date else None, e.location) for e in summits] == [("2020-12-10/2020-12-11", "Brussels")]
+    assert not summits[0].participants

@@ -294,6 +294,12 @@ def _note_topic(art: _Article, memory: _Memory, s: _Sentence) -> None:
         memory.last_person[:] = [named[0]]  # the sentence's topic is usually named first
 
 
+def _of_the_period(ent: Span) -> bool:
+    """'the last summit of the year', 'the first round of the month': a bare period after 'of'."""
+    return ent.text.lower() in {"the year", "the month", "the week"} and ent.start > 0 \
+        and ent.doc[ent.start - 1].lower_ == "of"
+
+
 def _read_entities(art: _Article, s: _Sentence) -> None:
     """Pass: the sentence's people (resolved in text order, so surnames learn full names first), its
     dates (not 'since ...') and the places it uses as places."""
@@ -305,6 +311,8 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
             name = art.resolve(ent.text)
             if name:
                 s.persons.append((ent.root, name))
+        elif ent.label_ == "DATE" and _of_the_period(ent):
+            continue  # "their last summit of the year": which of the year's summits, not when
         elif (ent.label_ == "DATE" and not since(ent)) or _names_its_day(art, ent):
             s.dates.append((ent, ent.root))  # "signed a road map this morning": a time of a day dates
         elif ent.label_ in {"GPE", "LOC", "FAC", "ORG"}:  # an ORG: a party's seat ('at the Kremlin')
@@ -1235,9 +1243,21 @@ def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:
     """People inside the trigger's own phrase ('talks with Putin')."""
     if tok.i in s.own:
         x, y = s.own[tok.i]
+        verb = tok.pos_ in {"VERB", "AUX"}  # a verb's phrase runs over the clauses conjoined to it
         for root, name in s.persons:
-            if x <= root.i <= y and name not in m.participants and not _in_relative_clause_of_other(root, tok):
+            if x <= root.i <= y and name not in m.participants and not _in_relative_clause_of_other(root, tok) \
+                    and (not verb or not _in_conjoined_clause(root, tok)):
                 m.participants.append(name)
+
+
+def _in_conjoined_clause(tok: Token, verb: Token) -> bool:
+    """'EU leaders hold their summit ..., and diplomats believe it will come when Johnson and von der Leyen
+    meet': a person in a clause conjoined to the verb's is that clause's."""
+    while tok.i != verb.i and tok.head.i != tok.i:
+        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and tok.head.i == verb.i:
+            return True
+        tok = tok.head
+    return False
 
 
 def _attach_parties(art: _Article, s: _Sentence) -> None:
