@@ -296,3 +296,10 @@ def test_the_last_summit_of_the_year_is_not_dated_the_year_and_a_conjoined_claus
     summits = [e for e in _events(brexit, text, "2020-11-20") if e.type == "summit"]
     assert [(e.date.value if e.date else None, e.location) for e in summits] == [("2020-12-10/2020-12-11", "Brussels")]
     assert not summits[0].participants
+
+
+def test_talks_extended_into_a_day_and_the_round_that_opened_earlier_are_one_round(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Peace treaty talks between Japan and Russia were extended into Saturday, officials said.\n\n"
+            "The round had opened on Thursday as a two-day meeting of deputy foreign ministers.")
+    talks = [e for e in _events(extractor, text, "2000-11-04") if e.type in {"talks", "meeting"}]
+    assert [e.date.value if e.date else None for e in talks] == ["2000-11-02/2000-11-04"], talks

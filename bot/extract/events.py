@@ -640,6 +640,24 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     return kept
 
 
+def _round_told_twice(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
+    """'Talks ... were extended into Saturday' and 'the round had opened on Thursday' (so ran through
+    Saturday): talks dated to a round's last day are that round, when nothing places them apart."""
+    kept: list[Draft] = []
+    for d in drafts:
+        twin = next((k for k in kept if k.type == d.type == "talks" and k.span and d.span and k.span != d.span
+                     and k.span[1] == d.span[1] and relation(k.span, d.span) in {"wider", "narrower"}
+                     and _places_compatible(k.location, d.location, tracker) and not _strangers(k, d)), None)
+        if twin is None:
+            kept.append(d)
+            continue
+        wider = twin if relation(twin.span, d.span) == "wider" else d
+        timex, location = wider.timex, twin.location or d.location
+        _merge(twin, d.mentions)
+        twin.timex, twin.location = timex, location
+    return kept
+
+
 def _told_together(a: Draft, b: Draft) -> bool:
     """Whether the sentence that dates one half names the place of the other: two halves of one telling
     ("talks on Tuesday ... in Geneva" of one sentence), not a round and the next one a later sentence
@@ -996,6 +1014,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     drafts = _undated_at_a_dated_place(drafts)
     # after the undated tellings have found their dated event: talks that took days, dated last
     _stretch(drafts, news, published)
+    drafts = _round_told_twice(drafts, tracker)
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
