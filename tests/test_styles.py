@@ -303,3 +303,19 @@ def test_talks_extended_into_a_day_and_the_round_that_opened_earlier_are_one_rou
             "The round had opened on Thursday as a two-day meeting of deputy foreign ministers.")
     talks = [e for e in _events(extractor, text, "2000-11-04") if e.type in {"talks", "meeting"}]
     assert [e.date.value if e.date else None for e in talks] == ["2000-11-02/2000-11-04"], talks
+
+
+def test_a_day_counted_from_the_last_day_named_dates_the_clause_it_opens(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Igor Ivanov said on Sunday that the peace treaty talks had stalled. Two days later, in an interview "
+            "with a Tokyo newspaper, Yohei Kono said Japan would wait. The next day Yoshiro Mori said the same.")
+    said = {e.participants[0]: e.date.value if e.date else None
+            for e in _events(extractor, text, "2000-11-09") if e.type == "statement" and e.participants}
+    assert said == {"Igor Ivanov": "2000-11-05", "Yohei Kono": "2000-11-07", "Yoshiro Mori": "2000-11-08"}, said
+
+
+def test_the_next_day_is_not_the_day_after_publication() -> None:
+    from bot.extract.timex import normalize
+
+    for text in ("the next day", "The following day", "two days later", "a week earlier"):
+        timex = normalize(text, anchor=date(2018, 11, 27), tense="past")
+        assert timex is not None and timex.value is None, (text, timex)

@@ -197,6 +197,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _resolve_pronoun(memory, s)
         _make_mentions(art, s)
         _date_from_entities(art, s)
+        _date_after_the_last_day(art, memory, s)
         _date_from_move(art, s)
         _date_from_year_in_phrase(art, s)
         _date_from_duration(art, s)
@@ -607,7 +608,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
     tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`. A deadline takes
     its surest date first (`_deadline_rank`)."""
     found = [(ent, root, _date_trigger(art, s, ent, root)) for ent, root in s.dates
-             if not in_attribution(ent, art.layout.text)]
+             if not in_attribution(ent, art.layout.text)
+             and not _COUNTED_DAY.fullmatch(ent.text.strip())]  # "the next day": not the day after publication
     found.sort(key=lambda x: _deadline_rank(art, s, x[0], x[2]))  # stable: text order otherwise
     for ent, root, t in found:
         if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
@@ -724,6 +726,39 @@ def _date_from_move(art: _Article, s: _Sentence) -> None:
         m.timex = new
         m.moved_from = old.value if old is not None and old.value else "?"
         m.cues = [c for c in m.cues if c != "postponed"] + ["scheduled"]
+
+
+# "the next day", "two days later", "a day earlier": a day counted from the last day the text named
+_COUNTED_DAY = re.compile(r"(?:the )?(?:(?P<next>next|following) day|(?P<n>an?|one|two|three|four|five|six|\d) "
+                          r"(?P<unit>days?|weeks?) (?P<dir>later|earlier))", re.IGNORECASE)
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _date_after_the_last_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """Pass: 'The next day Mnuchin said ...', 'Two days later, Trump said ...': a day counted from the
+    last day the text named (this paragraph or the one before) dates the events of the clause it opens."""
+    here = art.layout.para_of(s.sent.start_char)
+    for ent, root in s.dates:
+        m = _COUNTED_DAY.fullmatch(ent.text.strip())
+        if m is None:
+            continue
+        # the day named last before it: earlier in its sentence, else in the sentences before
+        before = [t for e, _ in s.dates if e.end <= ent.start
+                  and (t := normalize(e.text, anchor=art.published, tense="past")) and t.granularity == "day"]
+        last = before[-1] if before else memory.recent_day[0][1] if memory.recent_day \
+            and here - memory.recent_day[0][0] <= 1 else None
+        span = interval(last.value) if last is not None and last.value else None
+        if span is None:
+            continue
+        n = 1 if m["next"] else (_SMALL.get(m["n"].lower()) or int(m["n"])) * (7 if m["unit"].startswith("week") else 1)
+        day = span[0] + timedelta(days=-n if m["dir"] and m["dir"].lower() == "earlier" else n)
+        verb = verb_above(root)
+        told = [t for t in s.made if s.made[t].timex is None and s.by_label[t] != "deadline"
+                and s.made[t].tense == "past"  # "will vote the next day": counted from a day still to come
+                and (verb is None or t == verb.i or verb.is_ancestor(art.doc[t]))]
+        for t in told:
+            s.made[t].timex = Timex(day.isoformat(), None, ent.text, "day")
+        memory.recent_day[:] = [(here, Timex(day.isoformat(), None, ent.text, "day"))]
 
 
 def _date_from_entry(art: _Article, s: _Sentence) -> None:

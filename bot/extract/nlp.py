@@ -85,7 +85,12 @@ _COUNT_WORDS = ["a", "one", "two", "three", "four", "five", "six", "seven", "eig
 AGO_PATTERNS: list[dict[str, Any]] = [{"label": "DATE", "pattern": [
     {"LOWER": {"IN": _COUNT_WORDS}, "OP": "?"}, {"LIKE_NUM": True, "OP": "?"},
     {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, {"LOWER": "ago"},
-    {"LOWER": "today", "OP": "?"}]}]
+    {"LOWER": "today", "OP": "?"}]},
+    # "the next day", "two days later": counted from the day told before (mentions._date_after_the_last_day)
+    {"label": "DATE", "pattern": [{"LOWER": "the"}, {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": "day"}]},
+    {"label": "DATE", "pattern": [{"LOWER": {"IN": _COUNT_WORDS}, "OP": "?"}, {"LIKE_NUM": True, "OP": "?"},
+                                  {"LOWER": {"IN": ["day", "days", "week", "weeks"]}},
+                                  {"LOWER": {"IN": ["later", "earlier"]}}]}]
 
 
 def load_nlp(tracker: Tracker) -> Language:
