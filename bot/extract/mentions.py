@@ -608,8 +608,7 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
     tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`. A deadline takes
     its surest date first (`_deadline_rank`)."""
     found = [(ent, root, _date_trigger(art, s, ent, root)) for ent, root in s.dates
-             if not in_attribution(ent, art.layout.text)
-             and not _COUNTED_DAY.fullmatch(ent.text.strip())]  # "the next day": not the day after publication
+             if not in_attribution(ent, art.layout.text)]
     found.sort(key=lambda x: _deadline_rank(art, s, x[0], x[2]))  # stable: text order otherwise
     for ent, root, t in found:
         if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
@@ -743,8 +742,8 @@ def _date_after_the_last_day(art: _Article, memory: _Memory, s: _Sentence) -> No
         if m is None:
             continue
         # the day named last before it: earlier in its sentence, else in the sentences before
-        before = [t for e, _ in s.dates if e.end <= ent.start
-                  and (t := normalize(e.text, anchor=art.published, tense="past")) and t.granularity == "day"]
+        before = [said for e, _ in s.dates if e.end <= ent.start
+                  and (said := normalize(e.text, anchor=art.published, tense="past")) and said.granularity == "day"]
         last = before[-1] if before else memory.recent_day[0][1] if memory.recent_day \
             and here - memory.recent_day[0][0] <= 1 else None
         span = interval(last.value) if last is not None and last.value else None

@@ -493,10 +493,6 @@ def _year_named(s: str, anchor: date) -> str:
     return f"{m[1]} {anchor.year + {'next': 1, 'last': -1, 'this': 0}[m[2]]}"
 
 
-_COUNTED_RE = re.compile(r"(?:the )?(?:next|following) day|(?:an?|one|two|three|four|five|six|\d) (?:days?|weeks?) "
-                         r"(?:later|earlier)")
-
-
 def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex | None:
     """Normalise one date expression; None when the text is not a date expression at all."""
     s = _clean(text)
@@ -515,8 +511,6 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
     def unresolved() -> Timex:
         return Timex(None, None, text, "none")
 
-    if _COUNTED_RE.fullmatch(s):
-        return unresolved()  # "the next day", "two days later": counted from a day the text told, not from today
     if m := _IN_N_RE.fullmatch(s):
         n = _num(m["n"])
         if n is None:
