@@ -319,3 +319,12 @@ def test_the_next_day_is_not_the_day_after_publication() -> None:
     for text in ("the next day", "The following day", "two days later", "a week earlier"):
         timex = normalize(text, anchor=date(2018, 11, 27), tense="past")
         assert timex is not None and timex.value is None, (text, timex)
+
+
+def test_a_monitors_day_and_place_entry_dates_and_places_its_items(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("BREXIT MONITOR: a week in two cities\n\nThe week in brief.\n\n"
+            "Monday, Strasbourg. Theresa May met Jean-Claude Juncker over dinner to seek changes to the backstop.\n\n"
+            "Tuesday, London. Michel Barnier said the EU had done everything it could.\n")
+    events = _events(brexit, text, "2019-03-15")
+    met = [(e.date.value if e.date else None, e.location) for e in events if e.type in {"meeting", "summit"}]
+    assert met == [("2019-03-11", "Strasbourg")], met

@@ -74,6 +74,11 @@ def datelines(text: str) -> list[tuple[int, int]]:
 _WEEKDAYS = re.compile(r"^[A-Z][a-z]+day(?:[-\u2013][A-Z][a-z]+day)?,? (?=[A-Z\d])")
 
 
+# "Monday, Strasbourg. May flew to ...": a weekly monitor's entry headed by the day's name and the place.
+_DAY_NAMES = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY_PLACE_ENTRY = re.compile(rf"\s*({_DAY_NAMES}(?:[-\u2013]{_DAY_NAMES})?), (?P<place>{_HEADING_PLACE})\.\s")
+
+
 def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
     """The paragraphs that open with a date and a dash or colon, as a chronology's entries do:
     paragraph index -> that date's text."""
@@ -83,6 +88,8 @@ def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
             out[i + 1] = _WEEKDAYS.sub("", m.group(1))  # the heading's date is the entry's, on the line under it
         elif m := ENTRY.match(text, a, b):
             out[i] = m.group(1)
+        elif m := DAY_PLACE_ENTRY.match(text, a, b):
+            out[i] = m.group(1).split("-")[0].split("\u2013")[0]  # a run of days starts on its first
         elif CLOCK_ENTRY.match(text, a, b):
             out[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
     return _with_years(out)
@@ -151,6 +158,8 @@ def heading_places(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
             out[i + 1] = m["place"]
         elif (m := ENTRY.match(text, a, b)) and (p := _ENTRY_PLACE.match(text, m.end(), b)):
             out[i] = p["place"]  # "Monday, March 2 - Montreux. John Kerry came up the lake ..."
+        elif m := DAY_PLACE_ENTRY.match(text, a, b):
+            out[i] = m["place"]  # "Monday, Strasbourg. May flew to the French city ..."
     return out
 
 

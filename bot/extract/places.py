@@ -144,8 +144,9 @@ def landmark_city(ent: Span, tracker: Tracker) -> str | None:
 
 
 def place_named(text: str, tracker: Tracker) -> str | None:
-    """A place a heading names by itself ('Washington', 'the Oval Office'): the tracker's place, else the
-    city a landmark stands in; None for words that are no place the tracker or the landmarks know."""
+    """A place a heading names by itself ('Washington', 'the Oval Office', 'Strasbourg'): the tracker's
+    place, else the city a landmark stands in, else a single capitalised word that names no party or
+    person of the tracker."""
     key = " ".join(text.split()).removeprefix("the ")
     place = tracker.place_for(key)
     if place is not None:
@@ -154,6 +155,8 @@ def place_named(text: str, tracker: Tracker) -> str | None:
     if city is not None:
         known = tracker.place_for(city)
         return known.name if known else city
+    if tracker.party_for(key) is None and tracker.person_for(key) is None and key[:1].isupper() and " " not in key:
+        return key  # "Monday, Strasbourg.": a heading's one-word place the tracker does not know is still one
     return None
 
 
