@@ -328,3 +328,8 @@ def test_a_monitors_day_and_place_entry_dates_and_places_its_items(brexit) -> No
     events = _events(brexit, text, "2019-03-15")
     met = [(e.date.value if e.date else None, e.location) for e in events if e.type in {"meeting", "summit"}]
     assert met == [("2019-03-11", "Strasbourg")], met
+
+
+def test_agreeing_to_resume_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Yohei Kono and Igor Ivanov ended two days of talks in Moscow on Friday. They agreed to resume next month in Tokyo."
+    assert not [e for e in _events(extractor, text, "2000-11-04") if e.type == "agreement"]

@@ -34,6 +34,7 @@ from bot.extract.people import country_of
 from bot.extract.places import dateline_place
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import (
+    ARRANGED,
     CEREMONY_SIGNS,
     CEREMONY_WORDS,
     SIGNING_WORDS,
@@ -182,7 +183,7 @@ def _another_agreement(m: Mention) -> bool:
     if m.type != "agreement" or m.trigger.lemma_ not in {"agree", "sign"} or m.trigger.pos_ != "VERB":
         return False
     verb = m.trigger
-    if any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in MEETING_VERBS for c in verb.children):
+    if any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in ARRANGED for c in verb.children):
         return False  # "also agreed that Putin would visit Japan": a visit arranged, told with the talks
     return any(c.dep_ == "advmod" and c.lower_ in ANOTHER for c in verb.children) and not any(
         c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "PRON" for c in verb.children)
@@ -445,7 +446,6 @@ def _summary(d: Draft, status: str) -> str:
 
 
 EARLIER = {"already", "previously", "earlier", "once", "before", "ago"}
-MEETING_VERBS = {"meet", "visit", "travel", "hold"}
 SUBORDINATE = {"relcl", "acl", "advcl", "pcomp", "csubj", "pobj"}  # "whatever is agreed", "since they agreed"
 
 
@@ -468,7 +468,7 @@ def _told_reached(m: Mention) -> bool:
     """A mention telling an agreement reached or signed, in the past tense and not looking back to an
     earlier one ('have already reached partial agreements')."""
     verb = _verb_of(m)
-    if verb is not None and any(c.dep_ == "xcomp" and c.lemma_ in MEETING_VERBS for c in verb.children):
+    if verb is not None and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in verb.children):
         return False  # "agreed to meet": a meeting arranged
     return (m.trigger.lemma_ in {"agree", "sign"} or bool({"agreed", "signed"} & set(m.cues))) \
         and m.tense == "past" and not any(t.lower_ in EARLIER for t in st.context_tokens(m.trigger))

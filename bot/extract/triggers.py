@@ -333,7 +333,7 @@ def signed_paper(verb: Token) -> str:
     return nouns[-1].lemma_.lower() if nouns else ""
 
 
-ARRANGED = {"meet", "visit", "travel", "hold"}  # agreed to meet, to visit, to hold talks
+ARRANGED = {"meet", "visit", "travel", "hold", "resume", "reconvene", "continue"}  # agreed to meet, to resume talks
 # A plan sent, submitted or tabled is one side's proposal ('sent his plan for the border to Juncker on Oct 2')
 PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "deliver", "hand"}
 
