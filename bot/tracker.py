@@ -145,8 +145,9 @@ class Tracker:
                   if place_pattern else set()) & {a.name for a in self.actors}  # "Moscow" speaks for Russia
         if len(self.actors) >= 2 and len(sides) == 1:
             return 0  # one side only: that government's other news (auto tariffs with no China in them)
-        # negotiators of two sides named in full: the negotiation, even with no keyword
-        return hits + (1 if len(people_sides) >= 2 else 0)
+        # negotiators of two sides named in full, with a keyword or over what divides them ("the disputed
+        # islands"): the negotiation; the same two leaders on another subject and no word of it are not
+        return hits + (1 if len(people_sides) >= 2 and (hits or DISPUTE_WORDS.search(low)) else 0)
 
     def names_any(self, text: str) -> bool:
         """Whether the text says any of the tracker's keywords, or names any of its parties, people or
@@ -161,6 +162,10 @@ class Tracker:
     def is_relevant(self, text: str) -> bool:
         """True when the text is enough about this negotiation: `relevance` reaches min_keyword_hits."""
         return self.relevance(text) >= self.min_keyword_hits
+
+
+# What a negotiation is over, in any tracker's words: "the disputed dams", "territorial claims".
+DISPUTE_WORDS = re.compile(r"\b(?:disput|territor|sovereign|treaty|treaties|settlement)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

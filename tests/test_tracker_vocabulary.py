@@ -49,8 +49,10 @@ def test_people_have_aliases_and_family_names_that_come_first() -> None:
 def test_relevance_counts_the_negotiators_as_well_as_keywords() -> None:
     t = tracker()
     assert t.is_relevant("Talks with Nordby on the Upper River resumed in Sudport.")
-    # no keyword, but both sides' negotiators: the negotiation is the story
+    # no keyword, but both sides' negotiators over what divides them: the negotiation is the story
     assert t.is_relevant("Anna Berg and Chen Wei met in Geneva to discuss the disputed dams.")
+    # the same two on another subject, with no word of the negotiation, are not
+    assert not t.is_relevant("Anna Berg and Chen Wei met in Geneva to discuss a flood warning system.")
     # one side's negotiator on another subject is not
     assert not t.is_relevant("Anna Berg opened a school in Nordby on Monday.")
     # the keywords without any of the parties are another negotiation's news
