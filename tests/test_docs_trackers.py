@@ -131,7 +131,8 @@ def test_the_example_does_what_the_page_says() -> None:
     assert t.places_nested("Guba", "Ethiopia") and t.place_for("Renaissance Dam") is None
     assert t.capital_of("Ethiopia") == "Addis Ababa" and t.party_for("Addis") == "Ethiopia"
     assert not t.is_relevant("Cairo raises water prices\nThe city's main reservoir is low, officials said.")
-    assert t.relevance("Abiy Ahmed and Abdel Fattah el-Sisi met in Sochi.") == 1
+    assert t.relevance("Abiy Ahmed and Abdel Fattah el-Sisi met in Sochi to discuss the disputed dam.") == 1
+    assert t.relevance("Abiy Ahmed and Abdel Fattah el-Sisi met in Sochi.") == 0  # no word of the dispute
     assert t.is_relevant("Abiy Ahmed and Sameh Shoukry spoke about the dam talks.")
 
 
