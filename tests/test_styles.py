@@ -333,3 +333,10 @@ def test_a_monitors_day_and_place_entry_dates_and_places_its_items(brexit) -> No
 def test_agreeing_to_resume_is_no_agreement(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "Yohei Kono and Igor Ivanov ended two days of talks in Moscow on Friday. They agreed to resume next month in Tokyo."
     assert not [e for e in _events(extractor, text, "2000-11-04") if e.type == "agreement"]
+
+
+def test_a_governments_own_cabinet_meeting_is_not_a_meeting_of_the_negotiation(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Yoshiro Mori's cabinet met for three hours in Tokyo on Tuesday to discuss the islands, and a cabinet "
+            "meeting on Friday will settle Japan's line for the Brunei summit.")
+    events = _events(extractor, text, "2000-11-08")
+    assert not [e for e in events if e.type in {"meeting", "talks"}], events

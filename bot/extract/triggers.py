@@ -401,6 +401,20 @@ def obliged_by(by: Token) -> bool:
     return verb.dep_ in {"acl", "relcl"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
+# A government's or parliament's own bodies: their sittings are that side's business, not the negotiation.
+OWN_BODIES = {"cabinet", "parliament", "congress", "senate", "politburo", "caucus", "duma", "diet", "bundestag",
+              "commons"}
+
+
+def _a_body_of_one_side(tok: Token) -> bool:
+    """'the cabinet met', 'May's cabinet met for five hours', 'a cabinet meeting', 'the meeting of the Duma'."""
+    if tok.pos_ in {"VERB", "AUX"}:
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in OWN_BODIES for c in tok.children)
+    named = [c for c in tok.children if c.dep_ in {"compound", "poss", "amod"}]
+    named += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return any(c.lemma_.lower() in OWN_BODIES for c in named)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -493,6 +507,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
+    if label in {"meeting", "talks"} and _a_body_of_one_side(tok):
+        return False  # "May's cabinet met for five hours", "a cabinet meeting": one government's own business
     if label == "meeting" and tok.lemma_ == "hold" and any(c.dep_ == "prt" for c in tok.children):
         return False  # "hold off on a tariff increase", "hold out for more": not holding a meeting
     if label == "meeting" and tok.pos_ == "VERB" and _told_where(tok, sent):
