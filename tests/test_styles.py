@@ -340,3 +340,9 @@ def test_a_governments_own_cabinet_meeting_is_not_a_meeting_of_the_negotiation(e
             "meeting on Friday will settle Japan's line for the Brunei summit.")
     events = _events(extractor, text, "2000-11-08")
     assert not [e for e in events if e.type in {"meeting", "talks"}], events
+
+
+def test_the_day_a_summit_was_called_is_not_its_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "The Irkutsk summit had been called on February 10 by the two governments, after weeks of haggling."
+    summits = [e for e in _events(extractor, text, "2001-03-20") if e.type == "summit"]
+    assert not [e for e in summits if e.date and e.date.value == "2001-02-10"], summits

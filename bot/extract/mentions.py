@@ -482,6 +482,20 @@ def _in_own_clause(trigger: Token, tok: Token) -> bool:
     return True
 
 
+CALLING_VERBS = {"call", "announce", "confirm", "propose", "fix"}
+
+
+def _day_it_was_called(root: Token, trigger: Token) -> bool:
+    """Whether a date tells when a meeting was called or announced ('had been called on November 15',
+    'Tusk announced the summit on Thursday'), not when it meets: 'on <day>' on a verb of calling whose
+    object is the meeting (not 'called off')."""
+    prep = root.head
+    verb = prep.head
+    return root.dep_ == "pobj" and prep.lower_ == "on" and verb.lemma_ in CALLING_VERBS \
+        and not any(c.dep_ == "prt" for c in verb.children) \
+        and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
+
+
 def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | None:
     """The trigger a DATE entity dates, if any: the one whose phrase or clause most closely holds it,
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
@@ -500,6 +514,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
         limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
         if limit is not None:
             return limit  # "March 1 was a hard deadline": the day the deadline is
+    if t is not None and s.by_label[t] in MEETING_TYPES and _day_it_was_called(root, art.doc[t]):
+        s.unassigned.append(ent)
+        return None  # "the summit had been called on November 15 by Tusk": when it was called, not held
     if t is not None and s.by_label[t] in {"deadline", "pledge"} and through_clause(root, art.doc[t]):
         t = None  # "the deadline that Yeltsin set in 1997": when it was set, not when it falls
     if t is not None and s.by_label[t] == "agreement" and not _made_then(art.doc[t], root):
