@@ -346,3 +346,9 @@ def test_the_day_a_summit_was_called_is_not_its_day(extractor) -> None:  # type:
     text = "The Irkutsk summit had been called on February 10 by the two governments, after weeks of haggling."
     summits = [e for e in _events(extractor, text, "2001-03-20") if e.type == "summit"]
     assert not [e for e in summits if e.date and e.date.value == "2001-02-10"], summits
+
+
+def test_the_summit_of_a_day_is_the_nearest_such_day(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Japan is due to reply by March 31, the date set at the summit of November 15 in Brunei."
+    summits = [e for e in _events(extractor, text, "2000-12-20") if e.type == "summit"]
+    assert [e.date.value if e.date else None for e in summits] == ["2000-11-15"], summits

@@ -635,6 +635,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if t is None or s.made[t].timex is not None:
             continue
         tense = date_tense(root) or s.made[t].tense
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t and s.by_label[t] in MEETING_TYPES:
+            tense = "any"  # "the European Council of April 10": the meeting that day names, the nearest one
         if s.by_label[t] == "deadline" and _moved_to(root):
             tense = "future"  # "postponed for a second time, to October 31": a move is to a later date
         elif tense == "past" and s.by_label[t] == "deadline":
