@@ -352,3 +352,10 @@ def test_the_summit_of_a_day_is_the_nearest_such_day(extractor) -> None:  # type
     text = "Japan is due to reply by March 31, the date set at the summit of November 15 in Brunei."
     summits = [e for e in _events(extractor, text, "2000-12-20") if e.type == "summit"]
     assert [e.date.value if e.date else None for e in summits] == ["2000-11-15"], summits
+
+
+def test_a_delay_someone_is_to_ask_for_moves_no_deadline(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("A law passed last week requires Boris Johnson to ask the EU to delay Britain's departure until "
+            "January 31 if MPs have not approved a deal by October 19.")
+    deadlines = [e.date.value for e in _events(brexit, text, "2019-09-10") if e.type == "deadline" and e.date]
+    assert "2020-01-31" not in deadlines, deadlines

@@ -36,6 +36,7 @@ from bot.extract.places import capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
     TriggerMatcher,
+    asked_for,
     by_sentence,
     drop_suspended,
     is_definite,
@@ -501,7 +502,7 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
     phrase ends just before it."""
     t = s.assign(root.i)
-    if root.dep_ == "pobj" and root.head.lower_ in UNTIL_PREPS and (
+    if root.dep_ == "pobj" and root.head.lower_ in UNTIL_PREPS and not asked_for(root.head.head) and (
             t is None or s.by_label[t] not in {"deadline", "pledge", *MEETING_TYPES}):
         # "pushed back the cut-off, extending the arrangement agreed in 2013 until July 7": a limit
         # is the deadline's, wherever the parse hangs it

@@ -415,6 +415,16 @@ def _a_body_of_one_side(tok: Token) -> bool:
     return any(c.lemma_.lower() in OWN_BODIES for c in named)
 
 
+REQUEST_VERBS = {"ask", "request", "seek", "want", "urge", "propose", "demand", "require"}
+
+
+def asked_for(tok: Token) -> bool:
+    """'to ask the EU to delay Britain's departure until January 31': a move someone is asked for or asks
+    for (the verb moving the date is what a verb of asking wants done), not a date in force."""
+    verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in {"dobj", "nsubjpass"} else None
+    return verb is not None and verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in REQUEST_VERBS
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -481,6 +491,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         c.dep_ == "dobj" and c.lemma_ in {"day", "week", "month"} for c in tok.children
     ):  # "that leaves eleven months to negotiate" is time given, not a country leaving
         return country_exits(tok)
+    if label == "deadline" and asked_for(tok):
+        return False  # "requires him to ask the EU to delay Britain's departure until January 31": asked, not done
     if label == "deadline" and tok.lower_ == "before":
         return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
