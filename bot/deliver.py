@@ -80,8 +80,9 @@ def _reply(session: Session, claim: outbox.Claimed, titles: dict[int, str]) -> R
     """What a claimed row says, rendered from the data at hand (an alert) or as queued (the rest)."""
     title = titles.get(claim.tracker_id, "")
     if claim.kind == outbox.ALERT and claim.change_id is not None:
-        change = reads.changes_by_id(session=session, ids=[claim.change_id])[claim.change_id]
+        # the change and the others its article made to the event in that poll, loaded at once
         together = reads.told_with(session=session, change_id=claim.change_id)
+        change = next(c for c in together if c.id == claim.change_id)
         # the article's first sentence about the event: where it tells it, usually its lead
         told = reads.evidence_by_change(session=session, changes=[change]).get(change.id, [])
         first = min(told, key=lambda e: e.start).sentence if told else None

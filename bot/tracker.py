@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ class Tracker:
         if any(p is not None for p in named) and not any(p is not None and p.search(text) for p in named):
             return 0  # a negotiation's news names a party, a person or a place of it ("trade deal" alone: no)
         low = text.lower()
-        hits = sum(1 for k in self.keywords if k.lower() in low)
+        hits = self.keyword_hits(low)
         pattern = self._index.people_pattern
         people_sides = {self._index.country_of[_norm(m.group(0))] for m in pattern.finditer(text)} if pattern else set()
         people_sides.discard("")
@@ -149,11 +150,18 @@ class Tracker:
         # islands"): the negotiation; the same two leaders on another subject and no word of it are not
         return hits + (1 if len(people_sides) >= 2 and (hits or DISPUTE_WORDS.search(low)) else 0)
 
+    def keyword_hits(self, low: str) -> int:
+        """How many of the keywords a lower-cased text contains (substrings, each counted once)."""
+        return sum(1 for k in _lowered(self.keywords) if k in low)
+
+    def is_keyword(self, word: str) -> bool:
+        """Whether `word` is one of the keywords (ignoring case): 'Brexit' of 'the Brexit summit'."""
+        return word.lower() in _lowered(self.keywords)
+
     def names_any(self, text: str) -> bool:
         """Whether the text says any of the tracker's keywords, or names any of its parties, people or
         places (by name or alias)."""
-        low = text.lower()
-        if any(k.lower() in low for k in self.keywords):
+        if self.keyword_hits(text.lower()):
             return True
         named = (self._index.party_pattern, self._index.people_pattern, self._index.place_pattern,
                  self._index.side_pattern)
@@ -162,6 +170,12 @@ class Tracker:
     def is_relevant(self, text: str) -> bool:
         """True when the text is enough about this negotiation: `relevance` reaches min_keyword_hits."""
         return self.relevance(text) >= self.min_keyword_hits
+
+
+@lru_cache(maxsize=64)
+def _lowered(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A tracker's keywords in lower case, made once per tracker rather than at every look-up."""
+    return tuple(w.lower() for w in words)
 
 
 # What a negotiation is over, in any tracker's words: "the disputed dams", "territorial claims".

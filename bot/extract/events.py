@@ -651,8 +651,8 @@ def _round_told_twice(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
         if twin is None:
             kept.append(d)
             continue
-        wider = twin if relation(twin.span, d.span) == "wider" else d
-        timex, location = wider.timex, twin.location or d.location
+        timex = twin.timex if relation(twin.span, d.span) == "wider" else d.timex
+        location = twin.location or d.location
         _merge(twin, d.mentions)
         twin.timex, twin.location = timex, location
     return kept
@@ -948,8 +948,7 @@ def _on_topic(text: str, mentions: list[Mention], tracker: Tracker) -> list[Ment
     tell none of the negotiation's events: an item whose heading names nothing of the tracker, and whose
     text says none of its keywords, is left out."""
     items = digest_items(text, paragraphs_of(text))
-    off = [(a, end) for a, b, end in items
-           if not tracker.names_any(text[a:b]) and not any(k.lower() in text[a:end].lower() for k in tracker.keywords)]
+    off = [(a, end) for a, b, end in items if not tracker.names_any(text[a:b]) and not tracker.keyword_hits(text[a:end].lower())]
     if not off:
         return mentions
     return [m for m in mentions if not any(a <= m.trigger.idx < end for a, end in off)]

@@ -77,38 +77,48 @@ _WEEKDAYS = re.compile(r"^[A-Z][a-z]+day(?:[-\u2013][A-Z][a-z]+day)?,? (?=[A-Z\d
 # "Monday, Strasbourg. May flew to ...": a weekly monitor's entry headed by the day's name and the place.
 _DAY_NAMES = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DAY_PLACE_ENTRY = re.compile(rf"\s*({_DAY_NAMES}(?:[-\u2013]{_DAY_NAMES})?), (?P<place>{_HEADING_PLACE})\.\s")
+# "Monday, March 2 - Montreux. Kerry came ...": the place an entry names right after its date's dash
+_ENTRY_PLACE = re.compile(rf"(?P<place>{_HEADING_PLACE})\.\s")
 
 
-def entry_dates(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
-    """The paragraphs that open with a date and a dash or colon, as a chronology's entries do:
-    paragraph index -> that date's text."""
-    out: dict[int, str] = {}
+def entries(text: str, paras: list[tuple[int, int]]) -> tuple[dict[int, str], dict[int, str]]:
+    """A chronology's or a monitor's entries, read in one pass over the paragraphs: paragraph index ->
+    the date's text (a date and a dash or colon at its head, a date heading on the line above, a day's
+    name and a place, a live blog's clock), and paragraph index -> the place's words where the entry or
+    its heading names one ('Wednesday-Friday, April 3-5: Washington', 'Monday, March 2 - Montreux. ...')."""
+    dates: dict[int, str] = {}
+    places: dict[int, str] = {}
     for i, (a, b) in enumerate(paras):
         if (m := HEADING.fullmatch(text, a, b)) and i + 1 < len(paras):
-            out[i + 1] = _WEEKDAYS.sub("", m.group(1))  # the heading's date is the entry's, on the line under it
+            dates[i + 1] = _WEEKDAYS.sub("", m.group(1))  # the heading's date is the entry's, on the line under it
+            if m["place"]:
+                places[i + 1] = m["place"]
         elif m := ENTRY.match(text, a, b):
-            out[i] = m.group(1)
+            dates[i] = m.group(1)
+            if p := _ENTRY_PLACE.match(text, m.end(), b):
+                places[i] = p["place"]  # "Monday, March 2 - Montreux. John Kerry came up the lake ..."
         elif m := DAY_PLACE_ENTRY.match(text, a, b):
-            out[i] = m.group(1).split("-")[0].split("\u2013")[0]  # a run of days starts on its first
+            dates[i] = m.group(1).split("-")[0].split("\u2013")[0]  # a run of days starts on its first
+            places[i] = m["place"]  # "Monday, Strasbourg. May flew to the French city ..."
         elif CLOCK_ENTRY.match(text, a, b):
-            out[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
-    return _with_years(out)
+            dates[i] = "today"  # a live blog's entry ("16:45 - Johnson replies"): the day of the item
+    return _with_years(dates), places
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _with_years(entries: dict[int, str]) -> dict[int, str]:
+def _with_years(dates: dict[int, str]) -> dict[int, str]:
     """A chronology gives the year once and then only days ('November 25, 2018', 'December 10', 'January
     14, 2019', 'January 15'): an entry without one is in the year of the entry before it, or the next
     year when its month comes earlier (the other way round for a chronology told newest first)."""
-    dated = [(i, int(y.group())) for i, t in sorted(entries.items()) if (y := _YEAR.search(t))]
-    if not dated or len(dated) == len(entries):
-        return entries
+    dated = [(i, int(y.group())) for i, t in sorted(dates.items()) if (y := _YEAR.search(t))]
+    if not dated or len(dated) == len(dates):
+        return dates
     newest_first = len(dated) > 1 and dated[-1][1] < dated[0][1]
-    out, year, month = dict(entries), None, None
-    for i in sorted(entries):
-        text = entries[i]
+    out, year, month = dict(dates), None, None
+    for i in sorted(dates):
+        text = dates[i]
         mon = _month_of(text)
         if y := _YEAR.search(text):
             year = int(y.group())
@@ -148,23 +158,6 @@ def digest_items(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int
     return [(a, b, end) for (a, b), end in zip(heads, ends, strict=True)]
 
 
-def heading_places(text: str, paras: list[tuple[int, int]]) -> dict[int, str]:
-    """A monitor's headings that name a place after the date ('Wednesday-Friday, April 3-5: Washington'),
-    or entries that do ('Monday, March 2 - Montreux. Kerry came ...'): the paragraph the place is of ->
-    the place's words as written."""
-    out: dict[int, str] = {}
-    for i, (a, b) in enumerate(paras):
-        if i + 1 < len(paras) and (m := HEADING.fullmatch(text, a, b)) and m["place"]:
-            out[i + 1] = m["place"]
-        elif (m := ENTRY.match(text, a, b)) and (p := _ENTRY_PLACE.match(text, m.end(), b)):
-            out[i] = p["place"]  # "Monday, March 2 - Montreux. John Kerry came up the lake ..."
-        elif m := DAY_PLACE_ENTRY.match(text, a, b):
-            out[i] = m["place"]  # "Monday, Strasbourg. May flew to the French city ..."
-    return out
-
-
-_ENTRY_PLACE = re.compile(rf"(?P<place>{_HEADING_PLACE})\.\s")
-
 
 def speaker_labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
     """The paragraphs that open with a speaker's label, as a transcript's turns do ('DAVIS: I see the
@@ -192,8 +185,7 @@ class Layout:
         self.paras = paragraphs_of(text)
         self.masked = datelines(text)
         self.headline = has_headline(text)
-        self.entries = entry_dates(text, self.paras)
-        self.entry_places = heading_places(text, self.paras)
+        self.entries, self.entry_places = entries(text, self.paras)
         labels = speaker_labels(text, self.paras)
         # a label is the transcript's layout, as a dateline is: no name or place in it is the sentence's
         self.masked += labels.values()

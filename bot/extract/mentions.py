@@ -189,7 +189,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         if not s.triggers:
             _note_topic(art, memory, s)
             # "The week began in Berlin on Wednesday.": no event, but the day of the sentences after it
-            s.dates = [(e, e.root) for e in s.ents if e.label_ == "DATE" and not since(e) and _named_here(art, e)]
+            s.dates = _joined_dates(art, [(e, e.root) for e in s.ents if _named_here(art, e) and _a_date(art, e)])
             _remember_day(art, memory, s)
             continue
         _read_entities(art, s)
@@ -302,6 +302,14 @@ def _of_the_period(ent: Span) -> bool:
         and ent.doc[ent.start - 1].lower_ == "of"
 
 
+def _a_date(art: _Article, ent: Span) -> bool:
+    """Whether an entity dates the sentence's events: a DATE (not 'since ...', not 'of the year'), or a
+    time of a named day ('signed a road map this morning')."""
+    if ent.label_ == "DATE" and (since(ent) or _of_the_period(ent)):
+        return False
+    return ent.label_ == "DATE" or _names_its_day(art, ent)
+
+
 def _read_entities(art: _Article, s: _Sentence) -> None:
     """Pass: the sentence's people (resolved in text order, so surnames learn full names first), its
     dates (not 'since ...') and the places it uses as places."""
@@ -313,10 +321,10 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
             name = art.resolve(ent.text)
             if name:
                 s.persons.append((ent.root, name))
-        elif ent.label_ == "DATE" and _of_the_period(ent):
-            continue  # "their last summit of the year": which of the year's summits, not when
-        elif (ent.label_ == "DATE" and not since(ent)) or _names_its_day(art, ent):
-            s.dates.append((ent, ent.root))  # "signed a road map this morning": a time of a day dates
+        elif _a_date(art, ent):
+            s.dates.append((ent, ent.root))
+        elif ent.label_ == "DATE":
+            continue  # "since ...", "their last summit of the year": no day of the sentence's events
         elif ent.label_ in {"GPE", "LOC", "FAC", "ORG"}:  # an ORG: a party's seat ('at the Kremlin')
             loc = locative(ent, art.tracker)
             if loc:
@@ -529,7 +537,7 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
-    if t is None and root.dep_ == "pobj" and root.head.lower_ in {"into", "until", "till", "through"} \
+    if t is None and root.dep_ == "pobj" and root.head.lower_ in UNTIL_PREPS | {"into"} \
             and root.head.head.lemma_ in {"extend", "prolong", "run", "continue", "drag", "stretch", "spill"}:
         # "talks ... were extended into Saturday", "the round ran into Sunday": the day the talks went on to
         t = next((c.i for c in root.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}
@@ -1045,14 +1053,16 @@ def in_what_was_said(verb: Token, tok: Token) -> bool:
     return any(c.left_edge.i <= tok.i <= c.right_edge.i for c in said)
 
 
+LIMIT_BEFORE = LIMIT_PREPS | {"before"}  # "by March 1", "before the Oct 31 deadline": a limit, not a day
+
+
 def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
     """Pass: the last day the sentence names (not a citation's), remembered for the next sentences of
     the paragraph: 'It also announced two further steps' happened on the day the sentence before named;
     a time of a named day is a day too ('on Saturday night')."""
     day_times = [(e, e.root) for e in s.ents if _day_time(art, e)]
     for ent, root in sorted([*s.dates, *day_times], key=lambda d: d[0].start):
-        limit = LIMIT_PREPS | {"before"}
-        if (root.dep_ == "pobj" and root.head.lower_ in limit) or art.doc[max(ent.start - 1, 0)].lower_ in limit or any(
+        if (root.dep_ == "pobj" and root.head.lower_ in LIMIT_BEFORE) or art.doc[max(ent.start - 1, 0)].lower_ in LIMIT_BEFORE or any(
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
         if not in_attribution(ent, art.layout.text) and not _told_ahead(root):

@@ -38,7 +38,7 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return None
     if place is None and landmark is None and any(ch.isdigit() for ch in name):
         return None  # "the G7 summit", "the P5+1 talks": a group of countries, not a place
-    if place is None and landmark is None and name.lower() in {k.lower() for k in tracker.keywords}:
+    if place is None and landmark is None and tracker.is_keyword(name):
         return None  # "the November Brexit summit": the tracker's subject, which the model may take for a place
     party = tracker.party_for(name) if place is None and landmark is None else None
     if party is not None and party != name and tracker.capital_of(party):
@@ -134,13 +134,17 @@ def landmark_city(ent: Span, tracker: Tracker) -> str | None:
     of = next((c for c in ent.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     names += [e.text for e in ent.doc.ents if whole is not None and e.start <= whole.i < e.end]
-    for text in names:
-        key = " ".join(text.replace("\u2019", "'").removesuffix("'s").split()).lower().removeprefix("the ")
-        city = _landmarks().get(key)
-        if city is not None:
-            place = tracker.place_for(city)
-            return place.name if place else city
-    return None
+    return next((city for text in names if (city := _landmark(text, tracker)) is not None), None)
+
+
+def _landmark(text: str, tracker: Tracker) -> str | None:
+    """The city a building or seat named by `text` stands in, as the tracker names it when it knows it."""
+    key = " ".join(text.replace("\u2019", "'").removesuffix("'s").split()).lower().removeprefix("the ")
+    city = _landmarks().get(key)
+    if city is None:
+        return None
+    place = tracker.place_for(city)
+    return place.name if place else city
 
 
 def place_named(text: str, tracker: Tracker) -> str | None:
@@ -151,10 +155,9 @@ def place_named(text: str, tracker: Tracker) -> str | None:
     place = tracker.place_for(key)
     if place is not None:
         return place.name
-    city = _landmarks().get(key.lower())
+    city = _landmark(key, tracker)
     if city is not None:
-        known = tracker.place_for(city)
-        return known.name if known else city
+        return city
     if tracker.party_for(key) is None and tracker.person_for(key) is None and key[:1].isupper() and " " not in key:
         return key  # "Monday, Strasbourg.": a heading's one-word place the tracker does not know is still one
     return None
