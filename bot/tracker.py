@@ -89,7 +89,7 @@ class Tracker:
         A surname or role two people share goes to the one in office in `year`.
         """
         key = _norm(text).removesuffix("'s")
-        found = self._index.people.get(key, [])
+        found = self._index.people.get(key, []) or self._index.people.get(key.removeprefix("the "), [])
         weak = not found and " " not in key
         if weak:  # a single word no surname claims may be a family name written first ("Liu" of "Liu He")
             found = self._index.first_words.get(key, [])
@@ -215,7 +215,7 @@ class _Index:
             full = _norm(person.name)
             words = full.split()
             keys = [full, _norm(person.surname or words[-1]), *(_norm(a) for a in person.aliases),
-                    *(_norm(r) for r in person.roles)]
+                    *(_norm(r).removeprefix("the ") for r in person.roles)]
             if len(words) == 2:
                 keys.append(f"{words[1]} {words[0]}")  # "Abe Shinzo" for "Shinzo Abe", and back
             for key in dict.fromkeys(keys):

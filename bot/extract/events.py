@@ -985,6 +985,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
+        if d.type == "statement" and d.span is not None and d.span[0] > published:
+            d.timex = None  # "announced a flextension until January 31, 2020": what was said; a remark is made by now
         if d.type == "statement" and d.timex is None:
             # undated remarks: the report's date (the attribution), else the day the lead tells of when
             # told in the past tense ("Ivanov told reporters"), else the day of publication

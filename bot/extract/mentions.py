@@ -757,7 +757,10 @@ def _date_from_move(art: _Article, s: _Sentence) -> None:
 
 # "the next day", "two days later", "a day earlier": a day counted from the last day the text named
 _COUNTED_DAY = re.compile(r"(?:the )?(?:(?P<next>next|following) day|(?P<n>an?|one|two|three|four|five|six|\d) "
-                          r"(?P<unit>days?|weeks?) (?P<dir>later|earlier))", re.IGNORECASE)
+                          r"(?P<unit>days?|weeks?) (?P<dir>later|earlier))"
+                          # "that night", "the same day", "hours later": the very day told before
+                          r"|(?P<same>(?:later )?that (?:same )?(?:day|night|evening|morning|afternoon|weekend)"
+                          r"|the same day|(?:shortly|hours|minutes|moments) (?:later|afterwards?))", re.IGNORECASE)
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -777,11 +780,13 @@ def _date_after_the_last_day(art: _Article, memory: _Memory, s: _Sentence) -> No
         span = interval(last.value) if last is not None and last.value else None
         if span is None:
             continue
-        n = 1 if m["next"] else (_SMALL.get(m["n"].lower()) or int(m["n"])) * (7 if m["unit"].startswith("week") else 1)
+        n = 0 if m["same"] else 1 if m["next"] else \
+            (_SMALL.get(m["n"].lower()) or int(m["n"])) * (7 if m["unit"].startswith("week") else 1)
         day = span[0] + timedelta(days=-n if m["dir"] and m["dir"].lower() == "earlier" else n)
         verb = verb_above(root)
         told = [t for t in s.made if s.made[t].timex is None and s.by_label[t] != "deadline"
                 and s.made[t].tense == "past"  # "will vote the next day": counted from a day still to come
+                and (not m["same"] or s.by_label[t] == "statement")  # "said that night": a remark's day
                 and (verb is None or t == verb.i or verb.is_ancestor(art.doc[t]))]
         for t in told:
             s.made[t].timex = Timex(day.isoformat(), None, ent.text, "day")

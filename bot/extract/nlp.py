@@ -65,6 +65,14 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
         for alias in person.aliases:  # "Timochenko"; a title-like alias ("the envoy") stays a phrase
             if alias[:1].isupper():
                 add("PERSON", alias, person.name)
+        for role in person.roles:
+            # "the government's chief negotiator said": a role the file gives stands for the person in
+            # running text, whatever its case; a one-word role ("Šefčovič") only as written
+            words = role_words(role)
+            if len(words) >= 2:
+                patterns.append({"label": "PERSON", "pattern": [{"LOWER": w.lower()} for w in words], "id": person.name})
+            elif words and words[0][:1].isupper():
+                add("PERSON", words[0], person.name)
     for office in tracker.offices:
         # "the Russian president", "Japan's prime minister": resolved to a holder by year later
         for title in office.titles:
@@ -78,6 +86,13 @@ def gazetteer_patterns(tracker: Tracker) -> list[dict[str, Any]]:
     return patterns + AGO_PATTERNS
 
 
+def role_words(role: str) -> list[str]:
+    """A role's words as the tokenizer splits them, without a leading 'the': "the EU's chief negotiator"
+    -> EU, 's, chief, negotiator; "UN Secretary-General" -> UN, Secretary, -, General."""
+    words = role.replace("\u2019", "'").replace("'s ", " 's ").replace("-", " - ").split()
+    return words[1:] if words[:1] and words[0].lower() == "the" else words
+
+
 # "Eleven days ago", "a week ago today": a date the model's NER misses now and then, which left the
 # sentence's other date to take its place
 _COUNT_WORDS = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -88,6 +103,12 @@ AGO_PATTERNS: list[dict[str, Any]] = [{"label": "DATE", "pattern": [
     {"LOWER": "today", "OP": "?"}]},
     # "the next day", "two days later": counted from the day told before (mentions._date_after_the_last_day)
     {"label": "DATE", "pattern": [{"LOWER": "the"}, {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": "day"}]},
+    # "said that night", "shortly afterwards": the day told before (the model leaves most of them out)
+    {"label": "DATE", "pattern": [{"LOWER": "later", "OP": "?"}, {"LOWER": "that"}, {"LOWER": "same", "OP": "?"},
+                                  {"LOWER": {"IN": ["day", "night", "evening", "morning", "afternoon", "weekend"]}}]},
+    {"label": "DATE", "pattern": [{"LOWER": "the"}, {"LOWER": "same"}, {"LOWER": "day"}]},
+    {"label": "DATE", "pattern": [{"LOWER": {"IN": ["shortly", "hours", "minutes", "moments"]}},
+                                  {"LOWER": {"IN": ["later", "afterwards", "afterward"]}}]},
     {"label": "DATE", "pattern": [{"LOWER": {"IN": _COUNT_WORDS}, "OP": "?"}, {"LIKE_NUM": True, "OP": "?"},
                                   {"LOWER": {"IN": ["day", "days", "week", "weeks"]}},
                                   {"LOWER": {"IN": ["later", "earlier"]}}]}]

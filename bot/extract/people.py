@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from bot.tracker import Tracker
+from bot.tracker import Actor, Tracker
 
 
 class PersonResolver:
@@ -21,9 +21,14 @@ class PersonResolver:
         holder = self.tracker.office_holder(name, self.year)
         if holder:
             return holder
-        if not name or not name[0].isupper():
+        if not name:
             return None
         known = self.tracker.person_for(name, self.year)
+        if known is not None and " " in name and _stands_for(known, name):
+            # "the government's chief negotiator", "EU chief negotiator": a role or alias the file gives
+            return known.name
+        if not name[0].isupper():
+            return None
         words = name.split()
         if len(words) >= 2:
             mine = known is not None and (known.name == name or (known.surname or known.name.split()[-1]) in words)
@@ -55,6 +60,13 @@ class PersonResolver:
             return named
         known = next((p for t in tries if (p := self.tracker.person_for(t, self.year))), None)
         return known.name if known else None
+
+
+def _stands_for(person: Actor, name: str) -> bool:
+    """Whether `name` is one of the person's roles or aliases (ignoring case and a leading 'the')."""
+    key = " ".join(name.lower().split()).removeprefix("the ")
+    return any(" ".join(r.replace("\u2019", "'").lower().split()).removeprefix("the ") == key
+               for r in (*person.roles, *person.aliases))
 
 
 def country_of(tracker: Tracker, name: str, year: int) -> str | None:

@@ -517,6 +517,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False
         if tok.lemma_ == "call" and not any(c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} for c in tok.children):
             return False  # "called the visit regrettable" is a statement; "called off the trip" is not
+        if tok.lemma_ == "call" and any(c.dep_ == "dobj" and c.tag_ in {"WP", "WDT"} for c in tok.children):
+            return False  # "what he calls a flextension": a name for a thing, not a remark
+        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children) or any(
+                c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in tok.children):
+            return False  # "Salehi can tell the Leader", "whether Santos says so": a remark not made
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
     if label in {"meeting", "talks"} and _a_body_of_one_side(tok):

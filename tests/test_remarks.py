@@ -1,0 +1,62 @@
+"""Who made a remark and when (issue 9, session 8): a tracker's roles in running text, a day told by
+'that night' or 'hours later', and remarks that were never made. Each text is written for its test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extracting import events_of as _events
+from tests.extracting import negotiation_extractor
+
+
+@pytest.fixture(scope="module")
+def farc():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("farc")
+
+
+@pytest.fixture(scope="module")
+def brexit():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("brexit")
+
+
+def _remarks(extractor, text: str, published: str) -> list[tuple[str | None, list[str]]]:  # type: ignore[no-untyped-def]
+    return [(e.date.value if e.date else None, e.participants)
+            for e in _events(extractor, text, published) if e.type == "statement"]
+
+
+@pytest.mark.parametrize("text", [
+    "The government's chief negotiator told reporters in Havana on Friday that the land chapter was nearly closed.",
+    "Speaking on Friday, the Government's chief negotiator said the land chapter was nearly closed.",
+])
+def test_a_role_the_tracker_gives_names_its_holder_in_running_text(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    # farc's tracker: Humberto de la Calle, roles "the government's chief negotiator", ...
+    assert _remarks(farc, text, "2013-05-20") == [("2013-05-17", ["Humberto de la Calle"])]
+
+
+@pytest.mark.parametrize("sep", [" ", "\n\n"])
+@pytest.mark.parametrize("when", ["that night", "later that day", "hours later"])
+def test_that_night_is_the_day_told_before(farc, sep: str, when: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"The round on land ended in Havana on Thursday.{sep}Ivan Marquez said {when} the rebels were satisfied."
+    assert _remarks(farc, text, "2013-05-27") == [("2013-05-23", ["Ivan Marquez"])]
+
+
+def test_the_same_day_dates_only_a_remark(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the day told before dates what was said 'the same day', not a word of the remark ("deal")
+    text = ("Boris Johnson and Leo Varadkar agreed to meet during a telephone call on Tuesday, the same day a "
+            "Downing Street source told journalists that a deal was close to impossible.")
+    assert [e.type for e in _events(brexit, text, "2019-10-11") if e.type != "meeting"] == []
+
+
+def test_a_remark_is_made_by_the_day_of_the_report(farc) -> None:  # type: ignore[no-untyped-def]
+    # the only date is a month still to come: what the remark is about, not when it was made
+    assert _remarks(farc, "Ivan Marquez warned of a long wait, pointing to March 2014.", "2013-11-10") == [
+        ("2013-11-10", ["Ivan Marquez"])]
+
+
+@pytest.mark.parametrize("text", [
+    "Juan Manuel Santos can tell the rebels that the deal is final.",
+    "The question now is whether Juan Manuel Santos says so before March.",
+    "Ivan Marquez announced what he calls a truce until January 20, 2014.",
+])
+def test_remarks_never_made_are_no_statements(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _remarks(farc, text, "2013-11-10") == []
