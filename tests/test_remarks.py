@@ -60,3 +60,23 @@ def test_a_remark_is_made_by_the_day_of_the_report(farc) -> None:  # type: ignor
 ])
 def test_remarks_never_made_are_no_statements(farc, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _remarks(farc, text, "2013-11-10") == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The two delegations met in Havana on Thursday. Ivan Marquez told reporters that day that the rebels were "
+     "satisfied.", "statement"),
+    ("The two delegations met in Havana on Thursday. On Thursday they also agreed a joint programme to clear "
+     "landmines.", "agreement"),
+])
+def test_a_remark_or_deal_of_the_day_of_a_round_whose_people_are_untold_was_made_there(
+        farc, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    found = [(e.date.value if e.date else None, e.location) for e in _events(farc, text, "2015-03-09") if e.type == kind]
+    assert found == [("2015-03-05", "Havana")]
+
+
+def test_two_places_that_day_leave_a_remark_unplaced(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Negotiators met in Havana on Thursday. Other envoys held separate talks in Oslo on Thursday. "
+            "Ivan Marquez told reporters on Thursday that the rebels were satisfied.")
+    found = [(e.date.value if e.date else None, e.location) for e in _events(farc, text, "2015-03-09")
+             if e.type == "statement"]
+    assert found == [("2015-03-05", None)]

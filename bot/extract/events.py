@@ -314,6 +314,13 @@ def _sharpest(places: list[str]) -> str | None:
     return None
 
 
+def _one_place(places: list[str | None]) -> str | None:
+    """The sharpest of places that are one place told more or less sharply (Washington, the United
+    States), else None: two cities are two places."""
+    sharpest = _sharpest([p for p in places if p])
+    return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places if p) else None
+
+
 def _probe(group: list[Mention]) -> Mention:
     """One mention standing for a group when looking for the event it refers to."""
     best = min(group, key=lambda m: et.rank(m.type))
@@ -585,14 +592,17 @@ def _what_they_said(d: Draft, remark: Draft) -> bool:
 def _said_there(drafts: list[Draft]) -> None:
     """'Zarif sat down with Kerry on Thursday ... Zarif told reporters ...': remarks of a day of a
     meeting or agreement at a known place ('two days of talks in Moscow ended on Tuesday'), by one of
-    its people, were made there (a visit names the country as often as the city)."""
+    its people, were made there (a visit names the country as often as the city); so were remarks and
+    agreements of the day of a meeting whose people the text does not name ('the two delegations met in
+    Havana on Thursday'), when that day has one place."""
     for d in drafts:
-        if d.type != "statement" or d.location is not None or d.span is None or d.span[0] != d.span[1]:
+        if d.type not in {"statement", "agreement"} or d.location is not None or d.span is None or d.span[0] != d.span[1]:
             continue
         day = d.span[0]
-        d.location = _sharpest([o.location for o in drafts if o.location and o.span and o.span[0] <= day <= o.span[1]
-                                and o.type in (MEETING_TYPES - {"visit"}) | {"agreement"}
-                                and set(o.participants) & set(d.participants)])
+        held = [o for o in drafts if o is not d and o.location and o.span and o.span[0] <= day <= o.span[1]
+                and o.type in (MEETING_TYPES - {"visit"}) | ({"agreement"} if d.type == "statement" else set())]
+        d.location = _sharpest([o.location for o in held if o.location and set(o.participants) & set(d.participants)]) \
+            or _one_place([o.location for o in held if not o.participants])
 
 
 def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
