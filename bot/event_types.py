@@ -18,6 +18,8 @@ FINAL: dict[str, frozenset[str]] = {
     "held": frozenset({"scheduled", "proposed"}), "signed": frozenset({"agreed", "proposed"}),
     "agreed": frozenset({"proposed"}), "missed": frozenset({"active", "dropped"}),
     "dropped": frozenset({"active", "missed"}), "met": frozenset({"active"}),
+    # once set, a meeting told later as only planned ("Mori still hopes to visit Russia") is told vaguely
+    "scheduled": frozenset({"proposed"}),
 }
 # How a change moves the negotiation, as CrisisWatch marks a month: +1 better, -1 worse.
 # Keyed by (change kind, new value); an event type may weigh its own "new" differently.

@@ -228,8 +228,9 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 1.0  # "the special summit in November", put on hold ... "a special summit on November 25": summits are rare
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
-    if dates == "open" and place != "same" and known.participants and new.participants and not people:
-        # no date to compare, other people, and only a place inside the other's (Krasnoyarsk, Russia)
+    if dates != "same" and place != "same" and known.participants and new.participants and not people:
+        # other people, and only a place inside the other's (Krasnoyarsk, Russia) on no date or a date
+        # only inside the other's (Mori's trip to Russia this year is not Kono's to Moscow next week)
         return 0.0
     if dates == "open" and place == "nested" and known.participants and not new.participants and new.date is None:
         # "after meeting student leaders in Bogota": no day, nobody named, a place around the known

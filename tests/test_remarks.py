@@ -80,3 +80,41 @@ def test_two_places_that_day_leave_a_remark_unplaced(farc) -> None:  # type: ign
     found = [(e.date.value if e.date else None, e.location) for e in _events(farc, text, "2015-03-09")
              if e.type == "statement"]
     assert found == [("2015-03-05", None)]
+
+
+def test_the_two_leaders_are_those_in_office(extractor) -> None:  # type: ignore[no-untyped-def]
+    # Yeltsin and Hashimoto, named last, had left office by 2000: 'the two leaders' are Putin and Mori
+    text = ("President Vladimir Putin held talks with Prime Minister Yoshiro Mori in Tokyo on Monday. The treaty "
+            "goal was set in 1997 by President Boris Yeltsin and Prime Minister Ryutaro Hashimoto. The two leaders "
+            "will meet again in Brunei in November.")
+    brunei = [e for e in _events(extractor, text, "2000-09-06") if e.location == "Brunei"]
+    assert [sorted(e.participants) for e in brunei] == [["Vladimir Putin", "Yoshiro Mori"]]
+
+
+@pytest.mark.parametrize("held", [
+    "Putin and Mori met in Tokyo on Monday, their third meeting this year.",
+    "The leaders have met twice this year.",
+])
+def test_a_trip_still_hoped_for_is_not_a_meeting_held_this_year(extractor, held: str) -> None:  # type: ignore[no-untyped-def]
+    text = held + (" Mori's government still hopes to arrange a trip by Prime Minister Yoshiro Mori to Russia "
+                   "before the end of the year.")
+    russia = [(e.type, e.status) for e in _events(extractor, text, "2000-09-06") if e.location == "Russia"]
+    assert russia == [("visit", "scheduled")]
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("They came after an awkward week in Tokyo, where reports that Mori's own visit to Russia in December had "
+     "been postponed were denied by the government.", "scheduled"),
+    ("Tokyo denied that Mori's visit to Russia in December had been postponed.", "scheduled"),
+    ("The government rejected the plan and postponed Mori's visit to Russia in December.", "postponed"),
+])
+def test_a_postponement_denied_in_its_own_sentence_leaves_the_visit_on(extractor, text: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    visits = [e.status for e in _events(extractor, text, "2000-11-04") if e.type == "visit"]
+    assert visits == [status]
+
+
+def test_a_name_after_its_title_is_a_participant_whatever_the_parse() -> None:
+    text = ("The 90-day truce that U.S. President Donald Trump and Chinese President Xi Jinping agreed over dinner "
+            "in Buenos Aires on Saturday began that night.")
+    deals = [sorted(e.participants) for e in _events(negotiation_extractor("uschina"), text, "2018-12-04") if e.type == "agreement"]
+    assert deals == [["Donald Trump", "Xi Jinping"]]

@@ -197,3 +197,17 @@ def test_an_undated_event_in_a_city_is_not_an_undated_trip_to_its_country_of_oth
     assert resolve(trip, [summit], published=NOV6, within=krasnoyarsk).event_id is None
     same_people = ev("visit", "held", None, "Russia", ("Boris Yeltsin",))
     assert resolve(same_people, [summit], published=NOV6, within=krasnoyarsk).event_id == 1
+
+
+def test_a_trip_this_year_is_not_another_persons_visit_to_its_capital_next_week() -> None:
+    trip = known(type="visit", status="scheduled", date_value="2000", location="Russia",
+                 participants={"Yoshiro Mori"})
+    kono = ev("visit", "scheduled", "2000-W44", "Moscow", ("Yohei Kono", "Igor Ivanov"))
+    assert resolve(kono, [trip], published=NOV6, within=WITHIN).event_id is None
+    mori = ev("visit", "scheduled", "2000-11", "Moscow", ("Yoshiro Mori",))
+    assert resolve(mori, [trip], published=NOV6, within=WITHIN).event_id == 1
+
+
+def test_a_meeting_once_set_told_later_as_only_planned_is_no_change() -> None:
+    update = resolve(ev(status="proposed"), [known(status="scheduled")], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == ()

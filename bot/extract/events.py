@@ -321,6 +321,27 @@ def _one_place(places: list[str | None]) -> str | None:
     return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places if p) else None
 
 
+def _hoped_and_held(d: Draft, told: list[Mention]) -> bool:
+    """'the third meeting between the two leaders this year' (held) and 'still hopes to arrange a trip
+    by the prime minister to Russia before the end of the year' (to come): a meeting told only as held
+    and one told only as still to come, of no sharper date than a season, are two meetings."""
+    told = [m for m in told if m.type in MEETING_TYPES]
+    if d.type not in MEETING_TYPES or not told:
+        return False
+    spans = [s for s in (d.span, *(when(m) for m in told)) if s is not None]
+    if not spans or all((s[1] - s[0]).days < 90 for s in spans):
+        return False
+    return (_to_come(told) and _held(d.mentions)) or (_held(told) and _to_come(d.mentions))
+
+
+def _to_come(told: list[Mention]) -> bool:
+    return all(m.tense in {"present", "future"} and {"proposed", "scheduled"} & set(m.cues) for m in told)
+
+
+def _held(told: list[Mention]) -> bool:
+    return all(m.tense == "past" and not {"proposed", "scheduled", "postponed", "cancelled"} & set(m.cues) for m in told)
+
+
 def _probe(group: list[Mention]) -> Mention:
     """One mention standing for a group when looking for the event it refers to."""
     best = min(group, key=lambda m: et.rank(m.type))
@@ -360,14 +381,33 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
     the sentence's status is decided again without its postponement or cancellation cue."""
     denial_words = set(st.cues()["denial"])
     for s_index, sent in enumerate(doc.sents):
-        if not any(t.lemma_ in denial_words for t in sent):
+        denials = [t for t in sent if t.lemma_ in denial_words]
+        if not denials:
             continue
         for d in drafts:
             for k, (i, status) in enumerate(d.statuses):
-                if s_index - 2 <= i < s_index and status in {"postponed", "cancelled"}:
-                    m = next(x for x in d.mentions if x.sent_index == i)
+                if status not in {"postponed", "cancelled"} or not s_index - 2 <= i <= s_index:
+                    continue
+                m = next(x for x in d.mentions if x.sent_index == i)
+                if i < s_index or any(_denied_here(m.trigger, t) for t in denials):
                     cues = [c for c in m.cues if c not in {"postponed", "cancelled"}]
-                    d.statuses[k] = (i, st.decide_status(d.type, cues, m.tense, d.span, published, m.trigger.lemma_))
+                    # "reports that the visit had been postponed were denied": still to come, not held
+                    tense = None if d.type in MEETING_TYPES and m.tense == "past" else m.tense
+                    d.statuses[k] = (i, st.decide_status(d.type, cues or ["scheduled"], tense, d.span, published,
+                                                         m.trigger.lemma_))
+
+
+def _denied_here(trigger: Token, denial: Token) -> bool:
+    """Whether a denial in the trigger's own sentence denies what is told of it ('reports that Mori's
+    visit had been postponed were denied'), not a deed beside the denial ('rejected the plan and
+    postponed the visit')."""
+    for tok in (trigger, *trigger.ancestors):
+        if tok.i == denial.i:
+            return tok.i != trigger.i
+        if tok.dep_ == "conj" and tok.head.i == denial.i:
+            return False
+    # the parser does not always hang the report from the denial: one told after it, not joined to it
+    return denial.i > trigger.i and denial.dep_ != "conj"
 
 
 def _moved_from(d: Draft) -> str | None:
@@ -549,7 +589,8 @@ def _inherit(drafts: list[Draft], published: date) -> None:
             for host in drafts:
                 if host is d or host.location is None or host.span is None:
                     continue
-                if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants):
+                if host.span[0] <= d.span[0] and d.span[1] <= host.span[1] and set(host.participants) & set(d.participants) \
+                        and not _hoped_and_held(d, host.mentions) and not _hoped_and_held(host, d.mentions):
                     d.location = host.location
                     break
         if d.type in MEETING_TYPES and d.timex is None and not any(m.tense == "future" or m.arranged for m in d.mentions):
@@ -629,6 +670,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
              and _compatible_types(k.type, d.type) and _places_compatible(k.location, d.location, tracker)
              and (k.location or d.location or k.type not in MEETING_TYPES)
              and not (_strangers(k, d) and not _two_sides_of(k, d, tracker))
+             and not _hoped_and_held(k, d.mentions) and not _hoped_and_held(d, k.mentions)
              and not _another_agreement(d.mentions[0])
              and not (k.type == d.type == "agreement" and any(_other_paper(k, m) for m in d.mentions))),
             None,
@@ -971,7 +1013,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     drafts: list[Draft] = []
     for group in _groups(mentions):
         probe = _probe(group)
-        candidates = [d for d in reversed(drafts) if _same_event(d, probe, tracker)]
+        candidates = [d for d in reversed(drafts) if _same_event(d, probe, tracker) and not _hoped_and_held(d, group)]
         target = candidates[0] if candidates else None
         if len(candidates) > 1 and probe.timex is None and probe.location is None and not probe.participants:
             # a bare "the visit" is the last visit named, and in the past tense one that happened

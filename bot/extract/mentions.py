@@ -567,7 +567,9 @@ def _in_relative_clause_of_other(tok: Token, trigger: Token, *, of_person: bool 
     general, Yukiya Amano') is who the title is, not a word told about."""
     above = {trigger.i, *(a.i for a in trigger.ancestors)}
     while tok.i not in above and tok.head.i != tok.i:
-        names_its_head = tok.dep_ == "appos" and tok.ent_type_ == "PERSON" and tok.head.ent_type_ != "PERSON"
+        # "its director general, Yukiya Amano", "U.S. President Donald Trump" (the parse may hang the
+        # name on the title): the name is who the title is
+        names_its_head = tok.dep_ == "appos" and tok.ent_type_ == "PERSON"
         if tok.dep_ in {"relcl", "appos"} and tok.head.i != trigger.i and (not of_person or _a_person(tok)) \
                 and not names_its_head and not any(c.lower_ in {"where", "when"} for c in tok.children):
             return True  # "in Havana, where Castro brought their hands together" tells of the meeting

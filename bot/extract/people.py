@@ -76,7 +76,14 @@ def country_of(tracker: Tracker, name: str, year: int) -> str | None:
 
 
 def last_pair(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
-    """The two most recently named leaders of two different countries."""
+    """The two most recently named leaders of two different countries, those in office in `year` first
+    ('the two leaders' of an article on Putin and Mori in 2000 are not Yeltsin and Hashimoto, named last
+    for what they agreed in 1997)."""
+    in_office = [n for n in leaders if (p := tracker.person_for(n, year)) and p.years and p.years[0] <= year <= p.years[1]]
+    return _pair_of(in_office, tracker, year) or _pair_of(leaders, tracker, year)
+
+
+def _pair_of(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
     pair: list[str] = []
     for name in reversed(leaders):
         country = country_of(tracker, name, year)
