@@ -118,3 +118,20 @@ def test_a_name_after_its_title_is_a_participant_whatever_the_parse() -> None:
             "in Buenos Aires on Saturday began that night.")
     deals = [sorted(e.participants) for e in _events(negotiation_extractor("uschina"), text, "2018-12-04") if e.type == "agreement"]
     assert deals == [["Donald Trump", "Xi Jinping"]]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("The Tokyo talks ended on Tuesday without agreement.", "Tokyo"),  # a party's capital is a city too
+    ("The Japan summit ended on Tuesday without agreement.", None),  # a party's own name is no place
+])
+def test_a_capital_before_the_meeting_is_its_place(extractor, text: str, place: str | None) -> None:  # type: ignore[no-untyped-def]
+    assert [e.location for e in _events(extractor, text, "2000-09-06")] == [place]
+
+
+def test_an_undated_visit_is_not_other_peoples_meeting_at_that_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Foreign Minister Taro Kono's visit to Moscow went badly. Shinzo Abe and Vladimir Putin will meet in "
+            "Moscow on January 22.")
+    found = {(e.type, e.date.value if e.date else None, tuple(sorted(e.participants)))
+             for e in _events(extractor, text, "2019-01-16")}
+    assert ("summit", "2019-01-22", ("Shinzo Abe", "Vladimir Putin")) in found
+    assert any(t == "visit" and people == ("Taro Kono",) for t, _, people in found)

@@ -136,7 +136,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return m.definite and not _narrower(when(m), d.span)
     # one side has no date
     if m.location and d.location and m.location == d.location:
-        return True
+        # "Kono's Moscow visit" is not "Abe and Putin will meet in Moscow on January 22"
+        return not (m.participants and d.participants and not shared)
     if m.timex is not None:
         # a dated mention is a specific event: it joins an undated draft only on shared people
         return shared and m.type == d.type

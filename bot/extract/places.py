@@ -63,8 +63,10 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
             and head.head.lower_ in LOCATIVE and ent.label_ == "GPE":  # a city; not "his Black Sea residence"
         return name  # "sat down in a Geneva hotel", "at the Moscow residence": the city the venue is in
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
-        # "the Brunei summit", "a White House news conference"; not "the Japan summit"
-        return name if landmark or tracker.party_for(ent.text) is None else None
+        # "the Brunei summit", "a White House news conference", "the Tokyo talks" (a party's capital is
+        # a city too); not "the Japan summit"
+        party = tracker.party_for(ent.text)
+        return name if landmark or party is None or tracker.capital_of(party) == name else None
     if root.dep_ == "poss" and head.lemma_ in {"summit", "talks", "meeting", "visit"}:
         return name
     return None
