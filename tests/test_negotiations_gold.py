@@ -17,7 +17,7 @@ ROOT = Path(__file__).parent / "data" / "negotiations"
 # Dev F1 floors per negotiation, about 0.05 under the figures of 2026-11-30 (session 7) after each dev split
 # took four more articles in the styles it lacked (brief, timeline, column, analysis, digest, feature ...):
 # 0.771, 0.641, 0.737, 0.721.
-FLOORS = {"brexit": 0.72, "farc": 0.59, "iran": 0.68, "uschina": 0.67}
+FLOORS = {"brexit": 0.74, "farc": 0.62, "iran": 0.75, "uschina": 0.72}
 
 
 @pytest.mark.parametrize("slug", sorted(FLOORS))
