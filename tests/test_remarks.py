@@ -135,3 +135,33 @@ def test_an_undated_visit_is_not_other_peoples_meeting_at_that_place(extractor) 
              for e in _events(extractor, text, "2019-01-16")}
     assert ("summit", "2019-01-22", ("Shinzo Abe", "Vladimir Putin")) in found
     assert any(t == "visit" and people == ("Taro Kono",) for t, _, people in found)
+
+
+def test_a_remark_made_at_a_meeting_is_of_its_day_and_place(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("EU leaders met in Brussels on October 15 and 16. Emmanuel Macron said at the summit that French "
+            "fishermen would not be sacrificed for Brexit.")
+    assert _remarks(brexit, text, "2020-10-22") == [("2020-10-15/2020-10-16", ["Emmanuel Macron"])]
+    places = [e.location for e in _events(brexit, text, "2020-10-22") if e.type == "statement"]
+    assert places == ["Brussels"]
+
+
+@pytest.mark.parametrize("text", [
+    "Groups of victims have been flying to Cuba since August to speak to the negotiators.",
+    "Our correspondent has followed the peace talks in Havana since 2012.",
+])
+def test_what_has_gone_on_since_a_date_is_no_single_meeting(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in _events(farc, text, "2014-09-14")] == []
+
+
+def test_a_first_visit_since_taking_office_is_a_visit(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Junichiro Koizumi is in Moscow this week on his first official visit to Russia since taking office."
+    assert "visit" in [e.type for e in _events(extractor, text, "2003-01-10")]
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("Travelling to the summit, she tells reporters the next Commons vote will be held by March 12.", []),
+    ("Santos sent Congress a bill for a referendum held on the same day as next year's elections.", []),
+    ("The two leaders will hold talks in Brussels on March 12.", ["talks"]),
+])
+def test_a_vote_held_is_no_meeting(brexit, text: str, types: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in _events(brexit, text, "2019-02-27")] == types

@@ -322,6 +322,18 @@ def _one_place(places: list[str | None]) -> str | None:
     return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places if p) else None
 
 
+def _said_at(d: Draft, drafts: list[Draft]) -> None:
+    """'Macron said at the summit that ...': a remark made at a meeting the article tells is of its day
+    and place."""
+    heard = {g.i for m in d.mentions for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"at", "during"}
+             for g in c.children if g.dep_ == "pobj"}
+    met = next((o for o in drafts if o is not d and o.type in MEETING_TYPES and o.timex is not None
+                and any(x.trigger.i in heard for x in o.mentions)), None)
+    if met is not None:
+        d.timex = met.timex
+        d.location = d.location or met.location
+
+
 def _hoped_and_held(d: Draft, told: list[Mention]) -> bool:
     """'the third meeting between the two leaders this year' (held) and 'still hopes to arrange a trip
     by the prime minister to Russia before the end of the year' (to come): a meeting told only as held
@@ -1038,6 +1050,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
+        if d.type == "statement" and d.timex is None:
+            _said_at(d, drafts)
         if d.type == "statement" and d.span is not None and d.span[0] > published:
             d.timex = None  # "announced a flextension until January 31, 2020": what was said; a remark is made by now
         if d.type == "statement" and d.timex is None:

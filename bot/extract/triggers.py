@@ -333,6 +333,22 @@ def signed_paper(verb: Token) -> str:
     return nouns[-1].lemma_.lower() if nouns else ""
 
 
+def _a_vote_held(tok: Token) -> bool:
+    """Whether 'hold' holds a vote ('the vote will be held', 'held a referendum', 'a referendum held on ...')."""
+    held = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if tok.dep_ == "acl":
+        held.append(tok.head)  # "a referendum held on the same day as the elections"
+    return any(h.lemma_.lower() in VOTE_WORDS | {"referendum", "plebiscite"} for h in held)
+
+
+def _going_on_since(tok: Token) -> bool:
+    """Whether the trigger, or the verb it is the object of, runs 'since' a date: going on, not one event
+    (not "his first visit since taking office")."""
+    verb = tok.head if tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.pos_ in {"VERB", "AUX"} else tok
+    return any(c.dep_ == "prep" and c.lower_ == "since" and any(g.dep_ == "pobj" and g.ent_type_ == "DATE" for g in c.children)
+               for h in {tok, verb} for c in h.children)
+
+
 ARRANGED = {"meet", "visit", "travel", "hold", "resume", "reconvene", "continue"}  # agreed to meet, to resume talks
 # A plan sent, submitted or tabled is one side's proposal ('sent his plan for the border to Juncker on Oct 2')
 PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "deliver", "hand"}
@@ -524,12 +540,16 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "Salehi can tell the Leader", "whether Santos says so": a remark not made
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
+    if label in {"meeting", "talks", "visit"} and _going_on_since(tok):
+        return False  # "victims have been flying to Cuba since August", "has followed the talks since 2012": a process
     if label in {"meeting", "talks"} and _a_body_of_one_side(tok):
         return False  # "May's cabinet met for five hours", "a cabinet meeting": one government's own business
     if label == "meeting" and tok.lemma_ == "hold" and any(c.dep_ == "prt" for c in tok.children):
         return False  # "hold off on a tariff increase", "hold out for more": not holding a meeting
     if label == "meeting" and tok.pos_ == "VERB" and _told_where(tok, sent):
         return False  # "the talks move to Havana, where the delegations sit down on November 15"
+    if label == "meeting" and tok.lemma_ == "hold" and _a_vote_held(tok):
+        return False  # "the next Commons vote will be held by March 12", "a referendum held on election day"
     if label == "meeting" and tok.lemma_ == "hold" and _holds_up(tok):
         return False  # "the June 30 date would not hold", "the truce has held": lasting, not meeting
     if label == "talks" and tok.lower_ in {"round", "rounds"}:
