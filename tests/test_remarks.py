@@ -165,3 +165,12 @@ def test_a_first_visit_since_taking_office_is_a_visit(extractor) -> None:  # typ
 ])
 def test_a_vote_held_is_no_meeting(brexit, text: str, types: list[str]) -> None:  # type: ignore[no-untyped-def]
     assert [e.type for e in _events(brexit, text, "2019-02-27")] == types
+
+
+@pytest.mark.parametrize(("text", "remarks"), [
+    ("The round ended in Havana on Thursday. Hours later Ivan Marquez issued a statement of his own.",
+     [("2013-05-23", ["Ivan Marquez"])]),
+    ("The round ended in Havana on Thursday. Juan Manuel Santos released the figures on Friday.", []),
+])
+def test_issuing_a_statement_is_a_remark(farc, text: str, remarks: list[tuple[str, list[str]]]) -> None:  # type: ignore[no-untyped-def]
+    assert _remarks(farc, text, "2013-05-27") == remarks

@@ -527,6 +527,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "at the end of two days of talks": when, not a suspension
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
+        if tok.lemma_ in {"issue", "release"} and not any(c.dep_ == "dobj" and c.lemma_ == "statement" for c in tok.children):
+            return False  # "Lighthizer issued a statement" is a remark; "issued visas", "released the text" are not
         if tok.dep_ == "relcl" and tok.head.ent_type_ != "PERSON" and tok.head.pos_ in {"NOUN", "PROPN"}:
             # "the ceasefire, which Santos said would expire ...", "the declaration, which Putin has
             # acknowledged as valid": what the thing is, told in passing; not a remark of its own
