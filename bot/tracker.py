@@ -30,6 +30,10 @@ class Actor:
     # comes first ("Xi Jinping" -> "Xi"), or as the file says.
     surname: str | None = None
 
+    def in_office(self, year: int) -> bool:
+        """Whether the file dates this person's post and `year` lies in it."""
+        return self.years is not None and self.years[0] <= year <= self.years[1]
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -94,11 +98,16 @@ class Tracker:
         if weak:  # a single word no surname claims may be a family name written first ("Liu" of "Liu He")
             found = self._index.first_words.get(key, [])
         if len(found) > 1 and year is not None:
-            in_office = [p for p in found if p.years and p.years[0] <= year <= p.years[1]]
-            found = in_office or found
+            found = _in_office_first(found, year)
         if weak and len(found) > 1:
             return None  # "Wang": Wang Yi or Wang Qishan; the article must say
         return found[0] if found else None
+
+    def titled(self, text: str, year: int) -> Actor | None:
+        """The person one of whose roles or aliases `text` is, ignoring case and a leading 'the' ("the
+        government's chief negotiator", "EU chief negotiator"); the one in office in `year` first."""
+        found = self._index.titles.get(_norm(text).removesuffix("'s").removeprefix("the "), [])
+        return _in_office_first(found, year)[0] if found else None
 
     def office_holder(self, text: str, year: int) -> str | None:
         """'the Russian president', "Japan's prime minister" in `year` -> the holder's name."""
@@ -172,6 +181,11 @@ class Tracker:
         return self.relevance(text) >= self.min_keyword_hits
 
 
+def _in_office_first(people: list[Actor], year: int) -> list[Actor]:
+    """Those in office in `year`, else all of them."""
+    return [p for p in people if p.in_office(year)] or people
+
+
 @lru_cache(maxsize=64)
 def _lowered(words: tuple[str, ...]) -> tuple[str, ...]:
     """A tracker's keywords in lower case, made once per tracker rather than at every look-up."""
@@ -188,6 +202,7 @@ class _Index:
 
     parties: dict[str, str]
     people: dict[str, list[Actor]]
+    titles: dict[str, list[Actor]]  # a person's roles and aliases, without a leading "the"
     first_words: dict[str, list[Actor]]
     offices: dict[str, Office]
     places: dict[str, Place]
@@ -220,6 +235,10 @@ class _Index:
                 keys.append(f"{words[1]} {words[0]}")  # "Abe Shinzo" for "Shinzo Abe", and back
             for key in dict.fromkeys(keys):
                 people.setdefault(key, []).append(person)
+        titles: dict[str, list[Actor]] = {}
+        for person in tracker.people:
+            for key in dict.fromkeys(_norm(t).removeprefix("the ") for t in (*person.roles, *person.aliases)):
+                titles.setdefault(key, []).append(person)
         first_words: dict[str, list[Actor]] = {}
         for person in tracker.people:
             words = _norm(person.name).split()
@@ -246,7 +265,7 @@ class _Index:
                     countries = {p.country for p in people.get(_norm(name), [person])}
                     if countries == {person.country}:
                         side_of[name] = person.country
-        return _Index(parties, people, first_words, offices, places,
+        return _Index(parties, people, titles, first_words, offices, places,
                       frozenset(p.name for p in tracker.people if p.leader), _ancestors(tracker.places),
                       pattern, country_of, party_pattern, place_pattern, phrase_pattern(set(side_of)), side_of)
 

@@ -315,11 +315,11 @@ def _sharpest(places: list[str]) -> str | None:
     return None
 
 
-def _one_place(places: list[str | None]) -> str | None:
+def _one_place(places: list[str]) -> str | None:
     """The sharpest of places that are one place told more or less sharply (Washington, the United
     States), else None: two cities are two places."""
-    sharpest = _sharpest([p for p in places if p])
-    return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places if p) else None
+    sharpest = _sharpest(places)
+    return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places) else None
 
 
 def _said_at(d: Draft, drafts: list[Draft]) -> None:
@@ -656,7 +656,7 @@ def _said_there(drafts: list[Draft]) -> None:
         held = [o for o in drafts if o is not d and o.location and o.span and o.span[0] <= day <= o.span[1]
                 and o.type in (MEETING_TYPES - {"visit"}) | ({"agreement"} if d.type == "statement" else set())]
         d.location = _sharpest([o.location for o in held if o.location and set(o.participants) & set(d.participants)]) \
-            or _one_place([o.location for o in held if not o.participants])
+            or _one_place([o.location for o in held if o.location and not o.participants])
 
 
 def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:

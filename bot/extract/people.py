@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from bot.tracker import Actor, Tracker
+from bot.tracker import Tracker
 
 
 class PersonResolver:
@@ -23,12 +23,12 @@ class PersonResolver:
             return holder
         if not name:
             return None
-        known = self.tracker.person_for(name, self.year)
-        if known is not None and " " in name and _stands_for(known, name):
-            # "the government's chief negotiator", "EU chief negotiator": a role or alias the file gives
-            return known.name
+        titled = self.tracker.titled(name, self.year) if " " in name else None
+        if titled is not None:
+            return titled.name  # "the government's chief negotiator", "EU chief negotiator": the file's role or alias
         if not name[0].isupper():
             return None
+        known = self.tracker.person_for(name, self.year)
         words = name.split()
         if len(words) >= 2:
             mine = known is not None and (known.name == name or (known.surname or known.name.split()[-1]) in words)
@@ -62,13 +62,6 @@ class PersonResolver:
         return known.name if known else None
 
 
-def _stands_for(person: Actor, name: str) -> bool:
-    """Whether `name` is one of the person's roles or aliases (ignoring case and a leading 'the')."""
-    key = " ".join(name.lower().split()).removeprefix("the ")
-    return any(" ".join(r.replace("\u2019", "'").lower().split()).removeprefix("the ") == key
-               for r in (*person.roles, *person.aliases))
-
-
 def country_of(tracker: Tracker, name: str, year: int) -> str | None:
     """The country of a person the tracker knows, else None."""
     person = tracker.person_for(name, year)
@@ -79,7 +72,7 @@ def last_pair(leaders: list[str], tracker: Tracker, year: int) -> list[str]:
     """The two most recently named leaders of two different countries, those in office in `year` first
     ('the two leaders' of an article on Putin and Mori in 2000 are not Yeltsin and Hashimoto, named last
     for what they agreed in 1997)."""
-    in_office = [n for n in leaders if (p := tracker.person_for(n, year)) and p.years and p.years[0] <= year <= p.years[1]]
+    in_office = [n for n in leaders if (p := tracker.person_for(n, year)) and p.in_office(year)]
     return _pair_of(in_office, tracker, year) or _pair_of(leaders, tracker, year)
 
 
