@@ -174,3 +174,22 @@ def test_a_vote_held_is_no_meeting(brexit, text: str, types: list[str]) -> None:
 ])
 def test_issuing_a_statement_is_a_remark(farc, text: str, remarks: list[tuple[str, list[str]]]) -> None:  # type: ignore[no-untyped-def]
     assert _remarks(farc, text, "2013-05-27") == remarks
+
+
+@pytest.mark.parametrize("text", [
+    "Ivan Marquez was quoted by the Cuban press as saying that the rebels would not hand over their weapons.",
+    "Ivan Marquez was reported as saying that the rebels would not hand over their weapons.",
+])
+def test_one_quoted_as_saying_made_the_remark(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _remarks(farc, text, "2013-05-20") == [("2013-05-20", ["Ivan Marquez"])]
+
+
+@pytest.mark.parametrize("text", [
+    "Juan Manuel Santos said in his weekly address, broadcast on Tuesday, that the talks would go on.",
+    "Juan Manuel Santos, in a statement released on Tuesday, said the talks would go on.",
+    "In an interview published on Tuesday, Juan Manuel Santos said the talks would go on.",
+])
+def test_a_remark_is_of_the_day_it_came_out(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    # "published on Tuesday" tells when the remark was made; "who flew in on Tuesday" would not
+    assert _remarks(farc, f"The round ended in Havana on Sunday. {text}", "2013-05-24") == [
+        ("2013-05-21", ["Juan Manuel Santos"])]

@@ -1049,9 +1049,22 @@ def _not_when_said(verb: Token, tok: Token) -> bool:
 
 def _while_speaking(tok: Token) -> bool:
     """Whether `tok` lies in a participle clause on a person ('Von der Leyen, speaking at the LSE on
-    January 8, ...'): when the speaker was speaking, unlike a relative clause ('who flew in on Saturday')."""
+    January 8, ...'): when the speaker was speaking, unlike a relative clause ('who flew in on Saturday');
+    or in the clause telling when the remark itself came out ('in his message, released on Thursday, ...',
+    'in an interview published on Sunday')."""
     clause = next((a for a in tok.ancestors if a.dep_ in {"acl", "relcl"}), None)
-    return clause is not None and clause.tag_ == "VBG" and clause.dep_ == "acl" and clause.head.ent_type_ == "PERSON"
+    if clause is None:
+        return False
+    if clause.tag_ == "VBN" and clause.dep_ == "acl" and clause.lemma_ in REMARK_OUT_VERBS:
+        # the noun it tells of, just before it (the parser often hangs such a clause on an apposition)
+        return any(t.lemma_ in REMARK_NOUNS for t in clause.doc[max(clause.i - 12, clause.sent.start):clause.i])
+    return clause.tag_ == "VBG" and clause.dep_ == "acl" and clause.head.ent_type_ == "PERSON"
+
+
+# A remark that came out ('a statement released', 'an interview published', 'a speech delivered')
+REMARK_OUT_VERBS = {"release", "publish", "issue", "deliver", "broadcast", "air", "post", "give"}
+REMARK_NOUNS = {"message", "statement", "interview", "speech", "address", "letter", "remark", "comment", "post",
+                "communique", "declaration", "video", "broadcast"}
 
 
 def in_what_was_said(verb: Token, tok: Token) -> bool:

@@ -190,9 +190,19 @@ def _in_own_clause(t: Token, top: Token) -> bool:
 
 
 def drop_suspended(triggers: list[tuple[Token, str]]) -> list[tuple[Token, str]]:
-    """'halts talks', 'pulling out of talks': the talks are what is suspended, not an event of their own."""
+    """'halts talks', 'pulling out of talks': the talks are what is suspended, not an event of their own.
+    A suspension denied or only supposed ('Santos did not suspend the talks', 'neither side said the talks
+    should be broken off') is none, and takes its talks with it: they are no event either."""
     suspended = {i for tok, label in triggers if label == "suspension" for i in suspended_objects(tok)}
-    return [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)]
+    return [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)
+            and not (lbl == "suspension" and not_done(t))]
+
+
+def not_done(tok: Token) -> bool:
+    """Whether the verb telling an act denies it or only supposes it ('did not suspend', 'should be broken off')."""
+    verb = tok if tok.pos_ in {"VERB", "AUX"} else verb_above(tok)
+    return verb is not None and any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in MAYBE_AUX)
+                                    for c in verb.children)
 
 
 def what_ends(verb: Token) -> str:
@@ -292,6 +302,9 @@ def statement_subjects(verb: Token) -> list[Token]:
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         # "Hammond was the first to say so", "Lavrov was quick to say": the subject of the copula
         return [c for c in verb.head.head.children if c.dep_ == "nsubj"]
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.pos_ == "VERB":
+        # "Ryabkov was quoted by Interfax as saying", "was reported as saying": the one quoted
+        return [c for c in verb.head.head.children if c.dep_ == "nsubjpass"]
     if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
         return own
     if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
@@ -314,6 +327,8 @@ def told_signing(sent: Span) -> bool:
         around.append(doc[sent.end].sent)
     return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
 
+
+MAYBE_AUX = {"should", "could", "might", "may"}  # what may happen, not what was done
 
 # Papers one side signs alone: signing them is no agreement ('May signed the letter on Tuesday')
 ONE_SIDED_PAPERS = {"letter", "law", "bill", "decree", "order", "petition", "notification", "note"}
@@ -455,6 +470,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         )
     if label == "agreement" and conditional(tok):
         return False
+    if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and any(
+            c.dep_ == "amod" and c.lower_ in {"unilateral", "one-sided"} for c in tok.children):
+        return False  # "the FARC's unilateral ceasefire", "a unilateral truce": one side's act, agreed with nobody
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and (
             any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
