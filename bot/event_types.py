@@ -20,6 +20,8 @@ FINAL: dict[str, frozenset[str]] = {
     "dropped": frozenset({"active", "missed"}), "met": frozenset({"active"}),
     # once set, a meeting told later as only planned ("Mori still hopes to visit Russia") is told vaguely
     "scheduled": frozenset({"proposed"}),
+    # a meeting put off and later told as only hoped for ("the team would go back to Havana") is still put off
+    "postponed": frozenset({"proposed"}),
 }
 # How a change moves the negotiation, as CrisisWatch marks a month: +1 better, -1 worse.
 # Keyed by (change kind, new value); an event type may weigh its own "new" differently.

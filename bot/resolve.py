@@ -147,7 +147,7 @@ def _slipped(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str
     if known.status not in {"scheduled", "proposed"} or new.status != "held" or known.type != new.type:
         return False
     sides = set(new.parties)
-    if not (known.parties and sides and (sides <= known.parties or known.parties <= sides)):
+    if known.parties and sides and not (sides <= known.parties or known.parties <= sides):
         return False  # the same sides: Johnson meeting Tusk in Biarritz is not his lunch with Macron moved
     if known.participants and new.participants and not known.participants & set(new.participants):
         return False
@@ -175,6 +175,14 @@ def _days_range(value: str | None) -> bool:
 
 def _date_relation(a: str | None, b: str | None) -> str:
     return relation(_span(a), _span(b))
+
+
+def _put_off_then_met(known: KnownEvent, new: ExtractedEvent) -> bool:
+    """A meeting known as put off, and one like it told on a later date: it is the put-off meeting, held
+    or set at last ('the talks suspended in November resumed in Havana on December 10')."""
+    ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)
+    return known.status == "postponed" and et.is_meeting(new.type) and ks is not None and ns is not None \
+        and ns[0] > ks[1]
 
 
 def _after_it_was_held(known: KnownEvent, new: ExtractedEvent) -> bool:
@@ -222,6 +230,8 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         movable = et.is_open(known.type, known.status)
         if movable and place in {"same", "open"} and people and new.status in et.OPEN_STATUSES:
             return 1.0 + people
+        if _put_off_then_met(known, new) and place in {"same", "nested"} and (people or _parties_meet(known.parties, new.parties)):
+            return 1.0 + people  # the round put off in November resumed in Havana on December 10
         return 0.0
     if dates == "wider" and place == "open" and known.type == new.type == "summit" \
             and et.is_open(known.type, known.status) and _parties_meet(known.parties, new.parties):

@@ -211,3 +211,36 @@ def test_a_trip_this_year_is_not_another_persons_visit_to_its_capital_next_week(
 def test_a_meeting_once_set_told_later_as_only_planned_is_no_change() -> None:
     update = resolve(ev(status="proposed"), [known(status="scheduled")], published=NOV6, within=WITHIN)
     assert update.event_id == 1 and update.changes == ()
+
+
+def test_a_meeting_put_off_and_held_later_is_the_same_meeting() -> None:
+    # "the round due this week will not open before the captives are freed" ... "talks resumed in Havana on Dec 10"
+    put_off = known(type="talks", status="postponed", date_value="2014-W47", location="Havana", participants=set(),
+                    parties={"Colombia", "FARC"}, as_of=datetime(2014, 11, 17, tzinfo=UTC))
+    held = ExtractedEvent(type="talks", status="held", date=DateValue("2014-12-10"), location="Havana",
+                          participants=[], parties=["Colombia", "FARC"])
+    update = resolve(held, [put_off], published=datetime(2014, 12, 11, tzinfo=UTC), within={"Havana": ("Cuba",)})
+    assert update.event_id == 1
+    assert set(update.changes) == {("status", "postponed", "held"), ("date", "2014-W47", "2014-12-10")}
+    # one merely scheduled for another week is another round: FARC rounds in Havana come every few weeks
+    update = resolve(held, [known(type="talks", status="scheduled", date_value="2014-W47", location="Havana",
+                                  participants=set(), parties={"Colombia", "FARC"})],
+                     published=datetime(2014, 12, 11, tzinfo=UTC), within={"Havana": ("Cuba",)})
+    assert update.event_id is None
+
+
+def test_a_meeting_put_off_and_told_only_as_hoped_for_stays_put_off() -> None:
+    update = resolve(ev(status="proposed", date=None), [known(status="postponed")], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and update.changes == ()
+
+
+def test_a_launch_that_slipped_to_another_town_of_the_country_is_the_one_announced() -> None:
+    # step 1 named no side ("negotiations will open in Oslo in the first half of October"); the launch was held
+    # at Hurdal on October 18
+    announced = known(type="talks", status="scheduled", date_value="2012-10-01/2012-10-15", location="Oslo",
+                      participants=set(), parties=set(), as_of=datetime(2012, 9, 5, tzinfo=UTC))
+    held = ExtractedEvent(type="talks", status="held", date=DateValue("2012-10-18"), location="Hurdal",
+                          participants=[], parties=["FARC"])
+    update = resolve(held, [announced], published=datetime(2012, 10, 18, tzinfo=UTC),
+                     within={"Oslo": ("Norway",), "Hurdal": ("Norway",)})
+    assert update.event_id == 1

@@ -142,3 +142,14 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side
             return tense
     return None
+
+
+def held_back(verb: Token) -> bool:
+    """Whether a verb is told as not happening before or until something ('will not open before then',
+    'will not resume until the captives are freed'): put off, not called off."""
+    def until(t: Token) -> bool:
+        return t.lower_ in {"before", "until", "till"}
+
+    return verb.pos_ in {"VERB", "AUX"} and any(
+        (c.dep_ in {"prep", "mark"} and until(c)) or (c.dep_ == "advcl" and any(m.dep_ == "mark" and until(m) for m in c.children))
+        for c in verb.children)

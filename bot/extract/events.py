@@ -138,6 +138,11 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.location and d.location and m.location == d.location:
         # "Kono's Moscow visit" is not "Abe and Putin will meet in Moscow on January 22"
         return not (m.participants and d.participants and not shared)
+    if m.timex is not None and all(x.headline for x in d.mentions) and m.type == d.type and not d.participants \
+            and d.location and m.location and m.location != d.location:
+        # "FARC rebels open peace talks in Norway" ... "opened peace talks on Thursday at a hotel in Hurdal":
+        # the headline tells coarsely (no day, a wider place) what the lead tells exactly
+        return True
     if m.timex is not None:
         # a dated mention is a specific event: it joins an undated draft only on shared people
         return shared and m.type == d.type

@@ -215,6 +215,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _one_meeting_each(art, s)
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
+        _meeting_they_went_for(art, s)
         mentions.extend(s.made.values())
     return mentions
 
@@ -1258,6 +1259,48 @@ def _meeting_where_they_went(art: _Article, s: _Sentence) -> None:
         del s.made[tok.i]
 
 
+# Going somewhere: the trip a purpose clause tells the meeting of ('flew to Havana to resume the talks')
+GOING_VERBS = {"go", "return", "come", "travel", "fly", "head", "arrive", "journey", "jet", "send"}
+
+
+def _meeting_they_went_for(art: _Article, s: _Sentence) -> None:
+    """Pass: 'the team would go back to Havana to take up the talks', 'De la Calle flew to Havana on
+    Monday to resume the talks': a meeting told as what a trip is for happens where the trip goes, with
+    those who go (the sent ones, for 'send'), on the trip's day when it has none; the trip is told for
+    the meeting, not an event of its own."""
+    for tok, label in s.triggers:
+        m = s.made.get(tok.i)
+        if m is None or label not in MEETING_TYPES - {"visit"} or m.location is not None:
+            continue
+        purpose = next((a for a in [tok, *tok.ancestors][:4] if a.pos_ == "VERB" and a.dep_ in {"advcl", "xcomp"}
+                        and any(c.dep_ == "aux" and c.lower_ == "to" for c in a.children)), None)
+        going = purpose.head if purpose is not None else None
+        if going is None or going.lemma_ not in GOING_VERBS:
+            continue
+        to = [g for c in going.children if c.dep_ in {"prep", "advmod"} and c.lower_ in {"to", "back"}
+              for g in ([c] if c.lower_ == "to" else [x for x in c.children if x.lower_ == "to"])]
+        place = next((name for ptok, name in s.places if any(ptok.head.i == t.i for t in to)), None)
+        if place is None:
+            continue
+        m.location = place
+        who = [c for c in going.children if c.dep_ in ({"dobj"} if going.lemma_ == "send" else {"nsubj", "nsubjpass"})]
+        for name in (n for ptok, n in s.persons if any(w.left_edge.i <= ptok.i <= w.right_edge.i for w in who)):
+            if name not in m.participants:
+                m.participants.append(name)
+        trip = s.made.get(going.i)
+        if trip is not None and trip.type == "visit":
+            m.timex = m.timex or trip.timex
+            for name in trip.participants:
+                if name not in m.participants:
+                    m.participants.append(name)
+            del s.made[going.i]
+        elif m.timex is None:
+            day = next((ent for ent, root in s.dates if going.i in {root.head.i, root.head.head.i}), None)
+            timex = normalize(day.text, anchor=art.published, tense=m.tense) if day is not None else None
+            if timex is not None and timex.value:
+                m.timex = timex
+
+
 def _speaker(s: _Sentence, tok: Token) -> list[str]:
     """The person a statement verb's subject names: 'Japan, he told reporters, must ...' is the person
     named just before him; 'Its leader, Arlene Foster, said' the person in apposition to the subject."""
@@ -1346,18 +1389,49 @@ def _in_conjoined_clause(tok: Token, verb: Token) -> bool:
 
 def _attach_parties(art: _Article, s: _Sentence) -> None:
     """Pass: the parties of each mention: those the sentence names (not for a statement) and the
-    countries of its participants. A city named as where it happens is a place, not a party ('talks in
-    Havana' are not Cuba's)."""
+    countries of its participants. A city named as where it happens, or as a point on the map, is a
+    place, not a party ('talks in Havana' are not Cuba's, nor is 'a hotel north of Oslo' Norway's); a
+    country or body there to help is no side ('with Cuba and Norway as guarantors')."""
     as_places = {tok.i for tok, _ in s.places}
     for m in s.made.values():
         for ent in s.ents:
-            place = art.tracker.place_for(ent.text) if ent.root.i in as_places else None
+            place = art.tracker.place_for(ent.text) if ent.root.i in as_places or not _for_its_government(ent) else None
             if place is not None and art.tracker.party_for(ent.text) != place.name:
                 continue
             party = art.tracker.party_for(ent.text) if ent.label_ in {"GPE", "NORP", "ORG"} else None
-            if party and (m.type != "statement"):
+            if party and m.type != "statement" and not _helping(ent):
                 m.parties.add(party)
         for name in m.participants:
             person = art.tracker.person_for(name, art.published.year)
             if person and person.country:
                 m.parties.add(person.country)
+
+
+def _for_its_government(ent: Span) -> bool:
+    """Whether a city stands for its government ('Havana said', 'Beijing's negotiators', 'talks between
+    Washington and Beijing'), not for a point on the map ('north of Oslo', 'Havana next')."""
+    root = ent.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    return root.dep_ in {"nsubj", "nsubjpass", "poss"} or (root.dep_ == "pobj" and root.head.lower_ == "between")
+
+
+# Those who help two sides talk, not a side: "with Cuba and Norway as guarantors", "the mediators, Qatar"
+HELPER_ROLES = {"guarantor", "mediator", "facilitator", "observer", "host", "witness", "broker", "sponsor", "accompanier"}
+
+
+def _helping(ent: Span) -> bool:
+    """Whether a named country or body is there to help ('with Cuba and Norway as guarantors', 'the
+    guarantor countries, Cuba and Norway', 'with Norwegian representatives present'), not one of the
+    sides of what the sentence tells."""
+    doc, sent = ent.doc, ent.sent
+    after = doc[ent.end:min(ent.end + 6, sent.end)]
+    for i, tok in enumerate(after):
+        if tok.is_punct:
+            break
+        if tok.lower_ == "as" and any(t.lemma_.lower() in HELPER_ROLES for t in after[i + 1:i + 3]):
+            return True
+    before = doc[max(ent.start - 4, sent.start):ent.start]
+    if any(t.lower_ == "with" for t in before) and any(t.lower_ in {"present", "looking"} for t in after):
+        return True  # "with Norwegian and Cuban representatives present": there, not a side
+    return any(t.lemma_.lower() in HELPER_ROLES for t in before)

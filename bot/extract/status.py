@@ -11,7 +11,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from bot.event_types import MEETING_TYPES
-from bot.extract.clauses import signs
+from bot.extract.clauses import held_back, signs
 from bot.extract.timex import Tense
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -106,6 +106,12 @@ def _negated(tok: Token) -> bool:
     return False
 
 
+def _was_to_have(verb: Token) -> bool:
+    """'were to have resumed', 'was to have been held': what was planned and did not happen."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    return verb.tag_ == "VBN" and {"to", "have"} <= aux and verb.head.lemma_ == "be" and verb.head.tag_ == "VBD"
+
+
 def _acts_on_another(verb: Token, tokens: list[Token]) -> bool:
     """Whether a verb's object is a noun of its own, not the trigger or what the trigger hangs on
     ('delayed Britain's exit' says nothing of the summit the sentence is at)."""
@@ -138,8 +144,14 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
     if any(_no_longer(tok) for tok in tokens):
         found.add("dropped")  # "Britain will no longer leave on March 29": that date is given up
     for tok in tokens[1:]:
+        if _negated(tok) and held_back(tok):
+            found.add("postponed")  # "the round will not open before then", "won't resume until they are freed"
+            continue
         if _negated(tok):
             continue  # "no date has been set", "did not hold"
+        if _was_to_have(tok):
+            found.add("postponed")  # "the talks were to have resumed this week": they did not
+            continue
         lemma = tok.lemma_.lower()
         low = tok.lower_
         if signs(tok):

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from bot.extract.clauses import verb_above
+from bot.extract.clauses import held_back, verb_above
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -194,8 +194,11 @@ def drop_suspended(triggers: list[tuple[Token, str]]) -> list[tuple[Token, str]]
     A suspension denied or only supposed ('Santos did not suspend the talks', 'neither side said the talks
     should be broken off') is none, and takes its talks with it: they are no event either."""
     suspended = {i for tok, label in triggers if label == "suspension" for i in suspended_objects(tok)}
+    suspensions = {t.i for t, lbl in triggers if lbl == "suspension"}
     return [(t, lbl) for t, lbl in triggers if not (lbl in {"talks", "meeting"} and t.i in suspended)
-            and not (lbl == "suspension" and not_done(t))]
+            and not (lbl == "suspension" and not_done(t))
+            # "ending the suspension of the talks": the suspension (lifted) is the event, not another one
+            and not (lbl == "suspension" and any(c.dep_ == "dobj" and c.i in suspensions for c in t.children))]
 
 
 def not_done(tok: Token) -> bool:
@@ -328,6 +331,10 @@ def told_signing(sent: Span) -> bool:
     return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
 
 
+# What is held that is no meeting: people held captive, posts, positions, views
+HELD_NOT_MET = {"soldier", "hostage", "captive", "prisoner", "general", "officer", "civilian", "people", "man",
+                "woman", "child", "territory", "seat", "majority", "power", "office", "key", "view", "position",
+                "line", "record", "lead", "stake", "share", "belief", "post", "title", "presidency", "card", "breath"}
 MAYBE_AUX = {"should", "could", "might", "may"}  # what may happen, not what was done
 
 # Papers one side signs alone: signing them is no agreement ('May signed the letter on Tuesday')
@@ -460,8 +467,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
     lemmas = sentence_lemmas(sent) if lemmas is None else lemmas
-    if label in {"meeting", "deadline"} and any(c.dep_ == "dobj" and c.lemma_ in GOAL_WORDS for c in tok.children):
-        return False  # "meeting the goal", "met the deadline": not a meeting
+    if label in {"meeting", "deadline"} and any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in GOAL_WORDS for c in tok.children):
+        return False  # "meeting the goal", "met the deadline", "the conditions had been met": not a meeting
     if label == "agreement" and tok.lemma_ in {"set", "make", "adopt", "give"}:
         # "the goal set in 1997", "the commitment made at Krasnoyarsk": setting a target is agreeing
         pledged = {"goal", "target", "pledge", "commitment", "deadline", "promise", "timetable"}
@@ -560,6 +567,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "Salehi can tell the Leader", "whether Santos says so": a remark not made
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
+    if label in {"meeting", "talks", "visit"} and tok.pos_ == "VERB" and any(c.dep_ == "neg" for c in tok.children) \
+            and not held_back(tok):
+        return False  # "did not travel to Havana on Monday", "the leaders did not meet": no meeting
     if label in {"meeting", "talks", "visit"} and _going_on_since(tok):
         return False  # "victims have been flying to Cuba since August", "has followed the talks since 2012": a process
     if label in {"meeting", "talks"} and _a_body_of_one_side(tok):
@@ -570,6 +580,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         return False  # "the talks move to Havana, where the delegations sit down on November 15"
     if label == "meeting" and tok.lemma_ == "hold" and _a_vote_held(tok):
         return False  # "the next Commons vote will be held by March 12", "a referendum held on election day"
+    if label == "meeting" and tok.lemma_ == "hold" and any(
+            c.dep_ in {"dobj", "nsubjpass"} and (c.ent_type_ in {"PERSON", "NORP"} or c.lemma_.lower() in HELD_NOT_MET)
+            for c in tok.children):
+        return False  # "the FARC is holding two soldiers", "Alzate is still held in Choco", "holds the key": no meeting
     if label == "meeting" and tok.lemma_ == "hold" and _holds_up(tok):
         return False  # "the June 30 date would not hold", "the truce has held": lasting, not meeting
     if label == "talks" and tok.lower_ in {"round", "rounds"}:

@@ -1,0 +1,87 @@
+"""What a feed's next item says about a round already known (issue 9, session 9), sentence by sentence:
+a trip not made, a round put off, people held captive, the sides of a round and its helpers, a round a
+trip is for. Found by two stories written for this session and scored on first reading
+(farc alzate-suspension-2014, uschina summer-2018-rounds); each text is written for its test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extracting import events_of, negotiation_extractor
+
+
+@pytest.fixture(scope="module")
+def farc():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("farc")
+
+
+def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.status, e.date.value if e.date else None, e.location)
+            for e in events_of(extractor, text, published) if e.type in {"meeting", "talks", "visit", "summit"}]
+
+
+@pytest.mark.parametrize("text", [
+    "Juan Manuel Santos did not travel to Havana on Monday.",
+    "The two delegations did not meet in Havana on Monday.",
+])
+def test_a_meeting_denied_is_none(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _meetings(farc, text, "2014-11-18") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The talks will not resume until the captives are freed.",
+    "The round will not open before then.",
+    "The talks, held in Cuba since 2012, were to have resumed this week.",
+])
+def test_a_round_put_off_is_postponed(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    lead = "The delegations were due back in Havana this week for a new round. "
+    assert [m[1] for m in _meetings(farc, lead + text, "2014-11-17")] == ["postponed"]
+
+
+@pytest.mark.parametrize("text", [
+    "The FARC is also holding two soldiers captured in Arauca on November 9.",
+    "General Ruben Dario Alzate and his two companions are still held in Choco.",
+    "Juan Manuel Santos said on Monday that the conditions he had set had been met.",
+])
+def test_people_held_and_conditions_met_are_no_meeting(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _meetings(farc, text, "2014-11-26") == []
+
+
+def test_ending_a_suspension_is_one_suspension_lifted(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Juan Manuel Santos said on Monday that the negotiators were returning to Havana, ending the suspension "
+            "of the peace talks he ordered on November 16.")
+    assert [(e.type, e.status) for e in events_of(farc, text, "2014-12-01") if e.type == "suspension"] == [
+        ("suspension", "lifted")]
+
+
+@pytest.mark.parametrize("text", [
+    "The two delegations opened talks in Havana on Monday, with Cuba and Norway as guarantors.",
+    "The two delegations opened talks in Hurdal, north of Oslo, on Monday, with Norwegian and Cuban diplomats present.",
+])
+def test_helpers_and_points_on_the_map_are_no_sides(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    talks = [e for e in events_of(farc, text, "2012-10-16") if e.type in {"talks", "meeting"}]
+    assert talks and not {"Cuba", "Norway"} & set(talks[0].parties)
+
+
+def test_a_capital_speaking_is_a_side(farc) -> None:  # type: ignore[no-untyped-def]
+    talks = [e for e in events_of(farc, "Talks between Bogota and the FARC opened in Havana on Monday.", "2012-10-16")
+             if e.type in {"talks", "meeting"}]
+    assert talks and "Colombia" in talks[0].parties
+
+
+@pytest.mark.parametrize("text, day", [
+    ("The team led by Humberto de la Calle would go back to Havana to take up the talks again.", None),
+    ("Humberto de la Calle will return to Havana next week to resume the talks.", "2014-W50"),
+    ("Humberto de la Calle flew to Havana on Monday to resume the talks.", "2014-12-01"),
+])
+def test_a_round_a_trip_is_for_is_where_the_trip_goes(farc, text: str, day: str | None) -> None:  # type: ignore[no-untyped-def]
+    got = [(e.date.value if e.date else None, e.location, e.participants)
+           for e in events_of(farc, text, "2014-12-02") if e.type in {"talks", "meeting", "visit"}]
+    assert got == [(day, "Havana", ["Humberto de la Calle"])]
+
+
+def test_a_headline_and_its_lead_tell_one_round(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Colombia and FARC rebels formally open peace talks in Norway\n\n"
+            "HURDAL, Norway, Oct 18 (Wire) - Negotiators for the Colombian government and the FARC formally opened "
+            "peace talks on Thursday at a conference hotel in Hurdal, a village north of Oslo.")
+    assert _meetings(farc, text, "2012-10-18") == [("talks", "held", "2012-10-18", "Hurdal")]
