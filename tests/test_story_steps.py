@@ -85,3 +85,17 @@ def test_a_headline_and_its_lead_tell_one_round(farc) -> None:  # type: ignore[n
             "HURDAL, Norway, Oct 18 (Wire) - Negotiators for the Colombian government and the FARC formally opened "
             "peace talks on Thursday at a conference hotel in Hurdal, a village north of Oslo.")
     assert _meetings(farc, text, "2012-10-18") == [("talks", "held", "2012-10-18", "Hurdal")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Saturday and Sunday, June 2 and 3", "2018-06-02/2018-06-03"),
+    ("Saturday and Sunday, June 2", "2018-06-02/2018-06-03"),  # the model's entity stops before "and 3"
+    ("Thursday and Friday, May 17", "2018-05-17/2018-05-18"),
+])
+def test_weekdays_then_their_dates_are_those_dates(text: str, value: str) -> None:
+    from datetime import date
+
+    from bot.extract.timex import normalize
+
+    timex = normalize(text, anchor=date(2018, 5, 30))
+    assert timex is not None and timex.value == value

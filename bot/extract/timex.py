@@ -493,6 +493,11 @@ def _year_named(s: str, anchor: date) -> str:
     return f"{m[1]} {anchor.year + {'next': 1, 'last': -1, 'this': 0}[m[2]]}"
 
 
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_DAY_INDEX = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+_WEEKDAYS_THEN_DATE_RE = re.compile(rf"(?:on )?{_WEEKDAY}(?:\s*(?:and|to|or|-|through)\s*{_WEEKDAY})?,\s*(?P<date>.*\d.*)", re.I)
+
+
 def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex | None:
     """Normalise one date expression; None when the text is not a date expression at all."""
     s = _clean(text)
@@ -502,6 +507,16 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
     if comma and head.strip() and _DURATION_RE.fullmatch(_clean(tail) or ""):
         # "on December 13, two days before they were due": the day, and how long before something else
         return normalize(head, anchor=anchor, tense=tense)
+    if (m := _WEEKDAYS_THEN_DATE_RE.fullmatch(text.strip())) and (day := normalize(m["date"], anchor=anchor, tense=tense)) \
+            and day.value:
+        # "Saturday and Sunday, June 2 and 3": the dates say it; "Saturday and Sunday, June 2": from June 2 on
+        names = re.findall(_WEEKDAY, m[0].split(",")[0], re.I)
+        if day.granularity == "day" and len(names) == 2:
+            days = (_DAY_INDEX[names[1].lower()] - _DAY_INDEX[names[0].lower()]) % 7
+            if 0 < days < 6:
+                first = date.fromisoformat(day.value)
+                return Timex(f"{first.isoformat()}/{(first + timedelta(days=days)).isoformat()}", None, text, "range")
+        return Timex(day.value, day.mod, text, day.granularity)
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     s = _year_named(s, anchor)
     # "october or november of next year": either month, so the two of them
