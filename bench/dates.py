@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import importlib.util
 import json
 import os
 import re
@@ -42,7 +41,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from goldsets import ROOT, SETS, SHARED  # noqa: E402  (bench/ is the script's directory)
+from goldsets import ROOT, SETS, SHARED, load_scorer  # noqa: E402  (bench/ is the script's directory)
 
 BENCH_VENV = ROOT / ".venv-bench"
 BENCH_PYTHON = BENCH_VENV / "bin" / "python"
@@ -180,13 +179,6 @@ class Tally:
     missed_dated: int = 0
     extract_seconds: float = 0.0
     items: list[Item] = field(default_factory=list)
-
-
-def _load_scorer() -> Any:
-    spec = importlib.util.spec_from_file_location("ntrack_shared_score", SHARED / "score.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def _locate(text: str, expr: str, evidence: list[dict[str, Any]]) -> tuple[int, int, str] | None:
@@ -454,7 +446,7 @@ def main() -> int:
         print(f"no scorer at {SHARED / 'score.py'}: this benchmark needs ../shared/eval", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    scorer = _load_scorer()
+    scorer = load_scorer()
     names = [n for n in (args.set or list(SETS)) if SETS[n].is_dir()]
     for n in set(args.set or SETS) - set(names):
         print(f"{n}: no gold at {SETS[n]}, skipped")

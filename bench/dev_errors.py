@@ -22,26 +22,17 @@ from __future__ import annotations
 
 import argparse
 import collections
-import importlib.util
 import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from goldsets import ROOT, SHARED  # noqa: E402  (bench/ is the script's directory)
+from goldsets import ROOT, load_scorer  # noqa: E402  (bench/ is the script's directory)
 
 sys.path.insert(0, str(ROOT))
 
 NEGOTIATIONS = ROOT / "tests" / "data" / "negotiations"
-
-
-def _scorer() -> Any:
-    spec = importlib.util.spec_from_file_location("ntrack_score", SHARED / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def dev_gold(directory: Path) -> list[tuple[dict[str, Any], str]]:
@@ -107,7 +98,7 @@ def main() -> int:
     from bot.extract.nlp import load_nlp
     from bot.tracker import load_tracker_file
 
-    sc = _scorer()
+    sc = load_scorer()
     miss_n: collections.Counter[tuple[str, str]] = collections.Counter()
     extra_n: collections.Counter[tuple[str, str]] = collections.Counter()
     gold_n: collections.Counter[str] = collections.Counter()

@@ -153,3 +153,17 @@ def held_back(verb: Token) -> bool:
     return verb.pos_ in {"VERB", "AUX"} and any(
         (c.dep_ in {"prep", "mark"} and until(c)) or (c.dep_ == "advcl" and any(m.dep_ == "mark" and until(m) for m in c.children))
         for c in verb.children)
+
+
+def negated(tok: Token) -> bool:
+    """Whether a verb is told as not done: 'did not meet', 'no date has been set', 'neither government
+    has abandoned it'."""
+    for child in tok.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ in {"nsubj", "nsubjpass"} and (
+            child.lower_ in {"neither", "none", "nobody"}
+            or any(g.dep_ in {"det", "preconj"} and g.lower_ in {"no", "neither"} for g in child.children)
+        ):
+            return True
+    return False

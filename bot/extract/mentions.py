@@ -1284,16 +1284,12 @@ def _meeting_they_went_for(art: _Article, s: _Sentence) -> None:
             continue
         m.location = place
         who = [c for c in going.children if c.dep_ in ({"dobj"} if going.lemma_ == "send" else {"nsubj", "nsubjpass"})]
-        for name in (n for ptok, n in s.persons if any(w.left_edge.i <= ptok.i <= w.right_edge.i for w in who)):
-            if name not in m.participants:
-                m.participants.append(name)
-        trip = s.made.get(going.i)
-        if trip is not None and trip.type == "visit":
+        goers = [n for ptok, n in s.persons if any(w.left_edge.i <= ptok.i <= w.right_edge.i for w in who)]
+        trip = s.made.pop(going.i) if going.i in s.made and s.made[going.i].type == "visit" else None
+        goers += trip.participants if trip is not None else []
+        m.participants.extend(n for n in dict.fromkeys(goers) if n not in m.participants)
+        if trip is not None:
             m.timex = m.timex or trip.timex
-            for name in trip.participants:
-                if name not in m.participants:
-                    m.participants.append(name)
-            del s.made[going.i]
         elif m.timex is None:
             day = next((ent for ent, root in s.dates if going.i in {root.head.i, root.head.head.i}), None)
             timex = normalize(day.text, anchor=art.published, tense=m.tense) if day is not None else None

@@ -11,7 +11,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from bot.event_types import MEETING_TYPES
-from bot.extract.clauses import held_back, signs
+from bot.extract.clauses import held_back, negated, signs
 from bot.extract.timex import Tense
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -94,18 +94,6 @@ def context_tokens(trigger: Token) -> list[Token]:
     return out
 
 
-def _negated(tok: Token) -> bool:
-    for child in tok.children:
-        if child.dep_ == "neg":
-            return True
-        if child.dep_ in {"nsubj", "nsubjpass"} and (
-            child.lower_ in {"neither", "none", "nobody"}
-            or any(g.dep_ in {"det", "preconj"} and g.lower_ in {"no", "neither"} for g in child.children)
-        ):
-            return True  # "no date has been set", "neither government has abandoned it"
-    return False
-
-
 def _was_to_have(verb: Token) -> bool:
     """'were to have resumed', 'was to have been held': what was planned and did not happen."""
     aux = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
@@ -144,10 +132,10 @@ def cue_statuses(tokens: list[Token], extra: tuple[tuple[str, str], ...] = ()) -
     if any(_no_longer(tok) for tok in tokens):
         found.add("dropped")  # "Britain will no longer leave on March 29": that date is given up
     for tok in tokens[1:]:
-        if _negated(tok) and held_back(tok):
+        if negated(tok) and held_back(tok):
             found.add("postponed")  # "the round will not open before then", "won't resume until they are freed"
             continue
-        if _negated(tok):
+        if negated(tok):
             continue  # "no date has been set", "did not hold"
         if _was_to_have(tok):
             found.add("postponed")  # "the talks were to have resumed this week": they did not

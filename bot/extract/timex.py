@@ -495,7 +495,8 @@ def _year_named(s: str, anchor: date) -> str:
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY_INDEX = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
-_WEEKDAYS_THEN_DATE_RE = re.compile(rf"(?:on )?{_WEEKDAY}(?:\s*(?:and|to|or|-|through)\s*{_WEEKDAY})?,\s*(?P<date>.*\d.*)", re.I)
+_WEEKDAYS_THEN_DATE_RE = re.compile(
+    rf"(?:on )?(?P<days>{_WEEKDAY}(?:\s*(?:and|to|or|-|through)\s*{_WEEKDAY})?),\s*(?P<date>.*\d.*)", re.I)
 
 
 def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex | None:
@@ -510,7 +511,7 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
     if (m := _WEEKDAYS_THEN_DATE_RE.fullmatch(text.strip())) and (day := normalize(m["date"], anchor=anchor, tense=tense)) \
             and day.value:
         # "Saturday and Sunday, June 2 and 3": the dates say it; "Saturday and Sunday, June 2": from June 2 on
-        names = re.findall(_WEEKDAY, m[0].split(",")[0], re.I)
+        names = re.findall(_WEEKDAY, m["days"], re.I)
         if day.granularity == "day" and len(names) == 2:
             days = (_DAY_INDEX[names[1].lower()] - _DAY_INDEX[names[0].lower()]) % 7
             if 0 < days < 6:

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from bot.extract.clauses import held_back, verb_above
+from bot.extract.clauses import held_back, negated, verb_above
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -204,8 +204,7 @@ def drop_suspended(triggers: list[tuple[Token, str]]) -> list[tuple[Token, str]]
 def not_done(tok: Token) -> bool:
     """Whether the verb telling an act denies it or only supposes it ('did not suspend', 'should be broken off')."""
     verb = tok if tok.pos_ in {"VERB", "AUX"} else verb_above(tok)
-    return verb is not None and any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in MAYBE_AUX)
-                                    for c in verb.children)
+    return verb is not None and (negated(verb) or any(c.dep_ == "aux" and c.lower_ in MAYBE_AUX for c in verb.children))
 
 
 def what_ends(verb: Token) -> str:
@@ -331,10 +330,11 @@ def told_signing(sent: Span) -> bool:
     return any(t.lemma_.lower() in SIGNING_WORDS or t.lower_ in SIGNING_WORDS for s in around for t in s)
 
 
-# What is held that is no meeting: people held captive, posts, positions, views
-HELD_NOT_MET = {"soldier", "hostage", "captive", "prisoner", "general", "officer", "civilian", "people", "man",
-                "woman", "child", "territory", "seat", "majority", "power", "office", "key", "view", "position",
-                "line", "record", "lead", "stake", "share", "belief", "post", "title", "presidency", "card", "breath"}
+# What is held that is no meeting: votes, people held captive, posts, positions, views
+NOT_MEETINGS_HELD = VOTE_WORDS | {
+    "referendum", "plebiscite", "soldier", "hostage", "captive", "prisoner", "general", "officer", "civilian", "people",
+    "man", "woman", "child", "territory", "seat", "majority", "power", "office", "key", "view", "position", "line",
+    "record", "lead", "stake", "share", "belief", "post", "title", "presidency", "card", "breath"}
 MAYBE_AUX = {"should", "could", "might", "may"}  # what may happen, not what was done
 
 # Papers one side signs alone: signing them is no agreement ('May signed the letter on Tuesday')
@@ -355,12 +355,14 @@ def signed_paper(verb: Token) -> str:
     return nouns[-1].lemma_.lower() if nouns else ""
 
 
-def _a_vote_held(tok: Token) -> bool:
-    """Whether 'hold' holds a vote ('the vote will be held', 'held a referendum', 'a referendum held on ...')."""
+def _holds_no_meeting(tok: Token) -> bool:
+    """Whether 'hold' holds something other than a meeting: a vote ('the vote will be held', 'held a
+    referendum', 'a referendum held on ...'), people ('holding two soldiers', 'Alzate is still held in
+    Choco'), a post or a view ('holds the key', 'held a majority')."""
     held = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
     if tok.dep_ == "acl":
         held.append(tok.head)  # "a referendum held on the same day as the elections"
-    return any(h.lemma_.lower() in VOTE_WORDS | {"referendum", "plebiscite"} for h in held)
+    return any(h.lemma_.lower() in NOT_MEETINGS_HELD or h.ent_type_ in {"PERSON", "NORP"} for h in held)
 
 
 def _going_on_since(tok: Token) -> bool:
@@ -567,8 +569,7 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "Salehi can tell the Leader", "whether Santos says so": a remark not made
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
-    if label in {"meeting", "talks", "visit"} and tok.pos_ == "VERB" and any(c.dep_ == "neg" for c in tok.children) \
-            and not held_back(tok):
+    if label in {"meeting", "talks", "visit"} and tok.pos_ == "VERB" and negated(tok) and not held_back(tok):
         return False  # "did not travel to Havana on Monday", "the leaders did not meet": no meeting
     if label in {"meeting", "talks", "visit"} and _going_on_since(tok):
         return False  # "victims have been flying to Cuba since August", "has followed the talks since 2012": a process
@@ -578,12 +579,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         return False  # "hold off on a tariff increase", "hold out for more": not holding a meeting
     if label == "meeting" and tok.pos_ == "VERB" and _told_where(tok, sent):
         return False  # "the talks move to Havana, where the delegations sit down on November 15"
-    if label == "meeting" and tok.lemma_ == "hold" and _a_vote_held(tok):
-        return False  # "the next Commons vote will be held by March 12", "a referendum held on election day"
-    if label == "meeting" and tok.lemma_ == "hold" and any(
-            c.dep_ in {"dobj", "nsubjpass"} and (c.ent_type_ in {"PERSON", "NORP"} or c.lemma_.lower() in HELD_NOT_MET)
-            for c in tok.children):
-        return False  # "the FARC is holding two soldiers", "Alzate is still held in Choco", "holds the key": no meeting
+    if label == "meeting" and tok.lemma_ == "hold" and _holds_no_meeting(tok):
+        return False  # "the next Commons vote will be held by March 12", "the FARC is holding two soldiers"
     if label == "meeting" and tok.lemma_ == "hold" and _holds_up(tok):
         return False  # "the June 30 date would not hold", "the truce has held": lasting, not meeting
     if label == "talks" and tok.lower_ in {"round", "rounds"}:
