@@ -86,12 +86,23 @@ def _show(ev: dict[str, Any]) -> str:
     return f"{'|'.join(_types(ev))} {ev.get('status')} {d} @ {ev.get('location')} [{who}] {str(note)[:160]}"
 
 
+def _wrong(sc: Any, field: str, s: dict[str, Any], g: dict[str, Any]) -> bool:
+    """Whether a paired event misses on `field`, as score.py's accuracies count it (gold must give one)."""
+    if field == "date":
+        return bool(g.get("date")) and not sc.date_ok(s, g)
+    if field == "location":
+        return bool(g.get("location")) and not sc.loc_ok(s, g)
+    return bool(g.get("status")) and s.get("status") not in g["status"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only")
     ap.add_argument("--type")
     ap.add_argument("--kind")
     ap.add_argument("--article", help="one dev article's id: print its pairs as well as its errors")
+    ap.add_argument("--wrong", choices=("date", "location", "status"),
+                    help="list the paired events whose date, location or status is wrong (the scores' other errors)")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
     from bot.extract.events import Extractor
@@ -120,6 +131,8 @@ def main() -> int:
                 for s, g in res["matched"]:
                     print(f"  gold      {_show(g)}\n   <- sys   {_show(s)}")
             for s, g in res["matched"]:
+                if a.wrong and (not a.type or a.type in _types(g)) and _wrong(sc, a.wrong, s, g):
+                    print(f"== {gold['id']}\n  gold      {_show(g)}\n   <- sys   {_show(s)}")
                 hit_s[s["type"]] += 1
                 hit_g[_types(g)[0]] += 1
             for g in gold.get("events") or []:
