@@ -55,7 +55,7 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
         if new.type != "deadline" or new.status != "active" or not new.date or not new.date.value:
             continue
         told = [ev.sentence for ev in new.evidence if not new.date.text or new.date.text in ev.sentence]
-        if new.moved_from or not any(_cue_words("extended").search(sentence) for sentence in told):
+        if new.moved_from or not any(_move_told(sentence, new.date.text) for sentence in told):
             continue  # moved_from: the article's own sentence of the move told the old date; the move is
             # told where the date is ("aims to give his assessment by December 15" moves nothing)
         span = _span(new.date.value)
@@ -79,6 +79,29 @@ def fold_deadline_moves(events: list[ExtractedEvent], published: datetime | None
             new.moved_from = old.date.value if old.date else "?"
             out.remove(old)
     return out
+
+
+# Where one clause of a sentence ends and the next begins, in plain text ("ends on December 31, and
+# ministers repeat ..."; "...; the extension ...")
+_CLAUSE_BREAK = re.compile(r";|:|\s[-\u2013\u2014]\s|,\s+(?:and|but|while|though|although|whereas)\s", re.IGNORECASE)
+# A move denied or only thought of, in the words just before the word of moving ("will not ask for the
+# extension", "if both sides agree to an extension", "could be extended")
+_NOT_DONE = re.compile(r"\b(?:not|no|never|n't|cannot|if|unless|whether|would|could|might|may|ask(?:s|ed)? for|"
+                       r"seek(?:s|ing)?|request(?:s|ed)?|rule[sd]? out)\b", re.IGNORECASE)
+
+
+def _move_told(sentence: str, date_text: str | None) -> bool:
+    """Whether the sentence tells the deadline moved: a word of moving in the clause that gives the date,
+    not denied or only wished for ("The transition period ends on December 31, and ministers will not ask
+    for the extension" moves nothing; "the deadline was pushed back to July 7" does)."""
+    at = sentence.find(date_text) if date_text else -1
+    for m in _cue_words("extended").finditer(sentence):
+        if at >= 0 and _CLAUSE_BREAK.search(sentence, min(at, m.start()), max(at, m.start())):
+            continue
+        start = max((b.end() for b in _CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0)
+        if not _NOT_DONE.search(sentence, max(start, m.start() - 40), m.start()):
+            return True
+    return False
 
 
 def _long_past(value: str | None, published: datetime | None) -> bool:

@@ -371,3 +371,22 @@ def test_a_live_blog_entry_is_of_the_day_of_the_blog(extractor) -> None:  # type
             "11:20 - Talks resume\nThe two ministers sat down again at the guest house after a working breakfast.")
     agreement = next(e for e in _events(extractor, text, "2000-11-03") if e.type == "agreement")
     assert agreement.date is not None and agreement.date.value == "2000-11-03", _show([agreement])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The transition ends on December 31, and ministers say they will not ask for the extension the treaty allows.",
+    "The transition ends on December 31 unless both sides agree to an extension before July 1.",
+    "The transition ends on December 31; an extension has been ruled out.",
+])
+def test_a_move_denied_or_told_in_another_clause_moves_no_deadline(sentence: str) -> None:
+    deadline = ExtractedEvent(type="deadline", status="active", date=DateValue("2020-12-31", None, "December 31"),
+                              evidence=[Evidence(sentence, 0, 10)])
+    fold_deadline_moves([deadline], datetime(2020, 3, 28, tzinfo=UTC))
+    assert deadline.moved_from is None
+
+
+def test_a_move_told_in_the_dates_clause_moves_it() -> None:
+    deadline = ExtractedEvent(type="deadline", status="active", date=DateValue("2015-07-10", None, "July 10"),
+                              evidence=[Evidence("The deadline, already extended once, now falls on July 10.", 0, 10)])
+    fold_deadline_moves([deadline], datetime(2015, 7, 8, tzinfo=UTC))
+    assert deadline.moved_from == "?"

@@ -193,3 +193,17 @@ def test_a_remark_is_of_the_day_it_came_out(farc, text: str) -> None:  # type: i
     # "published on Tuesday" tells when the remark was made; "who flew in on Tuesday" would not
     assert _remarks(farc, f"The round ended in Havana on Sunday. {text}", "2013-05-24") == [
         ("2013-05-21", ["Juan Manuel Santos"])]
+
+
+@pytest.fixture(scope="module")
+def iran():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("iran")
+
+
+def test_a_remark_in_the_days_of_a_round_was_made_where_the_round_sat(iran) -> None:  # type: ignore[no-untyped-def]
+    # the round's span is whole only once its end ('by Monday') is read: the place is given after that
+    text = ("The round that opened in Vienna last Tuesday was meant to end with a deal by Monday. "
+            "On Monday afternoon Philip Hammond told reporters that a deal could not be reached in time.")
+    remarks = [(e.date.value if e.date else None, e.location)
+               for e in _events(iran, text, "2014-11-25") if e.type == "statement"]
+    assert remarks == [("2014-11-24", "Vienna")]

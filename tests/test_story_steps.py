@@ -99,3 +99,56 @@ def test_weekdays_then_their_dates_are_those_dates(text: str, value: str) -> Non
 
     timex = normalize(text, anchor=date(2018, 5, 30))
     assert timex is not None and timex.value == value
+
+
+# --- session 10: three more stories written for the session and scored on first reading
+# (brexit spring-2020-rounds-virus, iran implementation-talks-winter-2013, uschina autumn-2019-october-round)
+
+@pytest.fixture(scope="module")
+def brexit():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("brexit")
+
+
+@pytest.mark.parametrize("text", [
+    "Brexit talks to restart by video on Monday as negotiators agree three rounds",  # a headline's 'to': still to come
+    "Negotiations on the future relationship will restart on Monday.",
+    "Negotiators said the talks will reconvene on Monday.",
+])
+def test_talks_to_restart_are_set(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
+    # published on a Thursday: Monday is the one to come, not the one gone
+    assert _meetings(brexit, text, "2020-04-16") == [("talks", "scheduled", "2020-04-20", None)]
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("The round of April 20-24 ended without progress.", "2020-04-20/2020-04-24"),
+    ("The fourth round, held from Monday to Friday this week, ended without progress.", "2020-06-01/2020-06-05"),
+])
+def test_a_round_named_by_its_days_was_held(brexit, text: str, when: str) -> None:  # type: ignore[no-untyped-def]
+    assert _meetings(brexit, text, "2020-06-06") == [("talks", "held", when, None)]
+
+
+@pytest.fixture(scope="module")
+def uschina():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("uschina")
+
+
+def test_another_bodys_summit_with_one_side_there_is_none_of_the_talks(uschina) -> None:  # type: ignore[no-untyped-def]
+    one_side = "President Donald Trump closed the Group of Seven summit in Biarritz on Monday, saying China wanted a deal."
+    assert _meetings(uschina, one_side, "2019-08-27") == []
+    both = "Donald Trump and Xi Jinping met at the G20 summit in Osaka on Saturday."
+    assert _meetings(uschina, both, "2019-07-01") == [("summit", "held", "2019-06-29", "Osaka")]
+
+
+@pytest.mark.parametrize("text", ["October 1 is now the date the negotiators have to beat.",
+                                  "For the markets, October 1 is the date to beat."])
+def test_the_date_to_beat_is_a_deadline(uschina, text: str) -> None:  # type: ignore[no-untyped-def]
+    deadlines = [(e.status, e.date.value if e.date else None) for e in events_of(uschina, text, "2019-08-27")
+                 if e.type == "deadline"]
+    assert deadlines == [("active", "2019-10-01")]
+
+
+def test_a_rounds_ordinal_is_no_day(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "The round, the 13th at this level since the talks began, will be held in Washington in early October."
+    assert _meetings(uschina, text, "2019-09-06") == [("talks", "scheduled", "2019-10", "Washington")]
+    assert _meetings(uschina, "Talks could resume in Washington on the 20th.", "2019-09-06") == [
+        ("talks", "proposed", "2019-09-20", "Washington")]

@@ -152,6 +152,11 @@ CASES: list[tuple[str, date, Tense | None, str | None, str | None]] = [
     ("end-November", E, None, "2021-11", "END"),
     ("June 30 next year", E, None, "2023-06-30", None),
     ("March last year", E, None, "2021-03", None),
+    # days of a week named (session 10): counted from that week's Monday, whatever the day of writing
+    ("Thursday of last week", date(2020, 3, 28), "past", "2020-03-19", None),
+    ("on Friday last week", date(2020, 6, 6), None, "2020-05-29", None),
+    ("from Monday to Friday this week", date(2020, 6, 6), "past", "2020-06-01/2020-06-05", None),
+    ("Tuesday to Thursday next week", E, None, "2022-03-29/2022-03-31", None),
 ]
 
 

@@ -15,7 +15,7 @@ from bot.extract.timex import Tense
 CLAUSE_DEPS = {"advcl", "ccomp", "parataxis", "csubj"}
 # Verbs that tell an event happening, so their time and place are the event's.
 ANCHOR_VERBS = {
-    "hold", "resume", "open", "begin", "start", "end", "conclude", "wrap", "take", "make", "pay", "attend",
+    "hold", "resume", "restart", "reconvene", "open", "begin", "start", "end", "conclude", "wrap", "take", "make", "pay", "attend",
     "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
     "set", "expect", "arrange", "put", "call", "agree", "produce", "close", "reach", "launch",
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
@@ -135,8 +135,11 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
-            if tense == "past" and tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
+            if tense in {None, "present"} and infinitive:
+                return "future"  # "Brexit talks to resume on Monday", "hopes to meet Xi on Friday": still to come
             if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or (any(c.lower_ == "had" for c in tok.children)
                                                                      and tok.lemma_ not in DONE_VERBS)):
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side

@@ -950,6 +950,11 @@ def _keep(d: Draft, tracker: Tracker, published: date) -> bool:
     year = published.year
     if _home_trip(d, tracker, year):
         return False
+    if d.type == "summit" and all(_another_bodys(m.trigger, tracker) for m in d.mentions) \
+            and len(_sides(tracker, d.participants, year)) == 1:
+        # "Trump closed the Group of Seven summit": a summit of a body neither side is, one side there ("the
+        # plan to sign it at the APEC summit": nobody named, the signing's summit)
+        return False
     if d.type in MEETING_TYPES:
         # a date or a place says which meeting; with neither, a meeting still to come of named people of
         # two sides ("Trump said he expected to meet Xi in the near future")
@@ -962,6 +967,16 @@ def _keep(d: Draft, tracker: Tracker, published: date) -> bool:
     if d.type == "statement":
         return bool(d.participants)
     return d.timex is not None
+
+
+def _another_bodys(trigger: Token, tracker: Tracker) -> bool:
+    """Whether a summit is named for an organisation that is not one of the tracker's parties ('the Group
+    of Seven summit', 'the G20 summit'; not 'a summit of the European Council' when the EU is a party)."""
+    named = [c for c in trigger.children if c.dep_ in {"compound", "nmod", "amod"}] + [
+        g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    bodies = [t.doc[t.left_edge.i:t.right_edge.i + 1] for t in named if t.ent_type_ == "ORG"]
+    return bool(bodies) and all(tracker.party_for(b.text) is None and tracker.party_for(b.root.text) is None
+                                for b in bodies)
 
 
 def _told_better(d: Draft, drafts: list[Draft]) -> bool:
@@ -1088,6 +1103,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     # after the undated tellings have found their dated event: talks that took days, dated last
     _stretch(drafts, news, published)
     drafts = _round_told_twice(drafts, tracker)
+    _said_there(drafts)  # again: a round's span is whole only now ('opened in Vienna last Tuesday' ... 'by Monday')
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:

@@ -306,9 +306,21 @@ def _of_the_period(ent: Span) -> bool:
 def _a_date(art: _Article, ent: Span) -> bool:
     """Whether an entity dates the sentence's events: a DATE (not 'since ...', not 'of the year'), or a
     time of a named day ('signed a road map this morning')."""
-    if ent.label_ == "DATE" and (since(ent) or _of_the_period(ent)):
+    if ent.label_ == "DATE" and (since(ent) or _of_the_period(ent) or _an_ordinal(ent)):
         return False
     return ent.label_ == "DATE" or _names_its_day(art, ent)
+
+
+_BARE_ORDINAL = re.compile(r"(?:the )?\d{1,2}(?:st|nd|rd|th)", re.IGNORECASE)
+_DAY_PREPS = {"on", "by", "until", "till", "from", "before", "after", "through", "to", "since", "for"}
+
+
+def _an_ordinal(ent: Span) -> bool:
+    """'The round, the 13th at this level, ...': a bare ordinal is a day of the month only after a
+    preposition of time ('could resume on the 20th', 'from the 9th to the 12th')."""
+    if not _BARE_ORDINAL.fullmatch(ent.text.strip()):
+        return False
+    return not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in _DAY_PREPS)
 
 
 def _read_entities(art: _Article, s: _Sentence) -> None:

@@ -48,7 +48,7 @@ def _cue_index_with(extra: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
 
 
 WISH_VERBS = {"hope", "want", "expect", "wish", "intend", "count"}
-HAPPEN_VERBS = {"hold", "take", "happen", "go", "come", "convene", "open", "start", "begin", "resume"}
+HAPPEN_VERBS = {"hold", "take", "happen", "go", "come", "convene", "reconvene", "open", "start", "restart", "begin", "resume"}
 
 
 def _hoped_of_it(clause: Token) -> bool:

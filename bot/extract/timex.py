@@ -495,6 +495,9 @@ def _year_named(s: str, anchor: date) -> str:
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY_INDEX = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+_WEEKDAYS_OF_A_WEEK_RE = re.compile(
+    rf"(?:on |from )?(?P<a>{_WEEKDAY})(?:\s*(?:to|-|through|until|and)\s*(?P<b>{_WEEKDAY}))?,? (?:of )?(?P<q>this|last|next) week",
+    re.I)
 _WEEKDAYS_THEN_DATE_RE = re.compile(
     rf"(?:on )?(?P<days>{_WEEKDAY}(?:\s*(?:and|to|or|-|through)\s*{_WEEKDAY})?),\s*(?P<date>.*\d.*)", re.I)
 
@@ -518,6 +521,15 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
                 first = date.fromisoformat(day.value)
                 return Timex(f"{first.isoformat()}/{(first + timedelta(days=days)).isoformat()}", None, text, "range")
         return Timex(day.value, day.mod, text, day.granularity)
+    if m := _WEEKDAYS_OF_A_WEEK_RE.fullmatch(text.strip()):
+        # "Thursday of last week", "from Monday to Friday this week": days of the week named
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks={"last": -1, "this": 0, "next": 1}[m["q"].lower()])
+        first = monday + timedelta(days=_DAY_INDEX[m["a"].lower()])
+        last = monday + timedelta(days=_DAY_INDEX[m["b"].lower()]) if m["b"] else first
+        if last < first:
+            return None
+        value = first.isoformat() if last == first else f"{first.isoformat()}/{last.isoformat()}"
+        return Timex(value, None, text, "day" if last == first else "range")
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     s = _year_named(s, anchor)
     # "october or november of next year": either month, so the two of them

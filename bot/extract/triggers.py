@@ -587,7 +587,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         # "the next round opens in Havana", "a round of talks"; not "a round of tariffs", "the second round
         # of voting"
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        return all(g.lemma_.lower() in TALK_WORDS for g in of) and not (VOTE_WORDS & lemmas)
+        # "the round of April 20-24", "the round of last week": of its dates, a round of talks
+        return all(g.lemma_.lower() in TALK_WORDS or g.ent_type_ == "DATE" for g in of) and not (VOTE_WORDS & lemmas)
     if label == "talks" and tok.lower_ == "consultations" and tok.dep_ == "pobj" and tok.head.lower_ == "for" \
             and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
         return False  # "left for Tehran for consultations", "recalled for consultations": with one's own side
