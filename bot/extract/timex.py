@@ -528,8 +528,8 @@ def normalize(text: str, *, anchor: date, tense: Tense | None = None) -> Timex |
         last = monday + timedelta(days=_DAY_INDEX[m["b"].lower()]) if m["b"] else first
         if last < first:
             return None
-        value = first.isoformat() if last == first else f"{first.isoformat()}/{last.isoformat()}"
-        return Timex(value, None, text, "day" if last == first else "range")
+        named = first.isoformat() if last == first else f"{first.isoformat()}/{last.isoformat()}"
+        return Timex(named, None, text, "day" if last == first else "range")
     s = re.sub(r"^(?:the )?year[- ](\d{4})$", r"\1", s)  # "the year-2000 target"
     s = _year_named(s, anchor)
     # "october or november of next year": either month, so the two of them
