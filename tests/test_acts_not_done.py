@@ -41,3 +41,10 @@ def test_a_unilateral_truce_is_no_agreement(farc, text: str) -> None:  # type: i
 def test_a_bilateral_truce_is_an_agreement(farc) -> None:  # type: ignore[no-untyped-def]
     assert ("agreement", "agreed") in _kinds(farc, "The two delegations agreed a bilateral ceasefire in Havana on Thursday.",
                                              "2016-06-25")
+
+
+def test_a_view_agreed_is_no_agreement(farc) -> None:  # type: ignore[no-untyped-def]
+    view = "The two delegations agreed on Friday that this was a decisive moment for the talks."
+    assert [k for k in _kinds(farc, view, "2015-05-23") if k[0] == "agreement"] == []
+    deal = "The two delegations agreed on Friday that a truth commission would be created after a final accord."
+    assert ("agreement", "agreed") in _kinds(farc, deal, "2015-05-23")

@@ -207,3 +207,16 @@ def test_a_remark_in_the_days_of_a_round_was_made_where_the_round_sat(iran) -> N
     remarks = [(e.date.value if e.date else None, e.location)
                for e in _events(iran, text, "2014-11-25") if e.type == "statement"]
     assert remarks == [("2014-11-24", "Vienna")]
+
+
+@pytest.mark.parametrize("text", ["Theresa May told MPs on Monday that the vote would be held in January.",
+                                  "May tells the Commons on Monday that the vote will be held in January."])
+def test_a_remark_to_parliament_was_made_where_it_sits(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
+    remarks = [(e.date.value if e.date else None, e.location)
+               for e in _events(brexit, text, "2018-12-18") if e.type == "statement"]
+    assert remarks == [("2018-12-17", "London")]
+
+
+def test_a_remark_to_others_is_not_placed_by_them(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Theresa May told reporters on Monday that the vote would be held in January."
+    assert [e.location for e in _events(brexit, text, "2018-12-18") if e.type == "statement"] == [None]

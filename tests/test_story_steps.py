@@ -152,3 +152,24 @@ def test_a_rounds_ordinal_is_no_day(uschina) -> None:  # type: ignore[no-untyped
     assert _meetings(uschina, text, "2019-09-06") == [("talks", "scheduled", "2019-10", "Washington")]
     assert _meetings(uschina, "Talks could resume in Washington on the 20th.", "2019-09-06") == [
         ("talks", "proposed", "2019-09-20", "Washington")]
+
+
+@pytest.fixture(scope="module")
+def iran():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("iran")
+
+
+@pytest.mark.parametrize("text", [
+    "Iran pulled its negotiators out of the expert-level talks in Vienna on Friday.",
+    "The Iranian delegation walked out of the talks in Vienna on Friday.",
+])
+def test_pulling_a_team_out_of_the_talks_suspends_them(iran, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = [(e.type, e.status, e.date.value if e.date else None, e.location) for e in events_of(iran, text, "2013-12-14")]
+    assert found == [("suspension", "in_effect", "2013-12-13", "Vienna")], found
+
+
+def test_a_boycott_ended_is_a_suspension_lifted_and_agreeing_to_return_no_deal(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("GENEVA — Iran is sending its experts back to the talks, ending the boycott it began last week. "
+            "Abbas Araghchi said on Wednesday that Tehran had agreed to return after receiving assurances.")
+    found = [(e.type, e.status) for e in events_of(iran, text, "2013-12-18") if e.type in {"suspension", "agreement"}]
+    assert found == [("suspension", "lifted")], found

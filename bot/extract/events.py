@@ -31,7 +31,7 @@ from bot.extract.mentions import (
     when,
 )
 from bot.extract.people import country_of
-from bot.extract.places import dateline_place
+from bot.extract.places import dateline_place, landmark_city
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import (
     ARRANGED,
@@ -664,6 +664,29 @@ def _said_there(drafts: list[Draft]) -> None:
             or _one_place([o.location for o in held if o.location and not o.participants])
 
 
+# Who sits in a parliament: a remark made to them was made in its house ('told MPs', 'tells the Commons')
+ASSEMBLY_WORDS = {"mp", "mps", "lawmaker", "legislator", "parliamentarian", "parliament", "commons", "deputy"}
+
+
+def _said_to_an_assembly(drafts: list[Draft], tracker: Tracker, year: int) -> None:
+    """'May tells the Commons that ...', 'told MPs on Monday': a remark to a parliament was made where it
+    sits: the city a landmark names ('the Commons': London), else the speaker's country's capital."""
+    for d in drafts:
+        if d.type != "statement" or d.location is not None or not d.participants:
+            continue
+        for m in d.mentions:
+            heard = [c for c in m.trigger.children if c.dep_ in {"dobj", "dative"}] + [
+                g for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"to", "before"}
+                for g in c.children if g.dep_ == "pobj"]
+            house = next((h for h in heard if h.lower_ in ASSEMBLY_WORDS or h.lemma_.lower() in ASSEMBLY_WORDS), None)
+            if house is None:
+                continue
+            party = country_of(tracker, d.participants[0], year)
+            d.location = landmark_city(house.doc[house.left_edge.i:house.right_edge.i + 1], tracker) \
+                or (tracker.capital_of(party) if party else None)
+            break
+
+
 def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     """Drafts that inherited the same day and place are one event told twice ('talks in the Kremlin
     on Tuesday' and 'the summit')."""
@@ -1103,6 +1126,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     # after the undated tellings have found their dated event: talks that took days, dated last
     _stretch(drafts, news, published)
     drafts = _round_told_twice(drafts, tracker)
+    _said_to_an_assembly(drafts, tracker, published.year)
     _said_there(drafts)  # again: a round's span is whole only now ('opened in Vienna last Tuesday' ... 'by Monday')
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)

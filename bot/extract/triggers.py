@@ -373,7 +373,7 @@ def _going_on_since(tok: Token) -> bool:
                for h in {tok, verb} for c in h.children)
 
 
-ARRANGED = {"meet", "visit", "travel", "hold", "resume", "reconvene", "continue"}  # agreed to meet, to resume talks
+ARRANGED = {"meet", "visit", "travel", "hold", "resume", "reconvene", "restart", "return", "continue"}  # agreed to meet, to resume talks
 # A plan sent, submitted or tabled is one side's proposal ('sent his plan for the border to Juncker on Oct 2')
 PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "deliver", "hand"}
 
@@ -465,6 +465,13 @@ def asked_for(tok: Token) -> bool:
     return verb is not None and verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in REQUEST_VERBS
 
 
+def _agreed_on_a_view(agree: Token) -> bool:
+    """Whether 'agree' tells the sides sharing a view ('agreed that this was a critical moment'), not a
+    deal they made or a step they will take ('agreed that the treaty should ...')."""
+    return any(c.dep_ == "ccomp" and c.lemma_ == "be" and any(o.dep_ in {"attr", "acomp"} for o in c.children)
+               and not any(o.dep_ == "aux" for o in c.children) for c in agree.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -493,6 +500,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
         if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
             return False  # "the two leaders agreed to meet": a meeting arranged, told by the meeting
+        if tok.lemma_ == "agree" and _agreed_on_a_view(tok):
+            return False  # "agreed that this was a critical moment": a view shared, no deal
         if tok.lower_ in PAPER_WORDS:
             return tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ in PAPER_VERBS
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
@@ -552,6 +561,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "ended three days of talks", "ended the round": a round that finished
         if tok.lower_ == "end" and tok.dep_ == "pobj" and tok.head.lower_ in {"at", "by", "until", "before", "after", "towards"}:
             return False  # "at the end of two days of talks": when, not a suspension
+        if tok.lemma_ == "boycott" and tok.pos_ == "NOUN":
+            return bool(SUSPENDABLE & lemmas)  # "Iran ends boycott as experts prepare to resume talks"
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
         if tok.lemma_ in {"issue", "release"} and not any(c.dep_ == "dobj" and c.lemma_ == "statement" for c in tok.children):
