@@ -48,3 +48,8 @@ def test_a_view_agreed_is_no_agreement(farc) -> None:  # type: ignore[no-untyped
     assert [k for k in _kinds(farc, view, "2015-05-23") if k[0] == "agreement"] == []
     deal = "The two delegations agreed on Friday that a truth commission would be created after a final accord."
     assert ("agreement", "agreed") in _kinds(farc, deal, "2015-05-23")
+
+
+def test_agreeing_to_a_delay_is_no_agreement(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "Juan Manuel Santos said on Friday that he had agreed to the delay at the request of the FARC's negotiators."
+    assert [k for k in _kinds(farc, text, "2015-05-23") if k[0] == "agreement"] == []

@@ -390,3 +390,11 @@ def test_a_move_told_in_the_dates_clause_moves_it() -> None:
                               evidence=[Evidence("The deadline, already extended once, now falls on July 10.", 0, 10)])
     fold_deadline_moves([deadline], datetime(2015, 7, 8, tzinfo=UTC))
     assert deadline.moved_from == "?"
+
+
+def test_a_new_date_is_a_deadline_moved() -> None:
+    deadline = ExtractedEvent(type="deadline", status="active", date=DateValue("2019-10-15", None, "October 15"),
+                              evidence=[Evidence("The new date falls after the round, so the two sides now have "
+                                                 "until October 15 to settle.", 0, 10)])
+    fold_deadline_moves([deadline], datetime(2019, 9, 12, tzinfo=UTC))
+    assert deadline.moved_from == "?"

@@ -465,9 +465,17 @@ def asked_for(tok: Token) -> bool:
     return verb is not None and verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in REQUEST_VERBS
 
 
+# What agreeing to is a date moved, not a deal ('agreed to the delay', 'agreed to a short extension')
+MOVE_NOUNS = {"delay", "postponement", "extension", "deferral", "request"}
+
+
 def _agreed_on_a_view(agree: Token) -> bool:
     """Whether 'agree' tells the sides sharing a view ('agreed that this was a critical moment'), not a
-    deal they made or a step they will take ('agreed that the treaty should ...')."""
+    deal they made or a step they will take ('agreed that the treaty should ...'); or agreeing to a date
+    moved ('had agreed to the delay at Liu's request'), which the deadline tells."""
+    if any(c.dep_ == "prep" and c.lower_ == "to" and any(g.dep_ == "pobj" and g.lemma_ in MOVE_NOUNS for g in c.children)
+           for c in agree.children):
+        return True
     return any(c.dep_ == "ccomp" and c.lemma_ == "be" and any(o.dep_ in {"attr", "acomp"} for o in c.children)
                and not any(o.dep_ == "aux" for o in c.children) for c in agree.children)
 
