@@ -173,3 +173,11 @@ def test_a_boycott_ended_is_a_suspension_lifted_and_agreeing_to_return_no_deal(i
             "Abbas Araghchi said on Wednesday that Tehran had agreed to return after receiving assurances.")
     found = [(e.type, e.status) for e in events_of(iran, text, "2013-12-18") if e.type in {"suspension", "agreement"}]
     assert found == [("suspension", "lifted")], found
+
+
+def test_the_meeting_a_deal_was_made_at_is_of_its_day_and_people(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "The truce that Donald Trump and Xi Jinping agreed over dinner in Buenos Aires on Dec. 1 runs for 90 days."
+    found = {e.type: (e.date.value if e.date else None, e.location, sorted(e.participants))
+             for e in events_of(uschina, text, "2019-02-15") if e.type in {"agreement", "summit", "meeting"}}
+    both = ["Donald Trump", "Xi Jinping"]
+    assert found == {"agreement": ("2018-12-01", "Buenos Aires", both), "summit": ("2018-12-01", "Buenos Aires", both)}

@@ -138,8 +138,10 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
-            if tense in {None, "present"} and infinitive:
-                return "future"  # "Brexit talks to resume on Monday", "hopes to meet Xi on Friday": still to come
+            if tense in {None, "present"} and infinitive and tok.dep_ in {"xcomp", "advcl", "ROOT"}:
+                # "Brexit talks to resume on Monday", "hopes to meet Xi on Friday": still to come; not "the plan
+                # to sign it in November fell through", whose time is the sentence's
+                return "future"
             if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or (any(c.lower_ == "had" for c in tok.children)
                                                                      and tok.lemma_ not in DONE_VERBS)):
                 return "any"  # "(had been) planned for April 16": the nearest April 16, either side

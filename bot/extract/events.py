@@ -339,6 +339,22 @@ def _said_at(d: Draft, drafts: list[Draft]) -> None:
         d.location = d.location or met.location
 
 
+def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
+    """'the truce Trump and Xi agreed over dinner in Buenos Aires on Dec. 1', 'signed at the summit': the
+    meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place."""
+    at = {g.i for m in d.mentions for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"at", "during", "over"}
+          for g in c.children if g.dep_ == "pobj"}
+    met = next((o for o in drafts if o is not d and o.type in MEETING_TYPES and any(x.trigger.i in at for x in o.mentions)),
+               None)
+    if met is None or d.span is None or (met.span and (met.span[1] < d.span[0] or d.span[1] < met.span[0])):
+        return  # "signed ... during the visit": a visit of another day, or a deal of no day yet, says nothing
+    if met.timex is None and d.timex is not None:
+        met.timex = d.timex
+    if not met.participants and d.participants:
+        met.participants = list(d.participants)
+    d.location = d.location or met.location
+
+
 def _hoped_and_held(d: Draft, told: list[Mention]) -> bool:
     """'the third meeting between the two leaders this year' (held) and 'still hopes to arrange a trip
     by the prime minister to Russia before the end of the year' (to come): a meeting told only as held
@@ -1116,6 +1132,9 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
             )
             d.type = "agreement" if made_then else "deadline"
 
+    for d in drafts:
+        if d.type == "agreement":
+            _agreed_at(d, drafts)
     _inherit(drafts, published)
     _date_reached(drafts, news, published)
     _said_there(drafts)
