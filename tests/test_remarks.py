@@ -220,3 +220,9 @@ def test_a_remark_to_parliament_was_made_where_it_sits(brexit, text: str) -> Non
 def test_a_remark_to_others_is_not_placed_by_them(brexit) -> None:  # type: ignore[no-untyped-def]
     text = "Theresa May told reporters on Monday that the vote would be held in January."
     assert [e.location for e in _events(brexit, text, "2018-12-18") if e.type == "statement"] == [None]
+
+
+def test_a_department_or_state_named_is_a_place(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "Speaking at a rally in the western department of Choco on Friday, the president said the talks would go on."
+    assert [(e.date.value if e.date else None, e.location) for e in _events(farc, text, "2013-08-24")
+            if e.type == "statement"] == [("2013-08-23", "Choco")]

@@ -20,7 +20,7 @@ VENUE_NOUNS = {"hotel", "palace", "residence", "embassy", "guesthouse", "villa",
                "centre", "center", "headquarters", "office", "ministry"}
 SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
 PLACE_NOUNS = {"city", "town", "resort", "port", "village", "island", "islands", "capital", "region", "prefecture",
-               "republic", "province", "islet", "islets"}
+               "republic", "province", "islet", "islets", "department", "state", "county", "district", "municipality"}
 
 
 def locative(ent: Span, tracker: Tracker) -> str | None:
