@@ -181,3 +181,10 @@ def test_the_meeting_a_deal_was_made_at_is_of_its_day_and_people(uschina) -> Non
              for e in events_of(uschina, text, "2019-02-15") if e.type in {"agreement", "summit", "meeting"}}
     both = ["Donald Trump", "Xi Jinping"]
     assert found == {"agreement": ("2018-12-01", "Buenos Aires", both), "summit": ("2018-12-01", "Buenos Aires", both)}
+
+
+def test_leaving_nothing_suspends_nothing(iran) -> None:  # type: ignore[no-untyped-def]
+    # one trigger word for withdraw/pull/walk (a dictionary lookup, not a Matcher pattern): only going out
+    # of something is a suspension
+    text = "Iran withdrew its objection to the talks in Vienna on Friday."
+    assert [e.type for e in events_of(iran, text, "2013-12-14") if e.type == "suspension"] == []

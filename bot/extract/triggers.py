@@ -480,6 +480,13 @@ def _agreed_on_a_view(agree: Token) -> bool:
                and not any(o.dep_ == "aux" for o in c.children) for c in agree.children)
 
 
+def _going_out(verb: Token) -> bool:
+    """Whether a verb of leaving goes out of something: 'pulled out', 'pulled its negotiators out of',
+    'walked out', 'withdrew from' (its particle or preposition, wherever the object puts it)."""
+    return any((c.dep_ == "prt" and c.lower_ == "out") or (c.dep_ == "prep" and c.lower_ in {"from", "out"})
+               for c in verb.children) and (verb.lemma_ != "walk" or any(c.lower_ == "out" for c in verb.children))
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -569,6 +576,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "ended three days of talks", "ended the round": a round that finished
         if tok.lower_ == "end" and tok.dep_ == "pobj" and tok.head.lower_ in {"at", "by", "until", "before", "after", "towards"}:
             return False  # "at the end of two days of talks": when, not a suspension
+        if tok.lemma_ in {"withdraw", "pull", "walk"} and not _going_out(tok):
+            return False  # "pulled its team out of the talks", "withdrew from", "walked out"; not "pulled ahead"
         if tok.lemma_ == "boycott" and tok.pos_ == "NOUN":
             return bool(SUSPENDABLE & lemmas)  # "Iran ends boycott as experts prepare to resume talks"
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
