@@ -23,6 +23,7 @@ from sqlalchemy import Engine, MetaData, create_engine, text
 
 from bot.app import Runtime, open_runtime
 from bot.settings import Settings
+from tests.extracting import negotiation_extractor
 from tests.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +166,27 @@ def extractor(kuril):  # type: ignore[no-untyped-def]
     from bot.extract.nlp import load_nlp
 
     return Extractor(load_nlp(kuril), kuril)
+
+
+# The other negotiations' extractors (tests/data/negotiations/<slug>/tracker.toml), built once a session
+@pytest.fixture(scope="session")
+def farc():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("farc")
+
+
+@pytest.fixture(scope="session")
+def brexit():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("brexit")
+
+
+@pytest.fixture(scope="session")
+def iran():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("iran")
+
+
+@pytest.fixture(scope="session")
+def uschina():  # type: ignore[no-untyped-def]
+    return negotiation_extractor("uschina")
 
 
 class _FeedServer(FeedServer):

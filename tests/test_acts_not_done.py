@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extracting import events_of, negotiation_extractor
-
-
-@pytest.fixture(scope="module")
-def farc():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("farc")
+from tests.extracting import events_of
 
 
 def _kinds(extractor, text: str, published: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -11,14 +11,7 @@ import pytest
 from bot.domain import DateValue, Evidence, ExtractedEvent
 from bot.resolve import KnownEvent, fold_deadline_moves, resolve
 from tests.extracting import events_of as _events
-from tests.extracting import negotiation_extractor
 from tests.extracting import show as _show
-
-
-@pytest.fixture(scope="module")
-def farc():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("farc")
-
 
 # --- extraction: a move told in one sentence -------------------------------------------------------
 

@@ -6,17 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.extracting import events_of as _events
-from tests.extracting import negotiation_extractor
-
-
-@pytest.fixture(scope="module")
-def farc():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("farc")
-
-
-@pytest.fixture(scope="module")
-def brexit():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("brexit")
 
 
 def _remarks(extractor, text: str, published: str) -> list[tuple[str | None, list[str]]]:  # type: ignore[no-untyped-def]
@@ -113,10 +102,10 @@ def test_a_postponement_denied_in_its_own_sentence_leaves_the_visit_on(extractor
     assert visits == [status]
 
 
-def test_a_name_after_its_title_is_a_participant_whatever_the_parse() -> None:
+def test_a_name_after_its_title_is_a_participant_whatever_the_parse(uschina) -> None:  # type: ignore[no-untyped-def]
     text = ("The 90-day truce that U.S. President Donald Trump and Chinese President Xi Jinping agreed over dinner "
             "in Buenos Aires on Saturday began that night.")
-    deals = [sorted(e.participants) for e in _events(negotiation_extractor("uschina"), text, "2018-12-04") if e.type == "agreement"]
+    deals = [sorted(e.participants) for e in _events(uschina, text, "2018-12-04") if e.type == "agreement"]
     assert deals == [["Donald Trump", "Xi Jinping"]]
 
 
@@ -193,11 +182,6 @@ def test_a_remark_is_of_the_day_it_came_out(farc, text: str) -> None:  # type: i
     # "published on Tuesday" tells when the remark was made; "who flew in on Tuesday" would not
     assert _remarks(farc, f"The round ended in Havana on Sunday. {text}", "2013-05-24") == [
         ("2013-05-21", ["Juan Manuel Santos"])]
-
-
-@pytest.fixture(scope="module")
-def iran():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("iran")
 
 
 def test_a_remark_in_the_days_of_a_round_was_made_where_the_round_sat(iran) -> None:  # type: ignore[no-untyped-def]

@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extracting import events_of, negotiation_extractor
-
-
-@pytest.fixture(scope="module")
-def farc():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("farc")
+from tests.extracting import events_of
 
 
 def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
@@ -104,10 +99,6 @@ def test_weekdays_then_their_dates_are_those_dates(text: str, value: str) -> Non
 # --- session 10: three more stories written for the session and scored on first reading
 # (brexit spring-2020-rounds-virus, iran implementation-talks-winter-2013, uschina autumn-2019-october-round)
 
-@pytest.fixture(scope="module")
-def brexit():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("brexit")
-
 
 @pytest.mark.parametrize("text", [
     "Brexit talks to restart by video on Monday as negotiators agree three rounds",  # a headline's 'to': still to come
@@ -125,11 +116,6 @@ def test_talks_to_restart_are_set(brexit, text: str) -> None:  # type: ignore[no
 ])
 def test_a_round_named_by_its_days_was_held(brexit, text: str, when: str) -> None:  # type: ignore[no-untyped-def]
     assert _meetings(brexit, text, "2020-06-06") == [("talks", "held", when, None)]
-
-
-@pytest.fixture(scope="module")
-def uschina():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("uschina")
 
 
 def test_another_bodys_summit_with_one_side_there_is_none_of_the_talks(uschina) -> None:  # type: ignore[no-untyped-def]
@@ -152,11 +138,6 @@ def test_a_rounds_ordinal_is_no_day(uschina) -> None:  # type: ignore[no-untyped
     assert _meetings(uschina, text, "2019-09-06") == [("talks", "scheduled", "2019-10", "Washington")]
     assert _meetings(uschina, "Talks could resume in Washington on the 20th.", "2019-09-06") == [
         ("talks", "proposed", "2019-09-20", "Washington")]
-
-
-@pytest.fixture(scope="module")
-def iran():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("iran")
 
 
 @pytest.mark.parametrize("text", [

@@ -8,12 +8,6 @@ from datetime import date
 import pytest
 
 from tests.extracting import events_of as _events
-from tests.extracting import negotiation_extractor
-
-
-@pytest.fixture(scope="module")
-def brexit():  # type: ignore[no-untyped-def]
-    return negotiation_extractor("brexit")
 
 
 @pytest.mark.parametrize("text", [

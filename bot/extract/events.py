@@ -327,13 +327,18 @@ def _one_place(places: list[str]) -> str | None:
     return sharpest if sharpest and all(p == sharpest or _inside(sharpest, p) for p in places) else None
 
 
+def _meetings_at(d: Draft, drafts: list[Draft], preps: set[str]) -> list[Draft]:
+    """The meetings of the article a draft's verb was done at ('said at the summit', 'agreed over dinner'):
+    those whose trigger is the object of one of `preps` on one of the draft's triggers."""
+    at = {g.i for m in d.mentions for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in preps
+          for g in c.children if g.dep_ == "pobj"}
+    return [o for o in drafts if o is not d and o.type in MEETING_TYPES and any(x.trigger.i in at for x in o.mentions)]
+
+
 def _said_at(d: Draft, drafts: list[Draft]) -> None:
-    """'Macron said at the summit that ...': a remark made at a meeting the article tells is of its day
-    and place."""
-    heard = {g.i for m in d.mentions for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"at", "during"}
-             for g in c.children if g.dep_ == "pobj"}
-    met = next((o for o in drafts if o is not d and o.type in MEETING_TYPES and o.timex is not None
-                and any(x.trigger.i in heard for x in o.mentions)), None)
+    """'Macron said at the summit that ...': a remark made at a dated meeting the article tells is of its
+    day and place."""
+    met = next((o for o in _meetings_at(d, drafts, {"at", "during"}) if o.timex is not None), None)
     if met is not None:
         d.timex = met.timex
         d.location = d.location or met.location
@@ -342,10 +347,7 @@ def _said_at(d: Draft, drafts: list[Draft]) -> None:
 def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
     """'the truce Trump and Xi agreed over dinner in Buenos Aires on Dec. 1', 'signed at the summit': the
     meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place."""
-    at = {g.i for m in d.mentions for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"at", "during", "over"}
-          for g in c.children if g.dep_ == "pobj"}
-    met = next((o for o in drafts if o is not d and o.type in MEETING_TYPES and any(x.trigger.i in at for x in o.mentions)),
-               None)
+    met = next(iter(_meetings_at(d, drafts, {"at", "during", "over"})), None)
     if met is None or d.span is None or (met.span and (met.span[1] < d.span[0] or d.span[1] < met.span[0])):
         return  # "signed ... during the visit": a visit of another day, or a deal of no day yet, says nothing
     if met.timex is None and d.timex is not None:

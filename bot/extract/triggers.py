@@ -469,10 +469,10 @@ def asked_for(tok: Token) -> bool:
 MOVE_NOUNS = {"delay", "postponement", "extension", "deferral", "request"}
 
 
-def _agreed_on_a_view(agree: Token) -> bool:
-    """Whether 'agree' tells the sides sharing a view ('agreed that this was a critical moment'), not a
-    deal they made or a step they will take ('agreed that the treaty should ...'); or agreeing to a date
-    moved ('had agreed to the delay at Liu's request'), which the deadline tells."""
+def _agreed_to_no_deal(agree: Token) -> bool:
+    """Whether 'agree' tells no deal made: agreeing to a date moved ('had agreed to the delay at Liu's
+    request'), which the deadline tells, or sharing a view ('agreed that this was a critical moment'),
+    unlike a step they will take ('agreed that the treaty should ...')."""
     if any(c.dep_ == "prep" and c.lower_ == "to" and any(g.dep_ == "pobj" and g.lemma_ in MOVE_NOUNS for g in c.children)
            for c in agree.children):
         return True
@@ -515,8 +515,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
         if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
             return False  # "the two leaders agreed to meet": a meeting arranged, told by the meeting
-        if tok.lemma_ == "agree" and _agreed_on_a_view(tok):
-            return False  # "agreed that this was a critical moment": a view shared, no deal
+        if tok.lemma_ == "agree" and _agreed_to_no_deal(tok):
+            return False  # "agreed to the delay", "agreed that this was a critical moment": no deal
         if tok.lower_ in PAPER_WORDS:
             return tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ in PAPER_VERBS
         if tok.lemma_ == "agree" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) and not any(
