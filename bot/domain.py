@@ -48,6 +48,10 @@ class ExtractedEvent:
     # Told by implication ("talks resumed": a suspension lifted): it changes an event the tracker
     # knows, and is dropped when there is none (bot/resolve.py implied_resumptions).
     implied: bool = False
+    # An agreement only on how the talks go on ('agreed to meet again in January', 'agreed to extend the
+    # talks', 'agreed to stay in close contact'): recorded, but the meeting or deadline it arranges carries
+    # the news, so it alerts nothing by itself (bot/ingest.py).
+    arrangement: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -255,7 +255,8 @@ def _store_events(
             continue
         if update.event_id is not None:
             matched.add(update.event_id)
-        alerted = alert and event_types.alerts(update.type or ev.type)  # statements are recorded, not alerted
+        # statements and agreements only to go on talking are recorded, not alerted
+        alerted = alert and event_types.alerts(update.type or ev.type) and not ev.arrangement
         row, changes = repo.apply_update(session=session, tracker_id=tracker_id, article=article, extracted=ev,
                                          update=update, now=now, alert=alerted, actor_cache=cache)
         if update.event_id is not None:

@@ -259,6 +259,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     if dates == "wider" and place == "open" and known.type == new.type == "summit" \
             and et.is_open(known.type, known.status) and _parties_meet(known.parties, new.parties):
         return 1.0  # "the special summit in November", put on hold ... "a special summit on November 25": summits are rare
+    if dates == "wider" and _anonymous_and_open(known) and known.type == new.type and new.status in et.OPEN_STATUSES:
+        # "negotiations on that agreement are expected to open in February" ... "will open in Vienna on
+        # Feb. 18": a round to come told by nobody and nowhere says nothing that could tell it apart
+        return 0.9
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
     if dates != "same" and place != "same" and known.participants and new.participants and not people:
@@ -276,6 +280,12 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]
     score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
     return score + 0.5 * people + (0.5 if known.type == new.type else 0.0)
+
+
+def _anonymous_and_open(known: KnownEvent) -> bool:
+    """A meeting still to come that the tracker knows by a vague date alone: no place, nobody named."""
+    return et.is_meeting(known.type) and et.is_open(known.type, known.status) and known.location is None \
+        and not known.participants
 
 
 def best_match(

@@ -244,3 +244,14 @@ def test_a_launch_that_slipped_to_another_town_of_the_country_is_the_one_announc
     update = resolve(held, [announced], published=datetime(2012, 10, 18, tzinfo=UTC),
                      within={"Oslo": ("Norway",), "Hurdal": ("Norway",)})
     assert update.event_id == 1
+
+
+def test_a_round_to_come_known_by_its_month_alone_is_the_round_later_dated_and_placed() -> None:
+    # "negotiations are expected to open in February" ... "will open in Vienna on Feb. 18"
+    vague = known(type="talks", date_value="2000-12", location=None, participants=set())
+    update = resolve(ev(type_="talks", date="2000-12-18", location="Moscow"), [vague], published=NOV6, within=WITHIN)
+    assert update.event_id == 1 and ("date", "2000-12", "2000-12-18") in update.changes
+    # a known round with people of its own is not told apart by a date alone
+    named = known(type="talks", date_value="2000-12", location=None, participants={"Igor Ivanov"})
+    update = resolve(ev(type_="talks", date="2000-12-18", location="Moscow"), [named], published=NOV6, within=WITHIN)
+    assert update.event_id is None

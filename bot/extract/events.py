@@ -63,6 +63,18 @@ class Draft:
     def span(self) -> tuple[date, date] | None:
         return interval(self.timex.value) if self.timex else None
 
+    @property
+    def told_span(self) -> tuple[date, date] | None:
+        """The span its date's modifier narrows it to ('late August': the last third of the month), for
+        deciding whether it can have happened yet."""
+        span = self.span
+        if span is None or self.timex is None or self.timex.mod not in {"START", "MID", "END"}:
+            return span
+        third = ((span[1] - span[0]).days + 1) // 3
+        first = {"START": span[0], "MID": span[0] + timedelta(days=third), "END": span[1] - timedelta(days=third)}
+        start = first[self.timex.mod]
+        return start, min(span[1], start + timedelta(days=third))
+
 
 def _compatible_types(a: str, b: str) -> bool:
     return et.types_compatible(a, b) or {a, b} == {"pledge", "deadline"}
@@ -112,6 +124,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False
     if d.type == m.type == "agreement" and len(d.participants) > 1 and len(m.participants) > 1 and not shared:
         return False  # "Amano and Salehi signed a road map" is not the deal Mogherini and Zarif announced
+    if d.type == m.type == "agreement" and (_arranging(m) or any(_arranging(x) for x in d.mentions)):
+        return False  # "agreed that the negotiations will open in Vienna" is not the interim deal told around it
     if d.type == m.type == "agreement" and _other_paper(d, m):
         return False  # "reach nuclear deal" ... "signed a road map for settling the agency's questions"
     if rel == "same":
@@ -429,7 +443,7 @@ def _apply_denials(doc: Doc, drafts: list[Draft], published: date) -> None:
                     cues = [c for c in m.cues if c not in {"postponed", "cancelled"}]
                     # "reports that the visit had been postponed were denied": still to come, not held
                     tense = None if d.type in MEETING_TYPES and m.tense == "past" else m.tense
-                    d.statuses[k] = (i, st.decide_status(d.type, cues or ["scheduled"], tense, d.span, published,
+                    d.statuses[k] = (i, st.decide_status(d.type, cues or ["scheduled"], tense, d.told_span, published,
                                                          m.trigger.lemma_))
 
 
@@ -471,8 +485,10 @@ def _status(d: Draft, published: date) -> None:
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        status = st.decide_status(d.type, m.cues + agreed, m.tense, d.span, published, m.trigger.lemma_.lower())
-        if status == "held" and _held_by_date_alone(d, m, published):
+        status = st.decide_status(d.type, m.cues + agreed, m.tense, d.told_span, published, m.trigger.lemma_.lower())
+        if status == "held" and (_held_by_date_alone(d, m, published)
+                                 or ("held" not in m.cues and _perfect(m.trigger, "had"))):
+            # "the talks had been in preparation since ...": background before the news, not a round held
             guesses.append((m.sent_index, status))
         else:
             d.statuses.append((m.sent_index, status))
@@ -490,7 +506,7 @@ def _held_by_date_alone(d: Draft, m: Mention, published: date) -> bool:
 def _final_status(d: Draft, published: date) -> str:
     """The last status the article leaves in force, strong cues beating plain restatements."""
     if not d.statuses:
-        return st.decide_status(d.type, [], None, d.span, published)
+        return st.decide_status(d.type, [], None, d.told_span, published)
     strong = {"postponed", "cancelled", "held", "signed", "dropped", "missed", "met", "lifted"}
     last_strong = [s for _, s in d.statuses if s in strong]
     if d.type in MEETING_TYPES and d.span and d.span[1] < published:
@@ -656,6 +672,35 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                     if d.location is None and d.type == "agreement":
                         d.location = other.location
                     break
+
+
+# What an agreement on the talks themselves agrees to do: meet, go on, extend, pause ('agreed to break for
+# the holidays and resume', 'agreed that the negotiations will open in Vienna', 'agreed to stay in contact')
+ARRANGING = ARRANGED | {"extend", "delay", "postpone", "break", "pause", "stay", "keep", "open", "intensify",
+                        "speed", "step", "accelerate", "talk", "negotiate", "consult"}
+
+
+def _perfect(trigger: Token, *auxes: str) -> bool:
+    """Whether the verb a trigger hangs from is in the present perfect ('has put the talks on hold'), or
+    with `auxes` ("had") another perfect."""
+    verb = anchor_of(trigger)
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head  # "has put the talks on hold": from "on" up to the verb
+    return any(c.dep_ == "aux" and c.lower_ in (auxes or ("has", "have")) for c in verb.children)
+
+
+def _arranging(m: Mention) -> bool:
+    """'agreed to meet again', 'agreed on Friday that the negotiations will open ...': an 'agree' whose
+    clause is an arranging verb."""
+    v = m.trigger
+    return m.type == "agreement" and v.lemma_ == "agree" and v.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in ARRANGING for c in v.children)
+
+
+def _an_arrangement(d: Draft) -> bool:
+    """Whether an agreement is only one on how the talks go on: every 'agree' of it arranges."""
+    verbs = [m for m in d.mentions if m.trigger.lemma_ == "agree" and m.trigger.pos_ in {"VERB", "AUX"}]
+    return d.type == "agreement" and bool(verbs) and all(map(_arranging, verbs))
 
 
 def _what_they_said(d: Draft, remark: Draft) -> bool:
@@ -880,7 +925,7 @@ def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tr
     the day's events but does not make two meetings of that day one ('the two men met on the margins
     of a meeting')."""
     m = DATELINE.search(text)
-    name = dateline_place(m.group(0).strip().split(",")[0], tracker) if m else None
+    name = dateline_place(m["place"].strip(" -"), tracker) if m else None
     if name is None or (known_only and tracker.place_for(name) is None):
         return
     for d in drafts:
@@ -1003,7 +1048,7 @@ def _keep(d: Draft, tracker: Tracker, published: date) -> bool:
                 and d.timex.granularity not in {"day", "range", "week"} and d.span[1] < published:
             return False  # "the sides met in July": a meeting of nobody named, nowhere, some month past
         return d.timex is not None or d.location is not None or (
-            d.type != "visit" and all(m.tense == "future" for m in d.mentions)
+            d.type != "visit" and all(m.tense == "future" or _invited_to(m) for m in d.mentions)
             and len(_sides(tracker, d.participants, year)) >= 2)
     if d.type == "statement":
         return bool(d.participants)
@@ -1056,6 +1101,11 @@ def _with_delegation(m: Mention) -> bool:
     """'talks with the FARC's delegation', 'talks with Chinese negotiators': the other side unnamed."""
     return any(c.dep_ == "prep" and c.lower_ == "with" and any(
         g.dep_ == "pobj" and _cue_word(g, "delegations") for g in c.children) for c in m.trigger.children)
+
+
+def _invited_to(m: Mention) -> bool:
+    """'Mnuchin has invited Liu He to a new round of trade talks': a meeting offered, still to come."""
+    return any(a.lemma_ == "invite" for a in m.trigger.ancestors)
 
 
 def _sides(tracker: Tracker, people: list[str], year: int) -> set[str]:
@@ -1111,6 +1161,11 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
+        if d.type == "suspension" and d.timex is None and any(
+                (m.tense == "present" or _perfect(m.trigger)) and not m.headline for m in d.mentions):
+            # "the talks are on hold", "has put the talks on hold": in force as the article is written,
+            # since a day it does not give
+            d.timex = Timex(published.isoformat(), None, "publication date", "day")
         if d.type == "statement" and d.timex is None:
             _said_at(d, drafts)
         if d.type == "statement" and d.span is not None and d.span[0] > published:
@@ -1196,6 +1251,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
                 attribution=attribution,
                 confidence=min(0.95, 0.4 + 0.15 * filled + 0.05 * min(len(d.mentions), 3)),
                 moved_from=_moved_from(d),
+                arrangement=_an_arrangement(d),
             )
         )
     return events

@@ -9,10 +9,12 @@ import re
 from spacy.tokens import Span
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
-# "TOKYO, November 1 -", "IRKUTSK, Russia, March 25 (Wire) -": the report's place and date, not an event's.
+# "TOKYO, November 1 -", "IRKUTSK, Russia, March 25 (Wire) -", "GENEVA \u2014", "ALMATY, Kazakhstan \u2014": the
+# report's place (and date), not an event's. Without a date the dash must be a dash proper, not a hyphen.
 DATELINE = re.compile(
-    r"^[ \t]*[A-Z][A-Z .'\-]{2,40}(?:, [A-Z][A-Za-z .]{2,30})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
-    r"(?: \([^)\n]{1,40}\))? *[\u2014\u2013-]+ ",
+    r"^[ \t]*(?P<place>[A-Z][A-Z .'\-]{2,40})(?:, [A-Z][A-Za-z .]{2,30})?"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?(?: \([^)\n]{1,40}\))? *[\u2014\u2013-]+ "
+    r"|(?: \([^)\n]{1,40}\))? *(?:[\u2014\u2013]+|--) )",
     re.MULTILINE,
 )
 # "February 23, 2012 - Envoys sit down ...", "March 2013: ...": a chronology's entry, dated at its head.

@@ -147,6 +147,7 @@ class _Memory:
     last_person: list[str] = field(default_factory=list)  # the topic: who "he" is next
     leaders_seen: list[str] = field(default_factory=list)  # for "the two leaders"
     recent_day: list[tuple[int, Timex]] = field(default_factory=list)  # (paragraph, the day it last named)
+    recent_span: list[tuple[int, date]] = field(default_factory=list)  # (paragraph, first day of the last day or span named)
     scene: list[tuple[int, str]] = field(default_factory=list)  # (paragraph, the place 'In Berlin, ...' opened)
     turns_told: set[int] = field(default_factory=set)  # the transcript turns (paragraphs) already read
     turn_place: list[str] = field(default_factory=list)  # where the turns were spoken ('news conference in Tehran')
@@ -169,6 +170,7 @@ class _Sentence:
     pronoun_person: list[str] = field(default_factory=list)
     made: dict[int, Mention] = field(default_factory=dict)
     unassigned: list[Span] = field(default_factory=list)  # dates no trigger's phrase holds
+    weekdays: dict[int, Timex] = field(default_factory=dict)  # "the Friday" (entity start) -> its day in the span told
 
     def assign(self, i: int) -> int | None:
         """The trigger whose phrase (or the clause it is an argument of) most closely holds token i."""
@@ -190,6 +192,8 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
             _note_topic(art, memory, s)
             # "The week began in Berlin on Wednesday.": no event, but the day of the sentences after it
             s.dates = _joined_dates(art, [(e, e.root) for e in s.ents if _named_here(art, e) and _a_date(art, e)])
+            _date_after_the_last_day(art, memory, s)  # "The next day Johnson went further.": counted on
+            _weekday_of_the_span(art, memory, s)
             _remember_day(art, memory, s)
             continue
         _read_entities(art, s)
@@ -197,6 +201,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _settle_triggers(s)
         _resolve_pronoun(memory, s)
         _make_mentions(art, s)
+        _weekday_of_the_span(art, memory, s)
         _date_from_entities(art, s)
         _date_after_the_last_day(art, memory, s)
         _date_from_move(art, s)
@@ -347,8 +352,8 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
 
 def _day_time(art: _Article, ent: Span) -> bool:
     """A time of a named day ('Sunday night', 'Friday morning'): the model tags it TIME, but it dates."""
-    if ent.label_ != "TIME":
-        return False
+    if ent.label_ != "TIME" or (ent.start > 0 and art.doc[ent.start - 1].ent_type_ == "DATE"):
+        return False  # "the Thursday evening" as DATE and TIME: the day is the DATE's
     timex = normalize(ent.text, anchor=art.published, tense="past")
     return bool(timex and timex.value and timex.granularity == "day")
 
@@ -658,6 +663,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             s.unassigned.append(ent)  # a date the deadline passed over for a surer one is free to date a remark
         if t is None or s.made[t].timex is not None:
             continue
+        if s.by_label[t] == "suspension" and _until(root, art.doc[t]):
+            continue  # "on hold until the new government takes office in August": when it may end, not begin
         tense = date_tense(root) or s.made[t].tense
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t and s.by_label[t] in MEETING_TYPES:
             tense = "any"  # "the European Council of April 10": the meeting that day names, the nearest one
@@ -676,10 +683,19 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if s.by_label[t] == "deadline":
             timex = _deadline_timex(art, ent, t, tense_)
         else:
-            timex = normalize(ent.text, anchor=art.published, tense=tense_)
+            timex = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense=tense_)
         if timex and timex.value:
             s.made[t].timex = timex
             s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
+
+
+def _until(tok: Token, top: Token) -> bool:
+    """Whether `tok` lies in an 'until' phrase or clause on the way up to `top`."""
+    while tok.i != top.i and tok.head.i != tok.i:
+        if tok.lower_ in {"until", "till"} or any(c.dep_ == "mark" and c.lower_ in {"until", "till"} for c in tok.children):
+            return True
+        tok = tok.head
+    return False
 
 
 # Verbs that move an event to another day, and the prepositions naming where to and where from.
@@ -802,7 +818,9 @@ def _date_after_the_last_day(art: _Article, memory: _Memory, s: _Sentence) -> No
         told = [t for t in s.made if s.made[t].timex is None and s.by_label[t] != "deadline"
                 and s.made[t].tense == "past"  # "will vote the next day": counted from a day still to come
                 and (not m["same"] or s.by_label[t] == "statement")  # "said that night": a remark's day
-                and (verb is None or t == verb.i or verb.is_ancestor(art.doc[t]))]
+                and (verb is None or t == verb.i or verb.is_ancestor(art.doc[t])
+                     # "Frost said that night he was disappointed": the parse may hang it in what was said
+                     or (s.by_label[t] == "statement" and ent.start == t + 1))]
         for t in told:
             s.made[t].timex = Timex(day.isoformat(), None, ent.text, "day")
         memory.recent_day[:] = [(here, Timex(day.isoformat(), None, ent.text, "day"))]
@@ -1037,7 +1055,9 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             for ent in [*s.unassigned, *day_times]:
                 if label == "statement" and (_not_when_said(tok, ent.root) or _told_ahead(ent.root)):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
-                timex = normalize(ent.text, anchor=art.published, tense="past")
+                if label == "suspension" and _until(ent.root, tok):
+                    continue  # "on hold until the new government takes office in August"
+                timex = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense="past")
                 span = interval(timex.value) if timex and timex.value else None
                 if timex and span and span[0] <= art.published:
                     m.timex = timex
@@ -1046,6 +1066,31 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             para, day = memory.recent_day[0]
             if para == m.paragraph:
                 m.timex = day
+
+
+_THE_WEEKDAY = re.compile(r"(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: (?:morning|afternoon|evening|night))?",
+                          re.IGNORECASE)
+
+
+def _weekday_of_the_span(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """Pass: 'EU leaders meeting on October 15 and 16 ... the conclusions they adopted on the Thursday
+    evening': a weekday with 'the' is a day of the days just told (the last day or span this paragraph
+    or the one before named), not the one before publication."""
+    if not memory.recent_span:
+        return
+    para, first = memory.recent_span[0]
+    here = art.layout.para_of(s.sent.start_char)
+    if here - para > 1:
+        return
+    for ent in s.ents:
+        m = _THE_WEEKDAY.fullmatch(ent.text.strip())
+        if m is None or ent.start == 0 or art.doc[ent.start - 1].lower_ != "the":
+            continue
+        day = first + timedelta(days=(_WEEK.index(m["day"].lower()) - first.weekday()) % 7)
+        s.weekdays[ent.start] = Timex(day.isoformat(), None, ent.text, "day")
+
+
+_WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _told_ahead(root: Token) -> bool:
@@ -1099,7 +1144,10 @@ def _remember_day(art: _Article, memory: _Memory, s: _Sentence) -> None:
                 s.by_label[t] in {"deadline", "pledge"} and a <= root.i <= b for t, (a, b) in s.own.items()):
             continue  # "a framework by March 1", "before the Oct 31 deadline": a limit, not a day of news
         if not in_attribution(ent, art.layout.text) and not _told_ahead(root):
-            timex = normalize(ent.text, anchor=art.published, tense="past")
+            timex = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense="past")
+            span = interval(timex.value) if timex and timex.value and timex.granularity in {"day", "range"} else None
+            if span:
+                memory.recent_span[:] = [(art.layout.para_of(ent.start_char), span[0])]
             if timex and timex.granularity == "day":
                 memory.recent_day[:] = [(art.layout.para_of(ent.start_char), timex)]
 
@@ -1196,7 +1244,7 @@ def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
 def _attach_people(art: _Article, s: _Sentence) -> None:
     """Pass: a statement's participant is its speaker; other mentions get the people of their clause
     (never another statement's speaker), the other side of talks, 'his meeting', the subject of the
-    verb governing a verb trigger, and the people of their own phrase."""
+    verb governing a verb trigger, the people of their own phrase, and who invites and is invited."""
     speakers = {c.i for t2, l2 in s.triggers if l2 == "statement" for c in t2.children if c.dep_ == "nsubj"}
     for tok, label in s.triggers:
         m = s.made[tok.i]
@@ -1208,6 +1256,7 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _his(s, tok, m)
         _governing_subject(s, tok, m)
         _people_in_phrase(s, tok, m)
+        _host_and_guest(s, tok, label, m)
 
 
 def _one_meeting_each(art: _Article, s: _Sentence) -> None:
@@ -1371,6 +1420,19 @@ def _governing_subject(s: _Sentence, tok: Token, m: Mention) -> None:
         subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         name = next((n for r, n in s.persons if subj is not None and r.i == subj.i), None)
         if name and name not in m.participants:
+            m.participants.append(name)
+
+
+def _host_and_guest(s: _Sentence, tok: Token, label: str, m: Mention) -> None:
+    """'Mnuchin has invited Liu He to a new round of trade talks': who invites and who is invited meet."""
+    if label not in MEETING_TYPES:
+        return
+    verb = next((a for a in tok.ancestors if a.lemma_ == "invite" and a.pos_ == "VERB"), None)
+    if verb is None:
+        return
+    sides = [c for c in verb.children if c.dep_ in {"nsubj", "dobj"}]
+    for root, name in s.persons:
+        if any(root.i == x.i or root.i in {c.i for c in x.conjuncts} for x in sides) and name not in m.participants:
             m.participants.append(name)
 
 

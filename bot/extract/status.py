@@ -84,6 +84,12 @@ def context_tokens(trigger: Token) -> list[Token]:
                     gov = head.head
                     out.append(gov)
                     out.extend(c for c in gov.children if c.dep_ in {"aux", "auxpass", "neg"})
+                plans = head.head
+                if head.dep_ in {"acl", "relcl"} and plans.lemma_ in PLAN_NOUNS and plans.dep_ in {"dobj", "nsubjpass"}:
+                    # "called off plans for Liu He to lead a delegation ... for trade talks": what befalls
+                    # the plans befalls the talks they are for
+                    out.append(plans.head)
+                    out.extend(c for c in plans.head.children if c.dep_ in {"aux", "auxpass", "neg", "prt"})
                 break
         else:
             break
@@ -92,6 +98,9 @@ def context_tokens(trigger: Token) -> list[Token]:
         if child.dep_ in {"acl", "relcl"}:
             out.extend(c for c in child.children if c.dep_ in {"aux", "auxpass", "advmod"})
     return out
+
+
+PLAN_NOUNS = {"plan", "preparation", "arrangement", "proposal", "invitation", "idea"}
 
 
 def _was_to_have(verb: Token) -> bool:

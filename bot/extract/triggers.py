@@ -171,11 +171,31 @@ ROUND_NOUNS = {"day", "week", "hour", "month", "round", "session"}
 
 def suspended_objects(tok: Token) -> set[int]:
     """What a suspension trigger suspends: talks in its object or passive subject, never in its
-    active subject ('the talks ended on Tuesday' is a round that finished)."""
+    active subject ('the talks ended on Tuesday' is a round that finished); what is on hold."""
+    held = on_hold(tok)
+    if held is not None:
+        return {t.i for t in held.subtree if t.lemma_ in SUSPENDABLE}
     return {
         t.i for child in tok.children if child.dep_ not in {"nsubj", "csubj", "aux", "neg"}
         for t in child.subtree if t.lemma_ in SUSPENDABLE and not _in_own_clause(t, tok)
     }
+
+
+def on_hold(tok: Token) -> Token | None:
+    """'the negotiations are on hold until August', 'put the talks on hold': what is on hold, when `tok`
+    is the 'on' of 'on hold' (or 'on ice')."""
+    doc = tok.doc
+    if tok.lower_ != "on" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ not in {"hold", "ice"}:
+        return None
+    head = tok.head
+    if head.pos_ in {"NOUN", "PROPN"} and head.dep_ in {"dobj", "nsubjpass"} and head.head.lemma_ in PUTTING:
+        return head  # "put the talks on hold": the parse may hang it from the talks
+    deps = {"nsubj", "nsubjpass"} if head.lemma_ in {"be", "remain", "stay"} else {"dobj", "nsubjpass"} \
+        if head.lemma_ in PUTTING else set()
+    return next((c for c in head.children if c.dep_ in deps), None)
+
+
+PUTTING = {"put", "place", "leave", "keep"}
 
 
 def _in_own_clause(t: Token, top: Token) -> bool:
