@@ -284,16 +284,23 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
 
 def _anonymous_and_open(known: KnownEvent) -> bool:
     """A meeting still to come that the tracker knows by a vague date alone: no place, nobody named."""
-    return et.is_meeting(known.type) and et.is_open(known.type, known.status) and known.location is None \
-        and not known.participants
+    return et.is_meeting(known.type) and known.status in {"proposed", "scheduled"} and known.location is None \
+        and not known.participants  # a round put off is told apart by its people (tests/test_moves.py)
 
 
 def best_match(
     known: list[KnownEvent], new: ExtractedEvent, within: dict[str, tuple[str, ...]]
 ) -> KnownEvent | None:
-    scored = [(match_score(k, new, within), -k.id, k) for k in known]
+    scored = [(match_score(k, new, within), -_width(k), -k.id, k) for k in known]
     scored = [s for s in scored if s[0] > 0]
-    return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
+    # equal fits: the known event dated most tightly around the new one (the deputies' round of the week of
+    # September 16, not the ministers' round of some day in September), then the oldest
+    return max(scored, key=lambda s: (s[0], s[1], s[2]))[3] if scored else None
+
+
+def _width(known: KnownEvent) -> int:
+    span = _span(known.date_value)
+    return (span[1] - span[0]).days if span else 100_000
 
 
 def resolve(

@@ -255,3 +255,11 @@ def test_a_round_to_come_known_by_its_month_alone_is_the_round_later_dated_and_p
     named = known(type="talks", date_value="2000-12", location=None, participants={"Igor Ivanov"})
     update = resolve(ev(type_="talks", date="2000-12-18", location="Moscow"), [named], published=NOV6, within=WITHIN)
     assert update.event_id is None
+
+
+def test_of_two_known_rounds_that_fit_equally_the_one_dated_more_tightly_is_it() -> None:
+    month = known(id=1, type="talks", date_value="2000-11", location="Moscow", participants=set())
+    week = known(id=2, type="talks", date_value="2000-W46", location="Moscow", participants=set())
+    update = resolve(ev(type_="talks", status="held", date="2000-11-14", location="Moscow", participants=()),
+                     [month, week], published=datetime(2000, 11, 20, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 2

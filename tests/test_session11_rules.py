@@ -159,3 +159,14 @@ def test_an_invitation_is_a_meeting_proposed_between_host_and_guest(uschina, tex
     got = _meetings(uschina, text, "2018-09-13")
     assert [(t, status) for t, status, _, _ in got] == [(kind, "proposed")]
     assert len(got[0][3]) == 2
+
+
+def test_the_day_of_the_call_a_meeting_was_agreed_in_is_not_the_meetings(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Donald Trump and Xi Jinping agreed to meet in Argentina during a telephone call on November 1."
+    got = _meetings(uschina, text, "2018-11-20")
+    assert [(status, day) for _, status, day, _ in got] == [("proposed", None)]
+
+
+def test_both_subjects_of_agreed_to_meet_meet(uschina) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(uschina, "Trump and Xi agreed to meet in Buenos Aires on December 1.", "2018-11-20")
+    assert [sorted(who) for *_, who in got] == [["Donald Trump", "Xi Jinping"]]

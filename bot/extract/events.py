@@ -124,8 +124,6 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False
     if d.type == m.type == "agreement" and len(d.participants) > 1 and len(m.participants) > 1 and not shared:
         return False  # "Amano and Salehi signed a road map" is not the deal Mogherini and Zarif announced
-    if d.type == m.type == "agreement" and (_arranging(m) or any(_arranging(x) for x in d.mentions)):
-        return False  # "agreed that the negotiations will open in Vienna" is not the interim deal told around it
     if d.type == m.type == "agreement" and _other_paper(d, m):
         return False  # "reach nuclear deal" ... "signed a road map for settling the agency's questions"
     if rel == "same":

@@ -523,6 +523,20 @@ def _day_it_was_called(root: Token, trigger: Token) -> bool:
         and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
 
 
+# Things told on a day of their own between a date and the meeting it hangs near
+TOLD_ON_A_DAY = {"call", "conversation", "interview", "letter", "speech", "message", "videoconference"}
+
+
+def _day_of_a_call(root: Token, trigger: Token) -> bool:
+    """Whether a date hangs from a call, letter or interview on the way up to a meeting trigger."""
+    tok = root.head
+    while tok.i != trigger.i and tok.head.i != tok.i:
+        if tok.pos_ == "NOUN" and tok.lemma_ in TOLD_ON_A_DAY:
+            return True
+        tok = tok.head
+    return False
+
+
 def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | None:
     """The trigger a DATE entity dates, if any: the one whose phrase or clause most closely holds it,
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
@@ -541,6 +555,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
         limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
         if limit is not None:
             return limit  # "March 1 was a hard deadline": the day the deadline is
+    if t is not None and s.by_label[t] in MEETING_TYPES and _day_of_a_call(root, art.doc[t]):
+        s.unassigned.append(ent)
+        return None  # "agreed to meet in Argentina during a telephone call on November 1": the call's day
     if t is not None and s.by_label[t] in MEETING_TYPES and _day_it_was_called(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "the summit had been called on November 15 by Tusk": when it was called, not held
@@ -1418,9 +1435,10 @@ def _governing_subject(s: _Sentence, tok: Token, m: Mention) -> None:
         c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children
     ):
         subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-        name = next((n for r, n in s.persons if subj is not None and r.i == subj.i), None)
-        if name and name not in m.participants:
-            m.participants.append(name)
+        subjects = {x.i for x in (subj, *subj.conjuncts)} if subj is not None else set()  # "Trump and Xi agreed to meet"
+        for name in [n for r, n in s.persons if r.i in subjects]:
+            if name not in m.participants:
+                m.participants.append(name)
 
 
 def _host_and_guest(s: _Sentence, tok: Token, label: str, m: Mention) -> None:
