@@ -339,6 +339,8 @@ def resolve(
         rel = "same"  # its date is when it began: the lifting's day does not move it
     if rel == "wider" and _days_range(target.date_value):
         rel = "same"  # "the summit on Thursday" of a known two-day summit: already dated to the day
+    if rel == "narrower" and _days_range(new_date) and target.date_value and len(target.date_value.split("/")[0]) == 10:
+        rel = "overlap"  # a round known to the day that ran longer ("talks were extended into Saturday")
     if new_date and not stale and (rel in {"wider", "apart", "overlap"} or target.date_value is None):
         changes.append(("date", target.date_value, new_date))
         date_value = new_date

@@ -170,3 +170,29 @@ def test_the_day_of_the_call_a_meeting_was_agreed_in_is_not_the_meetings(uschina
 def test_both_subjects_of_agreed_to_meet_meet(uschina) -> None:  # type: ignore[no-untyped-def]
     got = _meetings(uschina, "Trump and Xi agreed to meet in Buenos Aires on December 1.", "2018-11-20")
     assert [sorted(who) for *_, who in got] == [["Donald Trump", "Xi Jinping"]]
+
+
+def test_the_day_of_a_clause_with_its_own_subject_is_not_the_meetings(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "The negotiating teams will meet again immediately, and a decision will be taken by Sunday."
+    assert [day for _, _, day, _ in _meetings(brexit, text, "2020-12-10")] in ([], [None])
+
+
+def test_talks_extended_to_a_day_are_a_deadline_not_a_round_on_that_day(iran) -> None:  # type: ignore[no-untyped-def]
+    text = "Iran and the six powers agreed late on Friday to extend their negotiations until November 24."
+    got = [(e.type, e.date.value if e.date else None) for e in _events(iran, text, "2014-07-19")]
+    assert ("deadline", "2014-11-24") in got and not [t for t, _ in got if t in {"talks", "meeting"}]
+
+
+@pytest.mark.parametrize("text", [
+    "Liu He and Steven Mnuchin agreed on Friday to strengthen cooperation on the economy.",
+    "Liu He and Steven Mnuchin agreed on Friday to work to create the conditions for the deal.",
+])
+def test_a_readouts_agreement_to_cooperate_is_an_arrangement(uschina, text: str) -> None:  # type: ignore[no-untyped-def]
+    deals = [e for e in _events(uschina, text, "2020-05-09") if e.type == "agreement"]
+    assert deals and all(e.arrangement for e in deals)
+
+
+def test_the_deal_a_round_is_about_is_no_agreement(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("The fourth round of negotiations on a final nuclear agreement between Iran and the six powers ended in "
+            "Vienna on Friday, May 16.")
+    assert [e.type for e in _events(iran, text, "2014-05-17")] == ["talks"]

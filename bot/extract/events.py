@@ -675,7 +675,9 @@ def _inherit(drafts: list[Draft], published: date) -> None:
 # What an agreement on the talks themselves agrees to do: meet, go on, extend, pause ('agreed to break for
 # the holidays and resume', 'agreed that the negotiations will open in Vienna', 'agreed to stay in contact')
 ARRANGING = ARRANGED | {"extend", "delay", "postpone", "break", "pause", "stay", "keep", "open", "intensify",
-                        "speed", "step", "accelerate", "talk", "negotiate", "consult"}
+                        "speed", "step", "accelerate", "talk", "negotiate", "consult",
+                        # a readout's "agreed to strengthen cooperation", "to work to create conditions", "to take steps"
+                        "strengthen", "cooperate", "work", "maintain", "enhance", "deepen", "promote", "take"}
 
 
 def _perfect(trigger: Token, *auxes: str) -> bool:

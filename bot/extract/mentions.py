@@ -555,6 +555,10 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
         limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
         if limit is not None:
             return limit  # "March 1 was a hard deadline": the day the deadline is
+    if t is not None and s.by_label[t] in MEETING_TYPES and art.doc[t].pos_ in {"VERB", "AUX"} \
+            and _in_conjoined_clause(root, art.doc[t]) and _own_subject(root, art.doc[t]):
+        s.unassigned.append(ent)
+        return None  # "the teams will meet again, and a decision will be taken by Sunday": the decision's day
     if t is not None and s.by_label[t] in MEETING_TYPES and _day_of_a_call(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "agreed to meet in Argentina during a telephone call on November 1": the call's day
@@ -1463,6 +1467,13 @@ def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:
             if x <= root.i <= y and name not in m.participants and not _in_relative_clause_of_other(root, tok) \
                     and (not verb or not _in_conjoined_clause(root, tok)):
                 m.participants.append(name)
+
+
+def _own_subject(tok: Token, verb: Token) -> bool:
+    """Whether the clause conjoined to `verb` that holds `tok` has a subject of its own."""
+    while tok.head.i != verb.i and tok.head.i != tok.i:
+        tok = tok.head
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
 
 
 def _in_conjoined_clause(tok: Token, verb: Token) -> bool:

@@ -524,6 +524,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and any(
             c.dep_ == "amod" and c.lower_ in {"unilateral", "one-sided"} for c in tok.children):
         return False  # "the FARC's unilateral ceasefire", "a unilateral truce": one side's act, agreed with nobody
+    if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" \
+            and tok.head.lower_ in {"on", "for", "toward", "towards"} \
+            and (tok.head.head.lemma_.lower() in TALK_WORDS | {"round", "negotiate", "work"}):
+        return False  # "the round of negotiations on a final nuclear agreement": what they talk about, no deal
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and (
             any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
@@ -645,6 +649,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "talks" and tok.dep_ == "pobj" and tok.head.lower_ == "of" \
             and tok.head.head.lower_ in {"months", "years", "decades"}:
         return False  # "commitments made during months of negotiations": the negotiation itself, not a round
+    if label in {"talks", "meeting"} and tok.dep_ == "dobj" and tok.head.lemma_ in {"extend", "prolong"}:
+        return False  # "agreed to extend their negotiations until November 24": the deadline moves, no round
     if label == "talks" and tok.lemma_ == "negotiate" and tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"}:
         return False  # "the deal negotiated by May": what the deal is, not a round of talks
     return True
