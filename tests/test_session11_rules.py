@@ -196,3 +196,41 @@ def test_the_deal_a_round_is_about_is_no_agreement(iran) -> None:  # type: ignor
     text = ("The fourth round of negotiations on a final nuclear agreement between Iran and the six powers ended in "
             "Vienna on Friday, May 16.")
     assert [e.type for e in _events(iran, text, "2014-05-17")] == ["talks"]
+
+
+@pytest.mark.parametrize(("text", "published"), [
+    ("The Joint Plan of Action, in force since January 20, expires on July 20, the target date for a final deal.",
+     "2014-02-21"),
+    ("The interim deal lasts six months, until July 20, the date both sides have set themselves for a final deal.",
+     "2014-02-21"),
+    ("Iran and the six powers agreed on Friday to extend their negotiations by four months, to July 20.", "2014-03-22"),
+])
+def test_the_day_a_deal_runs_out_is_a_deadline_still_to_come(iran, text: str, published: str) -> None:  # type: ignore[no-untyped-def]
+    got = [(e.type, e.status, e.date.value if e.date else None) for e in _events(iran, text, published)]
+    assert ("deadline", "active", "2014-07-20") in got
+    assert not [e for e in got if e[0] == "agreement" and e[2] == "2014-07-20"]
+
+
+def test_a_round_that_ended_without_agreement_is_held_somewhere_unnamed(iran) -> None:  # type: ignore[no-untyped-def]
+    # "the Kazakh city" describes a place without naming it; the round ended, nothing was suspended
+    text = "Two days of talks, the second round in the Kazakh city in six weeks, ended without agreement on Saturday."
+    got = [(e.type, e.status, e.location) for e in _events(iran, text, "2013-04-07")]
+    assert got == [("talks", "held", None)]
+
+
+def test_a_deal_that_exists_talked_over_is_no_agreement(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Liu He and Robert Lighthizer are to review the phase-one trade agreement by video link on August 15."
+    assert [e for e in _events(uschina, text, "2020-08-10") if e.type == "agreement"] == []
+
+
+@pytest.mark.parametrize(("text", "deals"), [
+    ("The FARC truce began on July 20, and the government answered it on Saturday.", 0),
+    ("The bilateral ceasefire was agreed in Havana on Thursday.", 1),
+])
+def test_one_sides_truce_is_no_agreement(farc, text: str, deals: int) -> None:  # type: ignore[no-untyped-def]
+    assert len([e for e in _events(farc, text, "2015-07-25") if e.type == "agreement"]) == deals
+
+
+def test_here_is_where_the_dateline_says(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "BRUSSELS \u2014 The sides will reconvene here in the week of September 18 for the fourth round."
+    assert [(e.type, e.location) for e in _events(brexit, text, "2017-08-31")] == [("talks", "Brussels")]

@@ -918,6 +918,10 @@ def _ceremonies(drafts: list[Draft], tracker: Tracker, published: date) -> list[
     return drafts + made
 
 
+def _here(m: Mention) -> bool:
+    return any(c.lower_ == "here" and c.dep_ == "advmod" for t in {m.trigger, anchor_of(m.trigger)} for c in t.children)
+
+
 def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tracker, known_only: bool = False) -> None:
     """'IRKUTSK, Russia, March 25 (Wire) - ... signed a statement on Sunday': what happened in the
     last days without a place named happened where the dateline says. `known_only`: before the drafts
@@ -928,6 +932,9 @@ def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tr
     name = dateline_place(m["place"].strip(" -"), tracker) if m else None
     if name is None or (known_only and tracker.place_for(name) is None):
         return
+    for d in drafts:
+        if d.location is None and d.type in MEETING_TYPES and any(_here(m) for m in d.mentions):
+            d.location = name  # "the sides will reconvene here in the week of September 18": where it was written
     for d in drafts:
         if d.location is None and d.span and d.type in MEETING_TYPES | {"agreement", "statement"}:
             if published - timedelta(days=3) <= d.span[0] and d.span[1] <= published:

@@ -35,6 +35,7 @@ from bot.extract.people import PersonResolver, country_of, the_two_leaders, titl
 from bot.extract.places import capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
+    END_VERBS,
     TriggerMatcher,
     asked_for,
     by_sentence,
@@ -495,6 +496,8 @@ def _made_then(trigger: Token, root: Token) -> bool:
     anchor = anchor_of(trigger)
     if anchor.i != trigger.i and any(c.lemma_ == "effect" and c.dep_ == "dobj" for c in anchor.children):
         return False
+    if anchor.i != trigger.i and anchor.lemma_ in END_VERBS | {"last"}:
+        return False  # "the Joint Plan of Action expires on July 20", "lasts until July 20": its end
     return _in_own_clause(trigger, root)
 
 
@@ -551,6 +554,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
             return deadline
     if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
         t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
+    limit = next((c.i for c in root.children if c.dep_ == "appos" and s.by_label.get(c.i) in {"deadline", "pledge"}), None)
+    if limit is not None:
+        return limit  # "expires on July 20, the target date for a final deal": the day the deadline is
     if (t is None or s.by_label[t] == "statement") and root.dep_ == "nsubj" and root.head.lemma_ == "be":
         limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
         if limit is not None:

@@ -112,6 +112,8 @@ def plain_place(ent: Span) -> str | None:
     if ent.label_ not in {"GPE", "LOC"}:
         return None
     text = " ".join(ent.text.replace("\u2019", "'").removesuffix("'s").split()).removeprefix("the ")
+    if ent[-1].lemma_ in PLACE_NOUNS and ent[-1].is_lower:
+        return None  # "the Kazakh city", "the Swiss resort": a place described, not named
     return text if text[:1].isupper() else None
 
 

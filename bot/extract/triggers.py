@@ -27,7 +27,8 @@ GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "re
 # What ends, expires or runs out on a date as a deadline: a period, a truce, an interim arrangement
 # ('the transition period ends on Dec 31', 'the 90 days run out in March'); not talks that end.
 PERIOD_WORDS = {"period", "transition", "ceasefire", "cease-fire", "truce", "arrangement", "moratorium", "mandate",
-                "extension", "window", "deadline", "day", "week", "month", "deal", "agreement", "accord", "pact"}
+                "extension", "window", "deadline", "day", "week", "month", "deal", "agreement", "accord", "pact",
+                "plan"}
 END_VERBS = {"end", "expire", "lapse", "run"}
 # A country leaving a union or ceasing to be a member on a date: its exit date ('Britain will leave on
 # May 22'); a person leaving for somewhere is a trip.
@@ -507,6 +508,19 @@ def _going_out(verb: Token) -> bool:
                for c in verb.children) and (verb.lemma_ != "walk" or any(c.lower_ == "out" for c in verb.children))
 
 
+TRUCE_WORDS = {"truce", "ceasefire", "cease-fire"}
+
+
+def _one_sides(tok: Token) -> bool:
+    """Whether a truce is told as one organisation's ('the FARC truce', "the rebels' ceasefire"), not agreed
+    by two ('the bilateral ceasefire', 'the US-China truce')."""
+    owners = [c for c in tok.children if c.dep_ in {"poss", "compound"}
+              and (c.ent_type_ in {"ORG", "NORP"} or c.lemma_ in {"rebel", "guerrilla", "insurgent"}
+                   or (c.ent_type_ == "GPE" and c.text.isupper()))]  # "the FARC truce" (a tracker's side)
+    return len(owners) == 1 and not owners[0].conjuncts and not any(
+        c.dep_ == "amod" and c.lower_ in {"bilateral", "joint", "mutual"} for c in tok.children)
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -524,6 +538,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and any(
             c.dep_ == "amod" and c.lower_ in {"unilateral", "one-sided"} for c in tok.children):
         return False  # "the FARC's unilateral ceasefire", "a unilateral truce": one side's act, agreed with nobody
+    if label == "agreement" and tok.lower_ in TRUCE_WORDS and _one_sides(tok):
+        return False  # "the FARC truce", "the rebels' ceasefire": one side's act
+    if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "dobj" \
+            and tok.head.lemma_ in {"review", "discuss", "assess", "examine"}:
+        return False  # "are to review the phase-one agreement by video link": a deal that exists, talked over
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" \
             and tok.head.lower_ in {"on", "for", "toward", "towards"} \
             and (tok.head.head.lemma_.lower() in TALK_WORDS | {"round", "negotiate", "work"}):
@@ -598,6 +617,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         # "will no longer negotiate"; not "the end of this year" or "freezing assets"
         if tok.lemma_ == "end" and any(c.dep_ == "dobj" and c.lemma_ in ROUND_NOUNS for c in tok.children):
             return False  # "ended three days of talks", "ended the round": a round that finished
+        if tok.lemma_ == "end" and tok.pos_ == "VERB" and any(
+                c.dep_ in {"nsubj", "npadvmod"} and any(t.lemma_ in ROUND_NOUNS for t in c.subtree) for c in tok.children):
+            return False  # "Two days of talks, the second round in Almaty, ended without agreement": it finished
         if tok.lower_ == "end" and tok.dep_ == "pobj" and tok.head.lower_ in {"at", "by", "until", "before", "after", "towards"}:
             return False  # "at the end of two days of talks": when, not a suspension
         if tok.lemma_ in {"withdraw", "pull", "walk"} and not _going_out(tok):
