@@ -234,3 +234,12 @@ def test_one_sides_truce_is_no_agreement(farc, text: str, deals: int) -> None:  
 def test_here_is_where_the_dateline_says(brexit) -> None:  # type: ignore[no-untyped-def]
     text = "BRUSSELS \u2014 The sides will reconvene here in the week of September 18 for the fourth round."
     assert [(e.type, e.location) for e in _events(brexit, text, "2017-08-31")] == [("talks", "Brussels")]
+
+
+@pytest.mark.parametrize("text", [
+    "The round opened in Vienna on March 18 and ended on March 19.",
+    "The second round, which opened with formal sessions in Vienna on Tuesday, March 18 and ended on Wednesday, "
+    "March 19, went through the list subject by subject.",
+])
+def test_a_round_that_opened_on_one_day_and_ended_on_another_ran_between(iran, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [day for _, _, day, _ in _meetings(iran, text, "2014-04-10")] == ["2014-03-18/2014-03-19"]

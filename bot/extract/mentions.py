@@ -922,7 +922,8 @@ def _widen_by_conjoined_day(art: _Article, m: Mention, root: Token) -> None:
 
 def _date_from_extension(art: _Article, s: _Sentence) -> None:
     """Pass: 'a round that began on Thursday and was extended through Sunday': a sitting extended ran
-    from the day it opened to the day it was extended to."""
+    from the day it opened to the day it was extended to; one that opened on a day and ended on another
+    ran between them."""
     for verb in s.sent:
         if verb.lemma_ not in {"extend", "prolong"} or verb.pos_ != "VERB":
             continue
@@ -934,6 +935,21 @@ def _date_from_extension(art: _Article, s: _Sentence) -> None:
         start = _day_under(art, opening, {"on"}, art.published, "past")
         end = _day_under(art, verb, LIMIT_PREPS, start, "future") if start else None
         if start and end and 0 < (end - start).days <= 21:
+            texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
+            m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+    for verb in s.sent:
+        # "The second round, which opened in Vienna on Tuesday, March 18 and ended on Wednesday, March 19":
+        # a sitting told opened on one day and ended on another ran between them
+        if verb.lemma_ not in ENDING_VERBS or verb.dep_ != "conj" or verb.head.lemma_ not in OPEN_VERBS:
+            continue
+        opening = verb.head
+        subject = next((c for c in opening.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.tag_ in {"WDT", "WP"} and opening.dep_ == "relcl":
+            subject = opening.head
+        m = s.made.get(subject.i) if subject is not None else s.made.get(opening.i)
+        start = _day_under(art, opening, {"on"}, art.published, "past") if m is not None else None
+        end = _day_under(art, verb, {"on"}, start, "future") if start else None
+        if m is not None and start and end and 0 < (end - start).days <= 21:
             texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
             m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
 
