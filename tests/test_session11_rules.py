@@ -243,3 +243,31 @@ def test_here_is_where_the_dateline_says(brexit) -> None:  # type: ignore[no-unt
 ])
 def test_a_round_that_opened_on_one_day_and_ended_on_another_ran_between(iran, text: str) -> None:  # type: ignore[no-untyped-def]
     assert [day for _, _, day, _ in _meetings(iran, text, "2014-04-10")] == ["2014-03-18/2014-03-19"]
+
+
+def test_a_pause_ended_is_a_suspension_lifted(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Government and FARC negotiators sat down in Havana on Monday morning, ending the pause the guerrillas "
+            "had declared on Friday.")
+    assert [(e.type, e.status) for e in _events(farc, text, "2013-08-27") if e.type == "suspension"] == [
+        ("suspension", "lifted")]
+
+
+def test_a_deal_presented_as_something_is_not_put_forward(farc) -> None:  # type: ignore[no-untyped-def]
+    # the brief of the story farc/land-and-participation-2013: "The rebels presented the accord as a first step"
+    from pathlib import Path
+
+    from bot.feeds import parse_feed
+
+    step = Path(__file__).parent / "data/negotiations/farc/stories/land-and-participation-2013/step2.xml"
+    _, items = parse_feed(step.read_bytes(), where=str(step))
+    item = max(items, key=lambda i: i.published)
+    deals = [e for e in farc.extract(item.text, item.published.date()) if e.type == "agreement"]
+    assert [(e.status, e.date.value if e.date else None) for e in deals] == [("agreed", "2013-05-26")]
+
+
+def test_the_accord_of_a_day_is_the_nearest_such_day(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("The delegations are still on the second of five substantive items, political participation, with "
+            "only the land accord of May 26 to show; meeting the target would mean settling four items and the "
+            "mechanism for implementing them in a little over three months.")
+    assert [e.date.value for e in _events(farc, text, "2013-08-27") if e.type == "agreement" and e.date] == [
+        "2013-05-26"]

@@ -39,6 +39,7 @@ from bot.extract.triggers import (
     TriggerMatcher,
     asked_for,
     by_sentence,
+    described_as,
     drop_suspended,
     is_definite,
     keep_trigger,
@@ -470,7 +471,7 @@ def _put_forward(tok: Token) -> list[str]:
     """'Johnson sent his plan to Juncker on Oct 2', 'will present a draft mandate': a document put to the
     other side is proposed, whatever the sentence says of it besides."""
     anchor = anchor_of(tok)
-    return ["proposed"] if anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS else []
+    return ["proposed"] if anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS and not described_as(anchor) else []
 
 
 def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:
@@ -693,8 +694,10 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if s.by_label[t] == "suspension" and _until(root, art.doc[t]):
             continue  # "on hold until the new government takes office in August": when it may end, not begin
         tense = date_tense(root) or s.made[t].tense
-        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t and s.by_label[t] in MEETING_TYPES:
-            tense = "any"  # "the European Council of April 10": the meeting that day names, the nearest one
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t \
+                and s.by_label[t] in MEETING_TYPES | {"agreement"}:
+            # "the European Council of April 10", "the land accord of May 26": the one that day names, the nearest
+            tense = "any"
         if s.by_label[t] == "deadline" and _moved_to(root):
             tense = "future"  # "postponed for a second time, to October 31": a move is to a later date
         elif tense == "past" and s.by_label[t] == "deadline":

@@ -401,7 +401,12 @@ PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "d
 
 def put_forward(noun: Token) -> bool:
     """Whether a document noun is the object of a verb putting it to the other side."""
-    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS
+    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS and not described_as(noun.head)
+
+
+def described_as(verb: Token) -> bool:
+    """'presented the accord as a first step': a thing described, not put to the other side."""
+    return any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
 
 
 # A text or a negotiating mandate is an agreement's document when told presented, announced, agreed or
@@ -626,6 +631,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "pulled its team out of the talks", "withdrew from", "walked out"; not "pulled ahead"
         if tok.lemma_ == "boycott" and tok.pos_ == "NOUN":
             return bool(SUSPENDABLE & lemmas)  # "Iran ends boycott as experts prepare to resume talks"
+        if tok.lower_ in {"pause", "suspension"} and tok.pos_ == "NOUN" and is_definite(tok) and not any(
+                c.dep_ == "prep" and c.lower_ in {"of", "in", "on"} for c in tok.children):
+            # "negotiators sat down in Havana, ending the pause the rebels declared": the talks' pause
+            return bool((SUSPENDABLE | {"negotiator", "delegation"}) & lemmas)
         return tok.lemma_ in {"negotiate", "talk"} or bool(suspended_objects(tok))
     if label == "statement":
         if tok.lemma_ in {"issue", "release"} and not any(c.dep_ == "dobj" and c.lemma_ == "statement" for c in tok.children):
