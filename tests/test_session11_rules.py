@@ -271,3 +271,15 @@ def test_the_accord_of_a_day_is_the_nearest_such_day(farc) -> None:  # type: ign
             "mechanism for implementing them in a little over three months.")
     assert [e.date.value for e in _events(farc, text, "2013-08-27") if e.type == "agreement" and e.date] == [
         "2013-05-26"]
+
+
+@pytest.mark.parametrize("text", [
+    "Boris Johnson and Leo Varadkar said on Thursday that they could see a pathway to a possible deal, after a "
+    "private meeting at Thornton Manor on the Wirral.",
+    "Boris Johnson and Leo Varadkar said after a private meeting at Thornton Manor on Thursday that they could "
+    "see a pathway to a deal.",
+])
+def test_the_meeting_a_remark_came_after_was_held_that_day_by_the_speakers(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(brexit, text, "2019-10-11")
+    assert [(status, day, sorted(who)) for _, status, day, who in got] == [
+        ("held", "2019-10-10", ["Boris Johnson", "Leo Varadkar"])]

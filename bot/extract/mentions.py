@@ -219,6 +219,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _place_from_entry(art, s)
         _remarks_at_the_scene(art, memory, s)
         _attach_people(art, s)
+        _meeting_before_the_act(s)
         _one_meeting_each(art, s)
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
@@ -1137,6 +1138,30 @@ def _weekday_of_the_span(art: _Article, memory: _Memory, s: _Sentence) -> None:
 
 
 _WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _meeting_before_the_act(s: _Sentence) -> None:
+    """Pass: 'Johnson and Varadkar said on Thursday, after a private meeting at Thornton Manor, ...',
+    'agreed on Friday after talks in Geneva': the meeting an act came after was held, that day, by those
+    who acted."""
+    for tok, label in s.triggers:
+        if label not in MEETING_TYPES or tok.dep_ != "pobj" or tok.head.lower_ not in {"after", "following"} \
+                or is_definite(tok):
+            continue  # "Abe told reporters after the talks": those told before, with their own people
+        verb = tok.head.head
+        while verb.i not in s.made and verb.dep_ in {"ccomp", "xcomp", "conj"} and verb.head.i != verb.i:
+            verb = verb.head  # "said that they could see a pathway, after a private meeting": the parse may hang it low
+        m, act = s.made[tok.i], s.made.get(verb.i)
+        if act is None or act.type not in {"statement", "agreement"}:
+            continue
+        if m.timex is None and act.timex is not None and act.timex.granularity == "day":
+            m.timex = act.timex
+        if "held" not in m.cues:
+            m.cues = [*m.cues, "held"]
+        subjects = [x for c in verb.children if c.dep_ == "nsubj" for x in (c, *c.conjuncts)]
+        for name in [n for r, n in s.persons if any(r.i == x.i for x in subjects)]:
+            if name not in m.participants:
+                m.participants.append(name)
 
 
 def _told_ahead(root: Token) -> bool:
