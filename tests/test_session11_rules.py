@@ -283,3 +283,21 @@ def test_the_meeting_a_remark_came_after_was_held_that_day_by_the_speakers(brexi
     got = _meetings(brexit, text, "2019-10-11")
     assert [(status, day, sorted(who)) for _, status, day, who in got] == [
         ("held", "2019-10-10", ["Boris Johnson", "Leo Varadkar"])]
+
+
+def test_a_meeting_spoken_of_is_proposed(uschina) -> None:  # type: ignore[no-untyped-def]
+    assert [m[1] for m in _meetings(uschina, "Trump's post spoke of meeting Xi at Mar-a-Lago.", "2019-03-26")] == [
+        "proposed"]
+
+
+def test_a_round_extended_by_days_is_no_deadline(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "It was extended by two days, and the teams worked through Saturday and Sunday."
+    assert [e for e in _events(uschina, text, "2019-02-26") if e.type == "deadline"] == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The ambassadors agreed on Friday that an extension was needed, but they left its length open.", "agreement"),
+    ("The bill was paused after MPs rejected its three-day timetable on October 22.", "deadline"),
+])
+def test_a_view_shared_and_a_vote_on_a_timetable_are_no_events(brexit, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in _events(brexit, text, "2019-10-26") if e.type == kind] == []

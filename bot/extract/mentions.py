@@ -446,7 +446,8 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues) + (["proposed"] if arranged else []),
+            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues)
+            + (["proposed"] if arranged or _spoken_of(tok, label) else []),
             tense=st.tense_of(ctx),
             arranged=label in MEETING_TYPES and arranged,
             definite=is_definite(tok),
@@ -466,6 +467,13 @@ def _arranged(tok: Token) -> bool:
     Beijing', 'decided to hold talks'): one still to come, whatever tense the arranging has."""
     verb = tok.head if tok.dep_ in {"dobj", "nsubjpass"} else tok
     return verb.dep_ == "xcomp" and verb.pos_ == "VERB" and verb.head.lemma_ in ARRANGING_VERBS
+
+
+def _spoken_of(tok: Token, label: str) -> bool:
+    """'Trump's post spoke of meeting Xi at Mar-a-Lago', 'talked about visiting Tokyo': a meeting spoken
+    of, not one held."""
+    return label in MEETING_TYPES and tok.tag_ == "VBG" and tok.dep_ == "pcomp" and tok.head.lower_ in {"of", "about"} \
+        and tok.head.head.lemma_ in {"speak", "talk", "think", "write", "dream"}
 
 
 def _put_forward(tok: Token) -> list[str]:

@@ -503,7 +503,10 @@ def _agreed_to_no_deal(agree: Token) -> bool:
            for c in agree.children):
         return True
     return any(c.dep_ == "ccomp" and c.lemma_ == "be" and any(o.dep_ in {"attr", "acomp"} for o in c.children)
-               and not any(o.dep_ == "aux" for o in c.children) for c in agree.children)
+               and not any(o.dep_ == "aux" for o in c.children) for c in agree.children) or any(
+        # "agreed that an extension was needed, but left its length open": a view shared, no deal made
+        c.dep_ == "ccomp" and c.lemma_ in {"need", "require"} and any(o.dep_ == "auxpass" for o in c.children)
+        for c in agree.children)
 
 
 def _going_out(verb: Token) -> bool:
@@ -530,6 +533,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
     lemmas = sentence_lemmas(sent) if lemmas is None else lemmas
+    if label == "deadline" and tok.lower_ == "timetable" and tok.dep_ in {"dobj", "nsubjpass"} \
+            and tok.head.lemma_ in {"reject", "approve", "back", "defeat", "vote", "pass"}:
+        return False  # "MPs rejected its three-day timetable": a vote on a bill's programme, no deadline
     if label in {"meeting", "deadline"} and any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in GOAL_WORDS for c in tok.children):
         return False  # "meeting the goal", "met the deadline", "the conditions had been met": not a meeting
     if label == "agreement" and tok.lemma_ in {"set", "make", "adopt", "give"}:
