@@ -301,3 +301,19 @@ def test_a_round_extended_by_days_is_no_deadline(uschina) -> None:  # type: igno
 ])
 def test_a_view_shared_and_a_vote_on_a_timetable_are_no_events(brexit, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     assert [e for e in _events(brexit, text, "2019-10-26") if e.type == kind] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The deal rests on the proposals Boris Johnson sent to Jean-Claude Juncker on October 2.",
+    "Boris Johnson sent his proposals to Jean-Claude Juncker on October 2.",
+])
+def test_proposals_sent_are_an_agreement_proposed(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
+    got = [(e.status, e.date.value if e.date else None) for e in _events(brexit, text, "2019-10-11")
+           if e.type == "agreement"]
+    assert got == [("proposed", "2019-10-02")]
+
+
+def test_proposals_not_put_forward_are_no_agreement(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "The EU said on Thursday that the proposals did not provide a basis for a deal."
+    assert [e for e in _events(brexit, text, "2019-10-04") if e.type == "agreement"] == []
+

@@ -353,6 +353,7 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
     s.dates = _joined_dates(art, s.dates)
 
 
+
 def _day_time(art: _Article, ent: Span) -> bool:
     """A time of a named day ('Sunday night', 'Friday morning'): the model tags it TIME, but it dates."""
     if ent.label_ != "TIME" or (ent.start > 0 and art.doc[ent.start - 1].ent_type_ == "DATE"):
@@ -480,7 +481,10 @@ def _put_forward(tok: Token) -> list[str]:
     """'Johnson sent his plan to Juncker on Oct 2', 'will present a draft mandate': a document put to the
     other side is proposed, whatever the sentence says of it besides."""
     anchor = anchor_of(tok)
-    return ["proposed"] if anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS and not described_as(anchor) else []
+    # "the proposals Johnson sent to Juncker"
+    sent = tok.lemma_ == "proposal" and any(c.dep_ in {"relcl", "acl"} and c.lemma_ in PUT_FORWARD_VERBS for c in tok.children)
+    return ["proposed"] if sent or (anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS
+                                    and not described_as(anchor)) else []
 
 
 def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:

@@ -400,8 +400,11 @@ PROPOSING_VERBS = {"send", "submit", "table", "present", "unveil", "propose", "d
 
 
 def put_forward(noun: Token) -> bool:
-    """Whether a document noun is the object of a verb putting it to the other side."""
-    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS and not described_as(noun.head)
+    """Whether a document noun is the object of a verb putting it to the other side, or told as what
+    was sent ('the proposals Johnson sent to Juncker')."""
+    return (noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS and not described_as(noun.head)) \
+        or (noun.lemma_ == "proposal" and any(c.dep_ in {"relcl", "acl"} and c.lemma_ in PROPOSING_VERBS
+                                              for c in noun.children))
 
 
 def described_as(verb: Token) -> bool:
@@ -565,6 +568,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas) and not put_forward(tok):
             return False
+        if tok.lemma_ == "proposal" and not put_forward(tok):
+            return False  # "the proposals Johnson sent to Juncker on October 2"; not "a proposal to meet"
         if tok.lemma_ == "sign" and signed_paper(tok) in ONE_SIDED_PAPERS:
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
         if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
