@@ -317,3 +317,12 @@ def test_proposals_not_put_forward_are_no_agreement(brexit) -> None:  # type: ig
     text = "The EU said on Thursday that the proposals did not provide a basis for a deal."
     assert [e for e in _events(brexit, text, "2019-10-04") if e.type == "agreement"] == []
 
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("The delegations are to reconvene in Havana later this month to take up the fourth item.",
+     [("talks", "scheduled", "2013-11")]),
+    ("Parliament will reconvene on Monday.", []),
+])
+def test_delegations_reconvening_are_talks(farc, text: str, want: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert [(t, status, day) for t, status, day, _ in _meetings(farc, text, "2013-11-07")] == want
