@@ -326,3 +326,8 @@ def test_proposals_not_put_forward_are_no_agreement(brexit) -> None:  # type: ig
 ])
 def test_delegations_reconvening_are_talks(farc, text: str, want: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
     assert [(t, status, day) for t, status, day, _ in _meetings(farc, text, "2013-11-07")] == want
+
+
+def test_a_date_asked_for_in_a_letter_is_no_deadline_in_force(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Boris Johnson sent a letter on Saturday asking for the Article 50 period to be extended to January 31, 2020."
+    assert [e for e in _events(brexit, text, "2019-10-20") if e.type == "deadline"] == []

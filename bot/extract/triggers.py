@@ -491,6 +491,9 @@ def asked_for(tok: Token) -> bool:
     """'to ask the EU to delay Britain's departure until January 31': a move someone is asked for or asks
     for (the verb moving the date is what a verb of asking wants done), not a date in force."""
     verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in {"dobj", "nsubjpass"} else None
+    if verb is not None and verb.dep_ in {"relcl", "acl"} and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "for":
+        # "asking for the Article 50 period to be extended to January 31": the parse hangs it from the period
+        return verb.head.head.head.lemma_ in REQUEST_VERBS
     return verb is not None and verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in REQUEST_VERBS
 
 
@@ -608,6 +611,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
         return False
+    if label == "deadline" and tok.lemma_ in {"extend", "prolong"} and asked_for(tok):
+        return False  # "asking for the Article 50 period to be extended to January 31": asked, not done
     if label == "deadline" and tok.lemma_ in {"extend", "prolong"}:
         extended = what_is_extended(tok)  # a round extended through Sunday ran longer: no deadline
         return extended is None or extended.lemma_.lower() not in SITTING_WORDS
