@@ -331,3 +331,18 @@ def test_delegations_reconvening_are_talks(farc, text: str, want: list[tuple[str
 def test_a_date_asked_for_in_a_letter_is_no_deadline_in_force(brexit) -> None:  # type: ignore[no-untyped-def]
     text = "Boris Johnson sent a letter on Saturday asking for the Article 50 period to be extended to January 31, 2020."
     assert [e for e in _events(brexit, text, "2019-10-20") if e.type == "deadline"] == []
+
+
+def test_an_auxiliary_had_is_no_time_given(brexit) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in _events(brexit, "Theresa May had asked for an extension until June 30.", "2019-04-01")
+            if e.type == "deadline"] == []
+    assert [e.date.value for e in _events(brexit, "Britain has until April 12 to decide.", "2019-04-01")
+            if e.type == "deadline" and e.date] == ["2019-04-12"]
+
+
+def test_a_high_level_meeting_is_not_the_negotiators_round(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("The fourth round, held from Monday to Friday this week, ended as the two before it had. The high-level "
+            "meeting, at which Boris Johnson and the presidents of the EU institutions are to take stock, is "
+            "expected later this month.")
+    got = sorted((t, status) for t, status, _, _ in _meetings(brexit, text, "2020-06-06"))
+    assert got == [("meeting", "scheduled"), ("talks", "held")]

@@ -117,6 +117,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
     if _another_agreement(m):
         return False
+    if _level_apart(d, m):
+        return False  # "the fourth round ... ended" is not "the high-level meeting ... expected later this month"
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
@@ -161,6 +163,18 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
+
+
+def _high_level(m: Mention) -> bool:
+    return any(c.lower_ in {"high-level", "leaders'", "ministerial"} or (c.lower_ == "level" and any(
+        g.lower_ == "high" for g in c.children)) for c in m.trigger.subtree if c.i < m.trigger.i)
+
+
+def _level_apart(d: Draft, m: Mention) -> bool:
+    """A high-level meeting and a negotiators' round are two things, whatever their dates."""
+    rounds = {"talks"}
+    return (_high_level(m) and d.type in rounds and not any(map(_high_level, d.mentions))) or (
+        m.type in rounds and not _high_level(m) and any(map(_high_level, d.mentions)) and d.type not in rounds)
 
 
 SAYING = {"say", "tell", "announce", "add", "insist", "state", "stress", "declare"}

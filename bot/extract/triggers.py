@@ -611,6 +611,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
         return False
+    if label == "deadline" and tok.lemma_ in {"give", "have"} and tok.dep_ in {"aux", "auxpass"}:
+        return False  # "May had asked for an extension until June 30": an auxiliary, not 'has until June 30'
     if label == "deadline" and tok.lemma_ in {"extend", "prolong"} and asked_for(tok):
         return False  # "asking for the Article 50 period to be extended to January 31": asked, not done
     if label == "deadline" and tok.lemma_ in {"extend", "prolong"}:
