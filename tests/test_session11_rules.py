@@ -346,3 +346,10 @@ def test_a_high_level_meeting_is_not_the_negotiators_round(brexit) -> None:  # t
             "expected later this month.")
     got = sorted((t, status) for t, status, _, _ in _meetings(brexit, text, "2020-06-06"))
     assert got == [("meeting", "scheduled"), ("talks", "held")]
+
+
+def test_a_leader_receiving_the_negotiators_is_a_meeting_apart_from_their_round(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Lighthizer and Mnuchin held talks with Liu He in Beijing on Thursday and Friday. Xi received Lighthizer "
+            "and Mnuchin at the Great Hall of the People on Friday afternoon.")
+    got = sorted((t, day) for t, _, day, _ in _meetings(uschina, text, "2019-02-16"))
+    assert got == [("meeting", "2019-02-15"), ("talks", "2019-02-14/2019-02-15")]

@@ -117,7 +117,7 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
     if _another_agreement(m):
         return False
-    if _level_apart(d, m):
+    if _level_apart(d, m) or _leader_receives(d, m, tracker):
         return False  # "the fourth round ... ended" is not "the high-level meeting ... expected later this month"
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
@@ -175,6 +175,17 @@ def _level_apart(d: Draft, m: Mention) -> bool:
     rounds = {"talks"}
     return (_high_level(m) and d.type in rounds and not any(map(_high_level, d.mentions))) or (
         m.type in rounds and not _high_level(m) and any(map(_high_level, d.mentions)) and d.type not in rounds)
+
+
+def _leader_receives(d: Draft, m: Mention, tracker: Tracker) -> bool:
+    """'Xi received Lighthizer and Mnuchin at the Great Hall of the People on Friday': a leader receiving
+    the negotiators is a meeting of its own, not the round they came for."""
+    def receiving(x: Mention) -> bool:
+        return x.type == "meeting" and x.trigger.lemma_ in {"receive", "host"} and any(
+            tracker.is_leader(p) for p in x.participants)
+    if receiving(m):
+        return d.type == "talks" and not any(map(receiving, d.mentions))
+    return m.type == "talks" and any(map(receiving, d.mentions)) and d.type == "talks"
 
 
 SAYING = {"say", "tell", "announce", "add", "insist", "state", "stress", "declare"}
