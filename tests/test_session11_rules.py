@@ -353,3 +353,8 @@ def test_a_leader_receiving_the_negotiators_is_a_meeting_apart_from_their_round(
             "and Mnuchin at the Great Hall of the People on Friday afternoon.")
     got = sorted((t, day) for t, _, day, _ in _meetings(uschina, text, "2019-02-16"))
     assert got == [("meeting", "2019-02-15"), ("talks", "2019-02-14/2019-02-15")]
+
+
+def test_the_third_time_this_year_is_how_often_not_when(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Trump received Liu in the Oval Office, with Lighthizer and Mnuchin beside him, for the third time this year."
+    assert [day for _, _, day, _ in _meetings(uschina, text, "2019-04-06")] == [None]

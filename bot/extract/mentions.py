@@ -579,6 +579,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
             and _in_conjoined_clause(root, art.doc[t]) and _own_subject(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "the teams will meet again, and a decision will be taken by Sunday": the decision's day
+    if root.head.lemma_ == "time" and any(c.ent_type_ == "ORDINAL" or c.lower_ in {"last", "first"}
+                                          for c in root.head.children):
+        return None  # "for the third time this year": how often, not when
     if t is not None and s.by_label[t] in MEETING_TYPES and _day_of_a_call(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "agreed to meet in Argentina during a telephone call on November 1": the call's day
