@@ -16,6 +16,13 @@ def events_of(extractor: Any, text: str, published: str) -> list[ExtractedEvent]
     return list(extractor.extract(text, date.fromisoformat(published)))
 
 
+def meetings_of(extractor: Any, text: str, published: str) -> list[ExtractedEvent]:
+    """The article's meetings, summits, talks and visits."""
+    from bot.event_types import MEETING_TYPES
+
+    return [e for e in events_of(extractor, text, published) if e.type in MEETING_TYPES]
+
+
 def show(events: list[ExtractedEvent]) -> list[tuple[str, str, str | None, str | None]]:
     return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in events]
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.extract.layout import DATELINE, datelines
 from tests.extracting import events_of as _events
+from tests.extracting import meetings_of
 
 
 def _remarks(extractor, text: str, published: str) -> list[tuple[str | None, str | None, list[str]]]:  # type: ignore[no-untyped-def]
@@ -135,7 +136,7 @@ def test_an_arrangement_is_recorded_but_the_meeting_it_arranges_carries_the_aler
 
 def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, list[str]]]:  # type: ignore[no-untyped-def]
     return [(e.type, e.status, e.date.value if e.date else None, e.participants)
-            for e in _events(extractor, text, published) if e.type in {"meeting", "talks", "visit", "summit"}]
+            for e in meetings_of(extractor, text, published)]
 
 
 def test_a_meeting_in_late_august_told_in_mid_august_is_not_held(uschina) -> None:  # type: ignore[no-untyped-def]
@@ -348,9 +349,13 @@ def test_a_high_level_meeting_is_not_the_negotiators_round(brexit) -> None:  # t
     assert got == [("meeting", "scheduled"), ("talks", "held")]
 
 
-def test_a_leader_receiving_the_negotiators_is_a_meeting_apart_from_their_round(uschina) -> None:  # type: ignore[no-untyped-def]
-    text = ("Lighthizer and Mnuchin held talks with Liu He in Beijing on Thursday and Friday. Xi received Lighthizer "
-            "and Mnuchin at the Great Hall of the People on Friday afternoon.")
+@pytest.mark.parametrize("text", [
+    "Lighthizer and Mnuchin held talks with Liu He in Beijing on Thursday and Friday. Xi received Lighthizer "
+    "and Mnuchin at the Great Hall of the People on Friday afternoon.",
+    "Xi received Lighthizer and Mnuchin at the Great Hall of the People on Friday afternoon. Lighthizer and "
+    "Mnuchin had held talks with Liu He in Beijing on Thursday and Friday.",
+])
+def test_a_leader_receiving_the_negotiators_is_a_meeting_apart_from_their_round(uschina, text: str) -> None:  # type: ignore[no-untyped-def]
     got = sorted((t, day) for t, _, day, _ in _meetings(uschina, text, "2019-02-16"))
     assert got == [("meeting", "2019-02-15"), ("talks", "2019-02-14/2019-02-15")]
 

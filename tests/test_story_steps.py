@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extracting import events_of
+from tests.extracting import events_of, meetings_of, show
 
 
 def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
-    return [(e.type, e.status, e.date.value if e.date else None, e.location)
-            for e in events_of(extractor, text, published) if e.type in {"meeting", "talks", "visit", "summit"}]
+    return show(meetings_of(extractor, text, published))
 
 
 @pytest.mark.parametrize("text", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -117,8 +117,10 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False  # "have agreed on how crimes will be judged ... the final agreement will be signed"
     if _another_agreement(m):
         return False
-    if _level_apart(d, m) or _leader_receives(d, m, tracker):
-        return False  # "the fourth round ... ended" is not "the high-level meeting ... expected later this month"
+    if _apart_from_the_round(d, m, _high_level) or _apart_from_the_round(d, m, lambda x: _received(x, tracker)):
+        # "the fourth round ... ended" is not "the high-level meeting ... expected later this month", nor is
+        # "Xi received Lighthizer and Mnuchin" the round they came for
+        return False
     shared = bool(set(d.participants) & set(m.participants))
     if d.type == m.type == "statement" and (d.participants or m.participants) and not shared:
         # "On Sunday ... Obama said ...; Rouhani called it ...": two speakers, two statements; a speaker
@@ -166,26 +168,23 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
 
 
 def _high_level(m: Mention) -> bool:
+    """'The high-level meeting', "a leaders' meeting": a meeting above the negotiators'."""
     return any(c.lower_ in {"high-level", "leaders'", "ministerial"} or (c.lower_ == "level" and any(
         g.lower_ == "high" for g in c.children)) for c in m.trigger.subtree if c.i < m.trigger.i)
 
 
-def _level_apart(d: Draft, m: Mention) -> bool:
-    """A high-level meeting and a negotiators' round are two things, whatever their dates."""
-    rounds = {"talks"}
-    return (_high_level(m) and d.type in rounds and not any(map(_high_level, d.mentions))) or (
-        m.type in rounds and not _high_level(m) and any(map(_high_level, d.mentions)) and d.type not in rounds)
+def _received(m: Mention, tracker: Tracker) -> bool:
+    """'Xi received Lighthizer and Mnuchin at the Great Hall of the People': a leader receiving the negotiators."""
+    return m.type == "meeting" and m.trigger.lemma_ in {"receive", "host"} and any(
+        tracker.is_leader(p) for p in m.participants)
 
 
-def _leader_receives(d: Draft, m: Mention, tracker: Tracker) -> bool:
-    """'Xi received Lighthizer and Mnuchin at the Great Hall of the People on Friday': a leader receiving
-    the negotiators is a meeting of its own, not the round they came for."""
-    def receiving(x: Mention) -> bool:
-        return x.type == "meeting" and x.trigger.lemma_ in {"receive", "host"} and any(
-            tracker.is_leader(p) for p in x.participants)
-    if receiving(m):
-        return d.type == "talks" and not any(map(receiving, d.mentions))
-    return m.type == "talks" and any(map(receiving, d.mentions)) and d.type == "talks"
+def _apart_from_the_round(d: Draft, m: Mention, kind: Callable[[Mention], bool]) -> bool:
+    """Whether one of the two is a meeting of `kind` (high-level, a leader's reception) and the other the
+    negotiators' round: two things, whatever their dates and places."""
+    if kind(m):
+        return d.type == "talks" and not any(map(kind, d.mentions))
+    return m.type == "talks" and d.type != "talks" and any(map(kind, d.mentions))
 
 
 SAYING = {"say", "tell", "announce", "add", "insist", "state", "stress", "declare"}

@@ -43,6 +43,7 @@ from bot.extract.triggers import (
     drop_suspended,
     is_definite,
     keep_trigger,
+    proposals_sent,
     sentence_lemmas,
     statement_subjects,
     trigger_tokens,
@@ -353,7 +354,6 @@ def _read_entities(art: _Article, s: _Sentence) -> None:
     s.dates = _joined_dates(art, s.dates)
 
 
-
 def _day_time(art: _Article, ent: Span) -> bool:
     """A time of a named day ('Sunday night', 'Friday morning'): the model tags it TIME, but it dates."""
     if ent.label_ != "TIME" or (ent.start > 0 and art.doc[ent.start - 1].ent_type_ == "DATE"):
@@ -481,10 +481,8 @@ def _put_forward(tok: Token) -> list[str]:
     """'Johnson sent his plan to Juncker on Oct 2', 'will present a draft mandate': a document put to the
     other side is proposed, whatever the sentence says of it besides."""
     anchor = anchor_of(tok)
-    # "the proposals Johnson sent to Juncker"
-    sent = tok.lemma_ == "proposal" and any(c.dep_ in {"relcl", "acl"} and c.lemma_ in PUT_FORWARD_VERBS for c in tok.children)
-    return ["proposed"] if sent or (anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS
-                                    and not described_as(anchor)) else []
+    return ["proposed"] if proposals_sent(tok) or (anchor.i != tok.i and anchor.lemma_ in PUT_FORWARD_VERBS
+                                                   and not described_as(anchor)) else []
 
 
 def _without_content(tok: Token, ctx: list[Token]) -> list[Token]:
@@ -951,11 +949,7 @@ def _date_from_extension(art: _Article, s: _Sentence) -> None:
         opening = verb.head if verb.dep_ == "conj" and verb.head.lemma_ in OPEN_VERBS else None
         if m is None or opening is None:
             continue
-        start = _day_under(art, opening, {"on"}, art.published, "past")
-        end = _day_under(art, verb, LIMIT_PREPS, start, "future") if start else None
-        if start and end and 0 < (end - start).days <= 21:
-            texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
-            m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+        _ran_between(art, s, m, opening, verb, LIMIT_PREPS)
     for verb in s.sent:
         # "The second round, which opened in Vienna on Tuesday, March 18 and ended on Wednesday, March 19":
         # a sitting told opened on one day and ended on another ran between them
@@ -966,11 +960,18 @@ def _date_from_extension(art: _Article, s: _Sentence) -> None:
         if subject is not None and subject.tag_ in {"WDT", "WP"} and opening.dep_ == "relcl":
             subject = opening.head
         m = s.made.get(subject.i) if subject is not None else s.made.get(opening.i)
-        start = _day_under(art, opening, {"on"}, art.published, "past") if m is not None else None
-        end = _day_under(art, verb, {"on"}, start, "future") if start else None
-        if m is not None and start and end and 0 < (end - start).days <= 21:
-            texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, verb.i}]
-            m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
+        if m is not None:
+            _ran_between(art, s, m, opening, verb, {"on"})
+
+
+def _ran_between(art: _Article, s: _Sentence, m: Mention, opening: Token, closing: Token, preps: set[str]) -> None:
+    """A sitting dated from the day its opening verb names to the day its closing verb names under
+    `preps` (within three weeks)."""
+    start = _day_under(art, opening, {"on"}, art.published, "past")
+    end = _day_under(art, closing, preps, start, "future") if start else None
+    if start and end and 0 < (end - start).days <= 21:
+        texts = [ent.text for ent, root in s.dates if root.head.head.i in {opening.i, closing.i}]
+        m.timex = Timex(f"{start.isoformat()}/{end.isoformat()}", None, " to ".join(texts), "range")
 
 
 ENDING_VERBS = {"end", "conclude", "close", "finish", "wrap"}
@@ -1173,10 +1174,7 @@ def _meeting_before_the_act(s: _Sentence) -> None:
             m.timex = act.timex
         if "held" not in m.cues:
             m.cues = [*m.cues, "held"]
-        subjects = [x for c in verb.children if c.dep_ == "nsubj" for x in (c, *c.conjuncts)]
-        for name in [n for r, n in s.persons if any(r.i == x.i for x in subjects)]:
-            if name not in m.participants:
-                m.participants.append(name)
+        _add_people(s, m, [c for c in verb.children if c.dep_ == "nsubj"])
 
 
 def _told_ahead(root: Token) -> bool:
@@ -1503,11 +1501,15 @@ def _governing_subject(s: _Sentence, tok: Token, m: Mention) -> None:
     if tok.pos_ in {"VERB", "AUX"} and tok.dep_ in {"xcomp", "advcl", "ccomp"} and not any(
         c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children
     ):
-        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-        subjects = {x.i for x in (subj, *subj.conjuncts)} if subj is not None else set()  # "Trump and Xi agreed to meet"
-        for name in [n for r, n in s.persons if r.i in subjects]:
-            if name not in m.participants:
-                m.participants.append(name)
+        _add_people(s, m, [c for c in tok.head.children if c.dep_ == "nsubj"][:1])  # "Trump and Xi agreed to meet"
+
+
+def _add_people(s: _Sentence, m: Mention, heads: list[Token]) -> None:
+    """The people the sentence names at `heads` or their conjuncts ('Trump and Xi') join the mention's."""
+    at = {x.i for h in heads for x in (h, *h.conjuncts)}
+    for root, name in s.persons:
+        if root.i in at and name not in m.participants:
+            m.participants.append(name)
 
 
 def _host_and_guest(s: _Sentence, tok: Token, label: str, m: Mention) -> None:
@@ -1517,10 +1519,7 @@ def _host_and_guest(s: _Sentence, tok: Token, label: str, m: Mention) -> None:
     verb = next((a for a in tok.ancestors if a.lemma_ == "invite" and a.pos_ == "VERB"), None)
     if verb is None:
         return
-    sides = [c for c in verb.children if c.dep_ in {"nsubj", "dobj"}]
-    for root, name in s.persons:
-        if any(root.i == x.i or root.i in {c.i for c in x.conjuncts} for x in sides) and name not in m.participants:
-            m.participants.append(name)
+    _add_people(s, m, [c for c in verb.children if c.dep_ in {"nsubj", "dobj"}])
 
 
 def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:

@@ -403,8 +403,13 @@ def put_forward(noun: Token) -> bool:
     """Whether a document noun is the object of a verb putting it to the other side, or told as what
     was sent ('the proposals Johnson sent to Juncker')."""
     return (noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in PROPOSING_VERBS and not described_as(noun.head)) \
-        or (noun.lemma_ == "proposal" and any(c.dep_ in {"relcl", "acl"} and c.lemma_ in PROPOSING_VERBS
-                                              for c in noun.children))
+        or proposals_sent(noun)
+
+
+def proposals_sent(noun: Token) -> bool:
+    """'the proposals Johnson sent to Juncker on October 2': proposals told as what was sent."""
+    return noun.lemma_ == "proposal" and any(c.dep_ in {"relcl", "acl"} and c.lemma_ in PROPOSING_VERBS
+                                             for c in noun.children)
 
 
 def described_as(verb: Token) -> bool:
