@@ -76,6 +76,20 @@ class Draft:
         return start, min(span[1], start + timedelta(days=third))
 
 
+def _a_call(d: Draft) -> bool:
+    """Whether the meeting is a call: every mention of it as a meeting is of a call ('a phone call on
+    September 5, in which Liu spoke with Lighthizer')."""
+    meetings = [m for m in d.mentions if m.type in MEETING_TYPES]
+    return d.type in MEETING_TYPES and bool(meetings) and all(m.remote for m in meetings)
+
+
+def _calls_apart(told: list[Mention], m: Mention) -> bool:
+    """Whether `m` and the mentions told so far are a call and a meeting in person, which are never one
+    event ('a day after the two leaders spoke by telephone', 'ready to meet Trump in Buenos Aires')."""
+    meetings = [x for x in told if x.type in MEETING_TYPES]
+    return m.type in MEETING_TYPES and bool(meetings) and m.remote != all(x.remote for x in meetings)
+
+
 def _compatible_types(a: str, b: str) -> bool:
     return et.types_compatible(a, b) or {a, b} == {"pledge", "deadline"}
 
@@ -103,8 +117,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if not _places_compatible(d.location, m.location, tracker):
         return False
     rel = _dates_relation(d.span, when(m))
-    if rel == "apart":
-        return False
+    if rel == "apart" or (rel != "same" and _calls_apart(d.mentions, m)):
+        return False  # a call and a meeting in person are one only when told of one day ('the June 15 meeting, by video')
     if d.timex is None and d.location is None and not d.participants:
         return False  # an empty mention ("the negotiations") names nothing to refer back to
     if m.fresh and rel != "same":
@@ -300,7 +314,7 @@ def _groups(mentions: list[Mention]) -> list[list[Mention]]:
     for m in mentions:
         home = None if m.turn else next(
             (g for g in groups if g[0].sent_index == m.sent_index and not g[0].turn
-             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g)
+             and any(_compatible_types(x.type, m.type) and linked(x, m) for x in g) and not _calls_apart(g, m)
              and not _dated_apart(g, m) and not _placed_apart(g, m)),
             None,
         )
@@ -435,6 +449,7 @@ def _probe(group: list[Mention]) -> Mention:
         fresh=any(m.fresh for m in group),
         arranged=any(m.arranged for m in group),
         tense="future" if all(m.tense == "future" for m in group) else None,
+        remote=all(m.remote for m in group if m.type in MEETING_TYPES),
     )
 
 
@@ -659,7 +674,7 @@ def _date_reached(drafts: list[Draft], news: Timex | None, published: date) -> N
 def _inherit(drafts: list[Draft], published: date) -> None:
     """Meetings inside a visit take its place; agreements take the date of the meeting they came from."""
     for d in drafts:
-        if d.type in MEETING_TYPES and d.location is None and d.span:
+        if d.type in MEETING_TYPES and d.location is None and d.span and not _a_call(d):
             for host in drafts:
                 if host is d or host.location is None or host.span is None:
                     continue
@@ -673,6 +688,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
             for other in drafts:
                 span = other.span
                 if other is not d and other.timex and span and other.timex.text != "publication date" \
+                        and not (other.type in MEETING_TYPES and _a_call(other) != _a_call(d)) \
                         and any(m.sent_index in sents for m in other.mentions) \
                         and not _what_they_said(d, other) \
                         and published - timedelta(days=3) <= span[0] and span[1] <= published:
@@ -680,7 +696,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                     break
         if d.type in MEETING_TYPES and not d.participants and d.timex is not None:
             # "Kremlin talks on Friday" in a story whose lead has the leaders agreeing on Friday
-            twin = next((o for o in drafts if o is not d and o.participants and o.timex
+            twin = next((o for o in drafts if o is not d and o.participants and o.timex and _a_call(o) == _a_call(d)
                          and o.timex.value == d.timex.value and o.type in {"agreement", "summit", "meeting"}), None)
             if twin is not None:
                 d.participants = list(twin.participants)
@@ -782,7 +798,7 @@ def _consolidate(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
         sentences = {m.sent_index for m in d.mentions}
         twin = next(
             (k for k in kept if (d.timex is None or k.timex is None) and d.type in MEETING_TYPES
-             and _compatible_types(k.type, d.type) and (d.location or k.location)
+             and _compatible_types(k.type, d.type) and (d.location or k.location) and _a_call(k) == _a_call(d)
              and (not (d.location and k.location) or d.location == k.location
                   or _inside(d.location, k.location) or _inside(k.location, d.location))
              and (d.timex is None and k.timex is None
@@ -1238,6 +1254,9 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
     for d in drafts:
+        if _a_call(d):
+            d.location = None  # "spoke by telephone": held nowhere, whatever the dateline or the sentence names
+            continue  # and a call between two leaders is no summit
         if d.type == "talks" and _officials_meeting(d, tracker, published.year):
             d.type = "meeting"
         elif d.type == "meeting" and not d.participants and any(_delegations_meet(m) for m in d.mentions):

@@ -36,6 +36,7 @@ from bot.extract.places import capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
     END_VERBS,
+    SPEAKING_VERBS,
     TriggerMatcher,
     asked_for,
     by_sentence,
@@ -44,6 +45,7 @@ from bot.extract.triggers import (
     is_definite,
     keep_trigger,
     proposals_sent,
+    remote,
     sentence_lemmas,
     statement_subjects,
     trigger_tokens,
@@ -81,6 +83,7 @@ class Mention:
     moved_from: str | None = None  # "set for May 3, has been postponed to June 10": the date it had ("?": untold)
     turn: bool = False  # a transcript's turn ('DAVIS: ...'): the statement its speaker made there
     arranged: bool = False  # "agreed to continue their consultations in Beijing": a meeting still to come
+    remote: bool = False  # "a phone call on September 5", "spoke by telephone": a meeting held nowhere
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -225,8 +228,17 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _attach_parties(art, s)
         _meeting_where_they_went(art, s)
         _meeting_they_went_for(art, s)
+        _calls_held_nowhere(s)
         mentions.extend(s.made.values())
     return mentions
+
+
+def _calls_held_nowhere(s: _Sentence) -> None:
+    """Pass: a call ('spoke by telephone', 'a phone call') has no place, whatever place the sentence names
+    ('resumed their talks in Brussels on Sunday, a day after the two leaders spoke by telephone')."""
+    for m in s.made.values():
+        if m.remote:
+            m.location = None
 
 
 def _sentences(art: _Article, matcher: TriggerMatcher) -> Iterator[_Sentence]:
@@ -382,8 +394,27 @@ def _joined_dates(art: _Article, dates: list[tuple[Span, Token]]) -> list[tuple[
                 if timex and timex.value:
                     out[-1] = (joined, prev_root)
                     continue
+            if _days_of_one_sitting(art, prev, gap, ent):
+                out[-1] = (art.doc[prev.start:ent.end], prev_root)
+                continue
         out.append((ent, root))
     return out
+
+
+RANGE_JOINERS = {"and", "to", "through", "-", "\u2013"}
+_WEEKDAY_NAME = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?\s*", re.IGNORECASE)
+
+
+def _days_of_one_sitting(art: _Article, prev: Span, gap: Span, ent: Span) -> bool:
+    """'on October 15 and 16', 'from Tuesday, May 15, to Saturday, May 19': two days the model makes two
+    entities, told as the first and last of one sitting (two days in a row, or a week or two apart at most)."""
+    words = [t.lower_ for t in gap if t.lower_ != ","]
+    if len(gap) > 3 or len(words) != 1 or words[0] not in RANGE_JOINERS:
+        return False
+    text = _WEEKDAY_NAME.sub("", f"{prev.text} {words[0]} {ent.text}").replace(",", "")
+    timex = normalize(text, anchor=art.published)
+    span = interval(timex.value) if timex and timex.value and timex.granularity == "range" else None
+    return span is not None and (span[1] - span[0]).days <= (1 if words[0] == "and" else 14)
 
 
 BARE_DAY_PARTS = {"morning", "afternoon", "evening", "night"}
@@ -451,6 +482,7 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             + (["proposed"] if arranged or _spoken_of(tok, label) else []),
             tense=st.tense_of(ctx),
             arranged=label in MEETING_TYPES and arranged,
+            remote=label in MEETING_TYPES and remote(tok),
             definite=is_definite(tok),
             sentence=s.sent,
             anchor=anchor_of(tok),
@@ -1341,6 +1373,7 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _governing_subject(s, tok, m)
         _people_in_phrase(s, tok, m)
         _host_and_guest(s, tok, label, m)
+        _who_spoke_on_the_call(s, m)
 
 
 def _one_meeting_each(art: _Article, s: _Sentence) -> None:
@@ -1520,6 +1553,18 @@ def _host_and_guest(s: _Sentence, tok: Token, label: str, m: Mention) -> None:
     if verb is None:
         return
     _add_people(s, m, [c for c in verb.children if c.dep_ in {"nsubj", "dobj"}])
+
+
+def _who_spoke_on_the_call(s: _Sentence, m: Mention) -> None:
+    """'a phone call on September 5, in which Liu spoke with Lighthizer and Mnuchin': who spoke with whom
+    in the sentence are on the call, however the parse hangs the clause."""
+    if not m.remote or m.participants:
+        return
+    for verb in s.sent:
+        if verb.lemma_ in SPEAKING_VERBS and verb.pos_ == "VERB" and verb.i != m.trigger.i:
+            withs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children if g.dep_ == "pobj"]
+            if withs:
+                _add_people(s, m, [c for c in verb.children if c.dep_ == "nsubj"] + withs)
 
 
 def _people_in_phrase(s: _Sentence, tok: Token, m: Mention) -> None:

@@ -472,6 +472,8 @@ def _clean(text: str) -> str | None:
         if not _HINT_RE.search(s):
             return None
     s = re.sub(rf"^{_WD},? (?={_MON}|\d|the \d)", "", s)
+    # "Tuesday, May 15, to Saturday, May 19": the second day's weekday too
+    s = re.sub(rf"(?<=\d),? (to|through|until|and) {_WD},? (?={_MON}|\d)", r" \1 ", s)
     # "Friday, Christmas Day": the weekday and a holiday naming the same day again
     s = re.sub(rf"^({_WD}), (?!.*(?:\d|\b{_MON}\b))[a-z' ]+ day$", r"\1", s)
     s = re.sub(r"^(?:this |early this |late this )?(?:morning|afternoon|evening)$", "today", s)

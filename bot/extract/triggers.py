@@ -48,6 +48,11 @@ SIGNING_WORDS = {"sign", "signing", "ink"}
 # Sunday'), where talks or an arrangement extended until a date have a new deadline
 SITTING_WORDS = {"round", "session", "visit", "meeting", "stay", "trip", "summit", "conference", "dinner", "lunch",
                  "luncheon", "breakfast", "sitting"}
+# A call: people meeting at a distance ('a phone call on September 5', 'spoke by telephone', 'held talks
+# by video link'). It is a meeting held nowhere, whatever the dateline says.
+CALL_MEANS = {"phone", "telephone", "video", "conference", "videoconference", "videolink", "teleconference"}
+CALL_NOUNS = {"call", "calls", "videoconference", "videoconferences", "teleconference", "teleconferences"}
+SPEAKING_VERBS = {"speak", "talk", "confer"}
 
 
 @lru_cache(maxsize=4)
@@ -108,6 +113,31 @@ class TriggerMatcher:
                         found.append((match_id, tok.i, tok.i + 1))
         found.sort(key=lambda m: (m[1], self.order[m[0]], m[2]))
         return found
+
+
+def _means(tok: Token) -> bool:
+    """'phone', 'telephone', 'video link', 'videoconference': a means of talking at a distance."""
+    return tok.lower_ in CALL_MEANS - {"video", "conference"} or (
+        tok.lower_ in {"link", "conference", "call"} and any(c.lower_ in {"video", "phone", "telephone"} for c in tok.children))
+
+
+def remote(tok: Token) -> bool:
+    """Whether a meeting trigger is a call: 'a phone call', 'a video conference', 'telephoned Lighthizer',
+    'spoke by telephone', 'held talks by video link' (the means hangs from the trigger or its verb)."""
+    if tok.lemma_ in {"telephone", "phone"} and tok.pos_ == "VERB":
+        return True
+    if tok.lower_ in CALL_NOUNS and tok.pos_ == "NOUN":
+        return True
+    if tok.lower_ in {"talks", "conference", "conferences"} and any(
+            c.dep_ in {"compound", "amod", "nmod"} and c.lower_ in CALL_MEANS for c in tok.children):
+        return True
+    if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lower_ in CALL_NOUNS and c.pos_ == "NOUN" for c in tok.children):
+        return True  # "held a phone call with Lighthizer"
+    # the means hangs from the trigger, the verb it is the object of, or the object of the trigger verb
+    heads = [tok] + ([tok.head] if tok.dep_ in {"dobj", "nsubjpass"} and tok.head.pos_ == "VERB" else []) \
+        + ([c for c in tok.children if c.dep_ == "dobj"] if tok.pos_ == "VERB" else [])
+    return any(c.dep_ in {"prep", "agent"} and c.lower_ in {"by", "over", "via"} and any(g.dep_ == "pobj" and _means(g) for g in c.children)
+               for h in heads for c in h.children)
 
 
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
@@ -602,6 +632,14 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             and not (before is not None and before.lower_ in {"of", "to", "by"})
     if label == "meeting" and tok.lower_ in CEREMONY_WORDS:
         return told_signing(sent)
+    if label == "meeting" and tok.lower_ in {"call", "calls"}:
+        # "a phone call on September 5", "a call with Lighthizer"; not "a call for an extension"
+        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        means = any(c.dep_ in {"compound", "amod", "nmod"} and c.lower_ in CALL_MEANS for c in tok.children)
+        return tok.pos_ == "NOUN" and "for" not in preps and not any(c.dep_ in {"acl", "relcl"} and c.tag_ == "VB" for c in tok.children) \
+            and (means or bool(preps & {"with", "between"}))
+    if label == "meeting" and tok.lemma_ in SPEAKING_VERBS:
+        return remote(tok)  # "spoke by telephone with Lighthizer"; not "spoke to reporters"
     if label == "meeting" and tok.lemma_ == "spend":
         # "spent Saturday in Vienna with Zarif", "spent two hours with Putin": time with someone; not
         # "spent billions"

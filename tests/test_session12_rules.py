@@ -1,0 +1,68 @@
+"""Rules found through the fresh stories of session 12 (issue 9): calls ('spoke by telephone', 'a phone
+call on September 5') are meetings held nowhere, and never the meeting in person told beside them.
+Each text is written for its test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extracting import events_of as _events
+
+
+def _meetings(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None, list[str]]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.status, e.date.value if e.date else None, e.location, sorted(e.participants))
+            for e in _events(extractor, text, published) if e.type in {"meeting", "summit", "talks", "visit"}]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Vice Premier Liu He spoke by telephone with Robert Lighthizer and Steven Mnuchin on Thursday.",
+    "Liu He held a phone call with Robert Lighthizer and Steven Mnuchin on Thursday.",
+    "Liu He and Robert Lighthizer and Steven Mnuchin talked by video link on Thursday.",
+])
+def test_a_call_is_a_meeting_held_nowhere(uschina, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    # the dateline names where the report was written, not where the call was
+    got = _meetings(uschina, "BEIJING \u2014 " + sentence, "2019-09-13")
+    assert got == [("meeting", "held", "2019-09-12", None, ["Liu He", "Robert Lighthizer", "Steven Mnuchin"])]
+
+
+def test_who_spoke_on_the_call_are_its_people(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("The two governments have been edging back toward the table since a phone call on September 5, "
+            "Beijing time, in which Liu spoke with Lighthizer and Mnuchin.")
+    got = _meetings(uschina, "Liu He, Robert Lighthizer and Steven Mnuchin lead the talks. " + text, "2019-09-13")
+    assert ("meeting", "held", "2019-09-05", None, ["Liu He", "Robert Lighthizer", "Steven Mnuchin"]) in got
+
+
+def test_a_call_for_something_is_no_call(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "In Havana, Ivan Marquez renewed the rebels' call for a bilateral ceasefire on Tuesday."
+    assert _meetings(farc, text, "2014-11-20") == []
+
+
+def test_leaders_on_the_phone_hold_no_summit(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("WASHINGTON \u2014 President Donald Trump and President Xi Jinping spoke by telephone on Thursday, "
+            "November 1. Xi said he was ready to meet Trump in Buenos Aires at the end of the month.")
+    got = _meetings(uschina, text, "2018-11-02")
+    assert ("meeting", "held", "2018-11-01", None, ["Donald Trump", "Xi Jinping"]) in got
+    assert not any(status == "held" and place == "Buenos Aires" for _, status, _, place, _ in got)
+
+
+def test_talks_resumed_a_day_after_a_call_are_not_the_call(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("The negotiating teams resumed their talks in Brussels on Sunday, a day after Boris Johnson and "
+            "Ursula von der Leyen spoke by telephone.")
+    got = _meetings(brexit, text, "2020-12-07")
+    assert ("talks", "held", "2020-12-06", "Brussels", []) in [g[:4] + ([],) for g in got]
+    assert not any(t == "summit" for t, *_ in got)
+
+
+@pytest.mark.parametrize(("text", "published", "span"), [
+    ("Negotiators will meet in Geneva on October 15 and 16 for a full round.", "2013-09-27", "2013-10-15/2013-10-16"),
+    ("Liu He will hold talks in Washington from Tuesday, May 15, to Saturday, May 19.", "2018-05-14",
+     "2018-05-15/2018-05-19"),
+])
+def test_two_days_told_apart_are_one_sitting(iran, text: str, published: str, span: str) -> None:  # type: ignore[no-untyped-def]
+    # the model makes "October 15" and "16" two dates, and "Tuesday, May 15" and "Saturday, May 19" two
+    assert [day for _, _, day, _, _ in _meetings(iran, text, published)] == [span]
+
+
+def test_two_days_far_apart_are_no_sitting(iran) -> None:  # type: ignore[no-untyped-def]
+    text = "Negotiators will meet in Geneva on October 15 and in Vienna on November 18."
+    assert all("/" not in (day or "") for _, _, day, _, _ in _meetings(iran, text, "2013-09-27"))
