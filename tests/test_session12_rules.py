@@ -66,3 +66,44 @@ def test_two_days_told_apart_are_one_sitting(iran, text: str, published: str, sp
 def test_two_days_far_apart_are_no_sitting(iran) -> None:  # type: ignore[no-untyped-def]
     text = "Negotiators will meet in Geneva on October 15 and in Vienna on November 18."
     assert all("/" not in (day or "") for _, _, day, _, _ in _meetings(iran, text, "2013-09-27"))
+
+
+def _types(extractor, text: str, published: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.status) for e in _events(extractor, text, published) if e.type != "statement"]
+
+
+def test_a_suspension_only_wanted_is_none(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("The six want Iran to halt enrichment to 20 percent and suspend work at Fordow in exchange for "
+            "limited sanctions relief.")
+    assert ("suspension", "in_effect") not in _types(iran, text, "2013-09-24")
+
+
+def test_a_suspension_threatened_is_none(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "On Monday the FARC threatened to suspend the talks in Havana if the bombing went on."
+    assert ("suspension", "in_effect") not in _types(farc, text, "2015-05-26")
+
+
+def test_a_course_named_by_a_gerund_is_no_suspension(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "Zuluaga came first on May 25, on a platform of halting the talks and dictating the terms of any resumption."
+    assert ("suspension", "in_effect") not in _types(farc, text, "2014-06-01")
+
+
+def test_a_suspension_done_is_still_one(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "On Monday the government suspended the talks in Havana after the general's capture."
+    assert ("suspension", "in_effect") in _types(farc, text, "2014-11-18")
+
+
+def test_a_meeting_that_did_not_take_place_was_not_held(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Tuesday an informal encounter between President Barack Obama and President Hassan Rouhani "
+            "that the White House had offered did not take place.")
+    assert [status for t, status in _types(iran, text, "2013-09-26")] == ["cancelled"]
+
+
+def test_no_dinner_going_to_settle_it_is_no_dinner_called_off(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Michel Barnier dined in Downing Street on July 7. No dinner at Number 10 was ever going to settle fish."
+    assert "cancelled" not in [status for _, status in _types(brexit, text, "2020-07-24")]
+
+
+def test_an_elections_first_round_is_no_round_of_talks(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "In the first round, on May 25, Zuluaga came first with about 29 percent to 26 percent for Santos."
+    assert _types(farc, text, "2014-06-01") == []

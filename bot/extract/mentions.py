@@ -23,6 +23,7 @@ from bot.extract.clauses import (
     PUT_FORWARD_VERBS,
     anchor_of,
     date_tense,
+    negated,
     same_clause,
     since,
     since_clause,
@@ -478,7 +479,8 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
             trigger=tok,
             sent_index=s.index,
             paragraph=art.layout.para_of(tok.idx),
-            cues=_put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues)
+            cues=(["cancelled"] if label in MEETING_TYPES and _did_not_take_place(tok) else [])
+            + _put_forward(tok) + st.cue_statuses(ctx, art.tracker.cues)
             + (["proposed"] if arranged or _spoken_of(tok, label) else []),
             tense=st.tense_of(ctx),
             arranged=label in MEETING_TYPES and arranged,
@@ -493,6 +495,16 @@ def _make_mentions(art: _Article, s: _Sentence) -> None:
 
 
 ARRANGING_VERBS = {"agree", "decide", "plan", "promise", "pledge", "intend"}
+HAPPENING_VERBS = {"happen", "occur", "materialise", "materialize"}
+
+
+def _did_not_take_place(tok: Token) -> bool:
+    """'an informal encounter ... did not take place', 'the meeting never happened': a meeting that was
+    not held; its subject is the trigger, so the trigger's own words carry no negation."""
+    verb = tok.head
+    happening = verb.lemma_ in HAPPENING_VERBS or (verb.lemma_ == "take" and any(c.lower_ == "place" for c in verb.children)) \
+        or (verb.lemma_ == "go" and any(c.lower_ == "ahead" for c in verb.children))
+    return tok.dep_ in {"nsubj", "nsubjpass"} and happening and any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
 
 
 def _arranged(tok: Token) -> bool:

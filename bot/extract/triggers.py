@@ -140,6 +140,33 @@ def remote(tok: Token) -> bool:
                for h in heads for c in h.children)
 
 
+# Verbs of wanting or threatening: what hangs from them as an infinitive is not done ('want Iran to
+# suspend work', 'threatened to walk out of the talks', 'refused to suspend enrichment')
+WANTING_VERBS = {"want", "demand", "urge", "ask", "press", "require", "insist", "seek", "refuse", "threaten", "wish"}
+
+
+def only_wanted(tok: Token) -> bool:
+    """Whether a verb is only wanted, demanded or threatened: an infinitive (or one conjoined to it) under a
+    verb of wanting ('want Iran to halt enrichment and suspend work at Fordow')."""
+    t = tok
+    for _ in range(4):
+        if t.dep_ == "conj":
+            t = t.head
+            continue
+        if t.dep_ in {"xcomp", "ccomp"} and t.tag_ == "VB" and t.head.lemma_ in WANTING_VERBS:
+            return True
+        return False
+    return False
+
+
+def _a_course_named(tok: Token) -> bool:
+    """'on a platform of halting the talks', 'the threat of suspending the negotiations': a gerund naming
+    a course someone proposes or fears, hung from a noun by 'of'; not a suspension done."""
+    t = tok.head if tok.dep_ == "conj" else tok
+    return tok.tag_ == "VBG" and t.dep_ in {"pcomp", "pobj"} and t.head.lower_ == "of" \
+        and t.head.head.pos_ in {"NOUN", "PROPN"}
+
+
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
     """The global trigger patterns, and the tracker's own phrases (their head word is the trigger)."""
     return TriggerMatcher(nlp, tracker)
@@ -678,6 +705,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "pledge":
         # "the goal of a treaty by 2000"; or "that goal has quietly been dropped", referring back
         return bool((TREATY_WORDS | {"deadline"}) & lemmas) or is_definite(tok)
+    if label == "suspension" and (only_wanted(tok) or _a_course_named(tok)):
+        return False  # "the six want Iran to suspend work at Fordow", "on a platform of halting the talks"
     if label == "suspension":
         # "pulled out of the talks", "an end to visa-free exchanges", "talks were suspended",
         # "will no longer negotiate"; not "the end of this year" or "freezing assets"
@@ -732,6 +761,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         # of voting"
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         # "the round of April 20-24", "the round of last week": of its dates, a round of talks
+        if not of and {"percent", "candidate", "voter"} & lemmas:
+            return False  # "In the first round, on May 25, Zuluaga came first with 29 percent": an election's
         return all(g.lemma_.lower() in TALK_WORDS or g.ent_type_ == "DATE" for g in of) and not (VOTE_WORDS & lemmas)
     if label == "talks" and tok.lower_ == "consultations" and tok.dep_ == "pobj" and tok.head.lower_ == "for" \
             and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
