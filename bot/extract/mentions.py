@@ -23,7 +23,6 @@ from bot.extract.clauses import (
     PUT_FORWARD_VERBS,
     anchor_of,
     date_tense,
-    negated,
     same_clause,
     since,
     since_clause,
