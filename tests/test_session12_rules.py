@@ -107,3 +107,13 @@ def test_no_dinner_going_to_settle_it_is_no_dinner_called_off(brexit) -> None:  
 def test_an_elections_first_round_is_no_round_of_talks(farc) -> None:  # type: ignore[no-untyped-def]
     text = "In the first round, on May 25, Zuluaga came first with about 29 percent to 26 percent for Santos."
     assert _types(farc, text, "2014-06-01") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Negotiators would meet in Geneva on October 15 and 16 for the first full round since Almaty in April.",
+    "Officials said the negotiations, on hold since Iran's election in June, would restart in Geneva on October 15.",
+])
+def test_a_date_in_a_since_phrase_is_no_date_of_the_round_to_come(iran, text: str) -> None:  # type: ignore[no-untyped-def]
+    # April and June are where the wait began, in the past: no round next April or next June
+    got = _meetings(iran, text, "2013-09-27")
+    assert got and all(day and day.startswith("2013-10") for _, _, day, _, _ in got)

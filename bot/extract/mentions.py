@@ -595,6 +595,20 @@ def _day_of_a_call(root: Token, trigger: Token) -> bool:
     return False
 
 
+def _behind_since(root: Token, trigger: Token) -> bool:
+    """Whether a date lies in a 'since ...' phrase that does not hold the trigger ('the first full round
+    since Almaty in April', 'on hold since Iran's election in June'): a starting point, in the past."""
+    tok = root
+    while tok.head.i != tok.i and tok.i != trigger.i:
+        if tok.lower_ == "since" and tok.dep_ in {"prep", "mark"}:
+            return not (tok.left_edge.i <= trigger.i <= tok.right_edge.i)
+        tok = tok.head
+    prep = root.head
+    # the parse hangs "in April" beside "since Almaty", from the round: still the since-phrase's
+    return root.dep_ == "pobj" and prep.dep_ == "prep" and any(
+        c.lower_ == "since" and c.dep_ == "prep" and c.right_edge.i == prep.i - 1 for c in prep.head.children)
+
+
 def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | None:
     """The trigger a DATE entity dates, if any: the one whose phrase or clause most closely holds it,
     unless it dates a relative clause of a deadline or a 'since ...' clause; else a trigger whose
@@ -640,6 +654,8 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     clause = since_clause(ent)
     if t is not None and clause is not None and not (clause.left_edge.i <= t <= clause.right_edge.i):
         t = None  # "the first summit since Abe returned in 2012": 2012 dates the return only
+    if t is not None and s.by_label[t] != "suspension" and _behind_since(root, art.doc[t]):
+        return None  # "the first full round since Almaty in April", "restart ... on hold since the election in June"
     if t is None and root.dep_ == "pobj" and root.head.lower_ in UNTIL_PREPS | {"into"} \
             and root.head.head.lemma_ in {"extend", "prolong", "run", "continue", "drag", "stretch", "spill"}:
         # "talks ... were extended into Saturday", "the round ran into Sunday": the day the talks went on to
@@ -750,7 +766,7 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             continue
         if s.by_label[t] == "suspension" and _until(root, art.doc[t]):
             continue  # "on hold until the new government takes office in August": when it may end, not begin
-        tense = date_tense(root) or s.made[t].tense
+        tense = "past" if _behind_since(root, art.doc[t]) else date_tense(root) or s.made[t].tense
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t \
                 and s.by_label[t] in MEETING_TYPES | {"agreement"}:
             # "the European Council of April 10", "the land accord of May 26": the one that day names, the nearest
