@@ -117,3 +117,49 @@ def test_a_date_in_a_since_phrase_is_no_date_of_the_round_to_come(iran, text: st
     # April and June are where the wait began, in the past: no round next April or next June
     got = _meetings(iran, text, "2013-09-27")
     assert got and all(day and day.startswith("2013-10") for _, _, day, _, _ in got)
+
+
+def test_leaders_due_to_meet_hold_a_summit(brexit) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(brexit, "EU leaders are due to meet in Brussels on October 15 and 16.", "2020-09-11")
+    assert got == [("summit", "scheduled", "2020-10-15/2020-10-16", "Brussels", [])]
+
+
+def test_not_agreeing_is_no_agreement(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Trump said on Friday he had not agreed to anything of the kind."
+    assert [t for t, _ in _types(uschina, text, "2019-11-09")] == []
+
+
+def test_no_such_meeting_is_no_meeting(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Tuesday, Jan. 22 \u2014 A denial\n\nLarry Kudlow told a television interviewer the same afternoon that "
+            "the story was untrue and that no such meeting had ever been scheduled.")
+    assert _meetings(uschina, text, "2019-01-26") == []
+
+
+def test_paragraphs_under_a_titled_day_heading_are_of_that_day() -> None:
+    from bot.extract.layout import entries, paragraphs_of
+
+    text = ("Our weekly round-up.\n\nTuesday, Jan. 22 \u2014 A meeting that was, or wasn't\n\n"
+            "Kudlow said the same afternoon that the story was untrue.\n\nThe markets fell.\n\n"
+            "Next week\n\nLiu He is due in Washington.")
+    dates, _ = entries(text, paragraphs_of(text))
+    assert [dates.get(i) for i in range(6)] == [None, "Tuesday, Jan. 22", "Tuesday, Jan. 22", "Tuesday, Jan. 22",
+                                                None, None]
+
+
+def test_a_remark_under_a_titled_day_heading_is_of_that_day(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Our weekly round-up of the trade talks. Saturday, January 26, 2019.\n\nTuesday, Jan. 22 \u2014 A denial\n\n"
+            "Larry Kudlow told a television interviewer the same afternoon that the story was untrue.\n\n"
+            "Thursday, Jan. 24 \u2014 Miles and miles\n\n"
+            "Hours before the announcement, Commerce Secretary Wilbur Ross told CNBC that the two sides were "
+            "still miles and miles away from a deal.")
+    got = [(e.date.value if e.date else None, e.participants) for e in _events(uschina, text, "2019-01-26")
+           if e.type == "statement"]
+    assert got == [("2019-01-22", ["Larry Kudlow"]), ("2019-01-24", ["Wilbur Ross"])]
+
+
+def test_an_entrys_day_is_not_a_round_dated_in_its_own_sentence(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Thursday, Jan. 24 \u2014 Dates for Liu\n\nThe commerce ministry said Vice Premier Liu He would visit "
+            "Washington on Jan. 30 and 31 at the invitation of the American side for the next round of consultations. "
+            "U.S. Trade Representative Robert Lighthizer will lead the U.S. team.")
+    got = _meetings(uschina, text, "2019-01-26")
+    assert [(status, day) for _, status, day, _, _ in got] == [("scheduled", "2019-01-30/2019-01-31")]

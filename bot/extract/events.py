@@ -1024,9 +1024,14 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     sides will meet'): cues.json "delegations" (or `who`: "leaders"), the subject of the trigger verb."""
     verb = m.trigger if m.trigger.pos_ in {"VERB", "AUX"} else m.trigger.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    if not subjects and verb.dep_ == "xcomp":
-        # "the leaders are to meet", "negotiators want to meet": the subject is the governing verb's
-        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    v = verb
+    for _ in range(3):
+        if subjects or v.dep_ not in {"xcomp", "acomp"}:
+            break
+        # "the leaders are to meet", "negotiators want to meet", "EU leaders are due to meet": the subject
+        # is the governing verb's
+        v = v.head
+        subjects = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}]
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]

@@ -90,13 +90,21 @@ def entries(text: str, paras: list[tuple[int, int]]) -> tuple[dict[int, str], di
     its heading names one ('Wednesday-Friday, April 3-5: Washington', 'Monday, March 2 - Montreux. ...')."""
     dates: dict[int, str] = {}
     places: dict[int, str] = {}
+    titled: str | None = None  # the date of a titled heading above ('Tuesday, Jan. 22 — A meeting that was')
     for i, (a, b) in enumerate(paras):
+        if titled is not None and not _a_title(text[a:b]) and not ENTRY.match(text, a, b) \
+                and not HEADING.fullmatch(text, a, b):
+            dates[i] = titled  # the paragraphs under a titled day heading are of that day
+            continue
+        titled = None
         if (m := HEADING.fullmatch(text, a, b)) and i + 1 < len(paras):
             dates[i + 1] = _WEEKDAYS.sub("", m.group(1))  # the heading's date is the entry's, on the line under it
             if m["place"]:
                 places[i + 1] = m["place"]
         elif m := ENTRY.match(text, a, b):
             dates[i] = m.group(1)
+            if _a_title(text[m.end():b]):
+                titled = m.group(1)
             if p := _ENTRY_PLACE.match(text, m.end(), b):
                 places[i] = p["place"]  # "Monday, March 2 - Montreux. John Kerry came up the lake ..."
         elif m := DAY_PLACE_ENTRY.match(text, a, b):
@@ -108,6 +116,12 @@ def entries(text: str, paras: list[tuple[int, int]]) -> tuple[dict[int, str], di
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _a_title(words: str) -> bool:
+    """A heading's title ('A meeting that was, or wasn't', 'No more air raids'): a few words, no sentence."""
+    words = words.strip()
+    return 0 < len(words.split()) <= 8 and not words.endswith((".", "?", "!", ":")) and "\n" not in words
 
 
 def _with_years(dates: dict[int, str]) -> dict[int, str]:

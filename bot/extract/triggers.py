@@ -639,6 +639,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "May had signed the letter", "signed it" (the letter): one side's paper
         if tok.lemma_ == "agree" and any(c.dep_ == "xcomp" and c.lemma_ in ARRANGED for c in tok.children):
             return False  # "the two leaders agreed to meet": a meeting arranged, told by the meeting
+        if tok.lemma_ == "agree" and tok.pos_ == "VERB" and any(c.dep_ == "neg" for c in tok.children):
+            return False  # "he had not agreed to anything of the kind"
         if tok.lemma_ == "agree" and _agreed_to_no_deal(tok):
             return False  # "agreed to the delay", "agreed that this was a critical moment": no deal
         if tok.lower_ in PAPER_WORDS:
@@ -742,6 +744,9 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             return False  # "Salehi can tell the Leader", "whether Santos says so": a remark not made
         return any(s.ent_type_ == "PERSON" or s.lower_ in {"he", "she"} or any(
             c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in s.children) for s in statement_subjects(tok))
+    if label in {"meeting", "talks", "visit", "summit"} and tok.pos_ in {"NOUN", "PROPN"} and any(
+            c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return False  # "no such meeting had ever been scheduled", "no talks are planned": none
     if label in {"meeting", "talks", "visit"} and tok.pos_ == "VERB" and negated(tok) and not held_back(tok):
         return False  # "did not travel to Havana on Monday", "the leaders did not meet": no meeting
     if label in {"meeting", "talks", "visit"} and _going_on_since(tok):
