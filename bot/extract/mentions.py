@@ -937,13 +937,14 @@ def _date_from_entry(art: _Article, s: _Sentence) -> None:
     entry = art.layout.entries.get(art.layout.para_of(s.sent.start_char))
     if entry is None:
         return
+    dated = [o for o in s.made.values() if o.timex is not None and o.type in MEETING_TYPES]  # by their own words
     for t, m in s.made.items():
         if m.timex is None and s.by_label[t] == "agreement" and not {"agreed", "signed", "proposed"} & set(m.cues) \
                 and verb_above(s.sent.doc[t]) is not None:
             continue  # "MPs reject the deal", "the agreement will not be reopened": no deal made that day
         if m.tense == "future" and any(tok.tag_ == "MD" for tok in st.context_tokens(art.doc[t])):
             continue  # "he would hold a summit with Xi once a deal was done": not on the entry's day
-        if m.type in MEETING_TYPES and any(o.timex is not None and o.type in MEETING_TYPES for o in s.made.values()):
+        if m.type in MEETING_TYPES and any(not _behind_since(o.trigger, m.trigger) for o in dated if o is not m):
             continue  # "Liu He would visit Washington on Jan. 30 and 31 for the next round of consultations"
         if m.timex is None and s.by_label[t] != "deadline":
             # an entry's day is the nearest such day: a chronology's entries carry their years; a weekly
