@@ -163,3 +163,19 @@ def test_an_entrys_day_is_not_a_round_dated_in_its_own_sentence(uschina) -> None
             "U.S. Trade Representative Robert Lighthizer will lead the U.S. team.")
     got = _meetings(uschina, text, "2019-01-26")
     assert [(status, day) for _, status, day, _, _ in got] == [("scheduled", "2019-01-30/2019-01-31")]
+
+
+@pytest.mark.parametrize(("text", "arranged"), [
+    ("Michel Barnier and David Frost agreed on Thursday to suspend their talks for a while.", True),
+    ("Raab and Barnier agreed on Thursday to see each other regularly once the talks resumed.", True),
+    ("Xinhua said on Friday the two sides had made new progress and agreed on the next steps.", True),
+    ("The two sides agreed on Friday that they would start drafting the text of a final agreement at their next meeting.",
+     True),
+    # a finding about the talks, not how they go on: the leaders' decision to move on
+    ("The leaders of the 27 agreed on Friday that the negotiations had made sufficient progress.", False),
+    # what a deal does
+    ("The two sides agreed on Friday to lift the sanctions during the talks.", False),
+])
+def test_an_agreement_on_the_talks_themselves_is_an_arrangement(brexit, text: str, arranged: bool) -> None:  # type: ignore[no-untyped-def]
+    deals = [e for e in _events(brexit, text, "2020-11-21") if e.type == "agreement"]
+    assert deals and all(e.arrangement == arranged for e in deals)

@@ -729,12 +729,32 @@ def _perfect(trigger: Token, *auxes: str) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in (auxes or ("has", "have")) for c in verb.children)
 
 
+# What the talks themselves are made of: an 'agree' whose clause is about them arranges the talks ('agreed
+# to suspend their talks for a while', 'agreed on the next steps', 'to see each other regularly once the
+# talks resumed', 'that they would start drafting the text')
+TALK_MATTERS = {"talk", "talks", "negotiation", "round", "meeting", "process", "contact", "step", "discussion",
+                "dialogue", "consultation", "channel", "session", "drafting", "draft", "timetable", "schedule"}
+# ... unless its verb does what a deal does ('agreed to lift sanctions', 'to halt enrichment during the talks')
+DEAL_VERBS = {"sign", "conclude", "adopt", "ratify", "approve", "implement", "lift", "curb", "cap", "limit", "reduce",
+              "halt", "freeze", "buy", "purchase", "cut", "remove", "ease", "dismantle", "accept", "allow", "grant",
+              "release", "free", "exchange", "withdraw", "establish", "set", "create", "settle"}
+
+
 def _arranging(m: Mention) -> bool:
     """'agreed to meet again', 'agreed on Friday that the negotiations will open ...': an 'agree' whose
-    clause is an arranging verb."""
+    clause is an arranging verb, or is about the talks themselves (`TALK_MATTERS`) without doing what a
+    deal does."""
     v = m.trigger
-    return m.type == "agreement" and v.lemma_ == "agree" and v.pos_ in {"VERB", "AUX"} and any(
-        c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in ARRANGING for c in v.children)
+    if not (m.type == "agreement" and v.lemma_ == "agree" and v.pos_ in {"VERB", "AUX"}):
+        return False
+    clauses = [c for c in v.children if c.dep_ in {"xcomp", "ccomp"}]
+    if any(c.lemma_ in ARRANGING for c in clauses):
+        return True
+    ons = [g for c in v.children if c.dep_ == "prep" and c.lower_ in {"on", "upon"} for g in c.children if g.dep_ == "pobj"]
+    # a clause of what is to be done: not 'agreed that the negotiations had made sufficient progress', a finding
+    ahead = [c for c in clauses if c.dep_ == "xcomp" or any(a.tag_ == "MD" for a in c.children)]
+    return any(c.lemma_ not in DEAL_VERBS and any(t.lemma_.lower() in TALK_MATTERS for t in c.subtree)
+               for c in ahead + ons)
 
 
 def _an_arrangement(d: Draft) -> bool:
