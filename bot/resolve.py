@@ -355,7 +355,13 @@ def resolve(
             location = new.location
         elif target.location is None or (prel == "nested" and target.location in within.get(new.location, ())):
             location = new.location  # a refinement (Russia -> Moscow) is not news
-    event_type = new.type if et.more_specific(new.type, target.type) else target.type
+    # a trip told later as the talks or meeting it was for is that meeting ("Twelve victims met the
+    # negotiators in Havana on Saturday" after "will travel to Havana"): across articles the meeting names
+    # it better, as a summit does; within one article a visit stays more specific than the talks in it
+    trip_was_for = target.type == "visit" and new.type in {"talks", "meeting"}
+    trip_for_it = new.type == "visit" and target.type in {"talks", "meeting"}  # and not back again
+    event_type = new.type if (et.more_specific(new.type, target.type) and not trip_for_it) or trip_was_for \
+        else target.type
     if event_type != target.type and not stale and et.is_upgrade(target.type, event_type) \
             and et.is_open(target.type, status):
         # "the Brunei meeting will be a full summit" is news; a summit held (now or before) called so is not:

@@ -263,3 +263,18 @@ def test_of_two_known_rounds_that_fit_equally_the_one_dated_more_tightly_is_it()
     update = resolve(ev(type_="talks", status="held", date="2000-11-14", location="Moscow", participants=()),
                      [month, week], published=datetime(2000, 11, 20, tzinfo=UTC), within=WITHIN)
     assert update.event_id == 2
+
+
+def test_a_trip_told_later_as_the_meeting_it_was_for_is_that_meeting() -> None:
+    # "Twelve victims will travel to Havana in August", then "met the negotiators in Havana on Saturday"
+    trip = known(type="visit", date_value="2014-08", location="Havana", participants={"Humberto de la Calle"})
+    met = ev("meeting", "held", "2014-08-16", "Havana", ("Humberto de la Calle",))
+    update = resolve(met, [trip], published=datetime(2014, 8, 17, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and update.type == "meeting"
+    assert ("status", "scheduled", "held") in update.changes and not any(c[0] == "type" for c in update.changes)
+    # and a later telling of the trip does not make it a visit again
+    talks = known(type="meeting", status="held", date_value="2014-08-16", location="Havana",
+                  participants={"Humberto de la Calle"})
+    again = resolve(ev("visit", "held", "2014-08-16", "Havana", ("Humberto de la Calle",)), [talks],
+                    published=datetime(2014, 8, 20, tzinfo=UTC), within=WITHIN)
+    assert again.event_id == 1 and again.type == "meeting"
