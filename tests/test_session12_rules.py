@@ -179,3 +179,21 @@ def test_an_entrys_day_is_not_a_round_dated_in_its_own_sentence(uschina) -> None
 def test_an_agreement_on_the_talks_themselves_is_an_arrangement(brexit, text: str, arranged: bool) -> None:  # type: ignore[no-untyped-def]
     deals = [e for e in _events(brexit, text, "2020-11-21") if e.type == "agreement"]
     assert deals and all(e.arrangement == arranged for e in deals)
+
+
+def test_the_one_an_agency_quoted_as_saying_made_the_remark(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Trump said afterwards that the call went very well, and Xinhua quoted Xi as saying he hoped the two "
+            "sides would meet each other halfway.")
+    got = sorted(p for e in _events(uschina, text, "2019-01-10") if e.type == "statement" for p in e.participants)
+    assert got == ["Donald Trump", "Xi Jinping"]
+
+
+def test_the_weekday_a_summit_was_called_off_is_not_its_date(uschina) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(uschina, "Pinera called the summit off on Wednesday because of the protests.", "2019-11-01")
+    assert all(day is None for _, _, day, _, _ in got)
+
+
+@pytest.mark.parametrize("text", ["The minister called off the March 3 talks.", "The talks of March 3 were postponed."])
+def test_talks_called_off_are_the_nearest_ones_of_that_day(uschina, text: str) -> None:  # type: ignore[no-untyped-def]
+    # the issue's own example: a past-tense verb, an event still to come
+    assert [day for _, _, day, _, _ in _meetings(uschina, text, "2019-02-20")] == ["2019-03-03"]

@@ -117,6 +117,11 @@ def since_clause(ent: Span) -> Token | None:
     return None
 
 
+# Verbs of calling an event off or putting it off: the event they name was still to come when they were
+# done, so a past tense says nothing of its date ('put' and 'call' only with their particle)
+CALLING_OFF = {"cancel", "call", "scrap", "axe", "abandon", "shelve", "postpone", "delay", "defer", "put", "scrub"}
+PARTICLED = {"call", "put"}
+
 # What had ended had happened: "whose last session in Almaty in April had ended" is last April.
 DONE_VERBS = {"end", "close", "finish", "conclude", "wrap", "collapse", "break", "hold", "meet", "sign", "agree"}
 
@@ -138,6 +143,9 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
+            if tense == "past" and tok.lemma_ in CALLING_OFF and (tok.lemma_ not in PARTICLED or any(
+                    c.dep_ == "prt" for c in tok.children)):
+                return "any"  # "the minister called off the March 3 talks": called off before, maybe still ahead
             if tense in {None, "present"} and infinitive and tok.dep_ in {"xcomp", "advcl", "ROOT"}:
                 # "Brexit talks to resume on Monday", "hopes to meet Xi on Friday": still to come; not "the plan
                 # to sign it in November fell through", whose time is the sentence's

@@ -581,6 +581,23 @@ def _day_it_was_called(root: Token, trigger: Token) -> bool:
         and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
 
 
+CANCELLING_VERBS = {"cancel", "call", "scrap", "axe", "abandon", "scrub"}
+_WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?",
+                           re.IGNORECASE)
+
+
+def _day_it_was_called_off(ent: Span, root: Token, trigger: Token) -> bool:
+    """Whether 'on <weekday>' on a verb of calling off whose object is the meeting tells when it was called
+    off ('Pinera called the summit off on Wednesday'), not when it was to meet; a date of its own ('the
+    March 3 talks') stays the meeting's."""
+    prep = root.head
+    verb = prep.head
+    return root.dep_ == "pobj" and prep.lower_ == "on" and _WEEKDAY_ONLY.fullmatch(ent.text.strip()) is not None \
+        and verb.lemma_ in CANCELLING_VERBS and verb.tag_ in {"VBD", "VBN", "VBZ"} \
+        and (verb.lemma_ != "call" or any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)) \
+        and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
+
+
 # Things told on a day of their own between a date and the meeting it hangs near
 TOLD_ON_A_DAY = {"call", "conversation", "interview", "letter", "speech", "message", "videoconference"}
 
@@ -640,6 +657,9 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     if t is not None and s.by_label[t] in MEETING_TYPES and _day_of_a_call(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "agreed to meet in Argentina during a telephone call on November 1": the call's day
+    if t is not None and s.by_label[t] in MEETING_TYPES and _day_it_was_called_off(ent, root, art.doc[t]):
+        s.unassigned.append(ent)
+        return None  # "Pinera called the summit off on Wednesday": the day of the calling off
     if t is not None and s.by_label[t] in MEETING_TYPES and _day_it_was_called(root, art.doc[t]):
         s.unassigned.append(ent)
         return None  # "the summit had been called on November 15 by Tusk": when it was called, not held

@@ -383,8 +383,9 @@ def statement_subjects(verb: Token) -> list[Token]:
         # "Hammond was the first to say so", "Lavrov was quick to say": the subject of the copula
         return [c for c in verb.head.head.children if c.dep_ == "nsubj"]
     if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.pos_ == "VERB":
-        # "Ryabkov was quoted by Interfax as saying", "was reported as saying": the one quoted
-        return [c for c in verb.head.head.children if c.dep_ == "nsubjpass"]
+        # "Ryabkov was quoted by Interfax as saying", "was reported as saying", "Xinhua quoted Xi as
+        # saying": the one quoted
+        return [c for c in verb.head.head.children if c.dep_ in {"nsubjpass", "dobj"}]
     if verb.dep_ == "conj" and any(c.dep_ in {"dobj", "dative"} and c.pos_ == "PRON" for c in verb.children):
         return own
     if verb.dep_ == "conj" or (verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp"}):
