@@ -197,3 +197,22 @@ def test_the_weekday_a_summit_was_called_off_is_not_its_date(uschina) -> None:  
 def test_talks_called_off_are_the_nearest_ones_of_that_day(uschina, text: str) -> None:  # type: ignore[no-untyped-def]
     # the issue's own example: a past-tense verb, an event still to come
     assert [day for _, _, day, _, _ in _meetings(uschina, text, "2019-02-20")] == ["2019-03-03"]
+
+
+def test_a_trip_told_in_the_present_for_this_week_is_still_to_come(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Robert Lighthizer and Steven Mnuchin fly to Beijing this week for talks with Vice Premier Liu He."
+    got = _meetings(uschina, text, "2019-03-25")
+    assert got and all(status == "scheduled" for _, status, _, _, _ in got)
+
+
+def test_calls_to_suspend_the_talks_suspend_nothing(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Weeks of attacks on pipelines and power lines followed and the calls to suspend the talks grew louder, "
+            "until Cuba and Norway, the guarantors, appealed for de-escalation on July 7.")
+    assert ("suspension", "in_effect") not in _types(farc, text, "2015-07-27")
+
+
+def test_steps_to_end_a_war_are_a_deal_not_an_arrangement(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("The government and the FARC agreed on Sunday on steps to scale down their war and speed up the peace "
+            "talks.")
+    deals = [e for e in _events(farc, text, "2015-07-13") if e.type == "agreement"]
+    assert deals and not any(e.arrangement for e in deals)

@@ -753,6 +753,11 @@ def _arranging(m: Mention) -> bool:
     ons = [g for c in v.children if c.dep_ == "prep" and c.lower_ in {"on", "upon"} for g in c.children if g.dep_ == "pobj"]
     # a clause of what is to be done: not 'agreed that the negotiations had made sufficient progress', a finding
     ahead = [c for c in clauses if c.dep_ == "xcomp" or any(a.tag_ == "MD" for a in c.children)]
+    for on in ons:
+        # "agreed on steps to scale down their war and speed up the talks": what the steps do decides
+        acts = [x for c in on.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB" for x in (c, *c.conjuncts)]
+        if acts:
+            return all(a.lemma_ in ARRANGING for a in acts)
     return any(c.lemma_ not in DEAL_VERBS and any(t.lemma_.lower() in TALK_MATTERS for t in c.subtree)
                for c in ahead + ons)
 

@@ -228,6 +228,8 @@ def decide_status(
         if tense == "future":
             # "Putin will visit Japan": announced; without a date it is not yet scheduled
             return "scheduled" if when else "proposed"
+        if tense in {None, "present"} and when and when[1] > published:
+            return "scheduled"  # "Lighthizer and Mnuchin fly to Beijing this week": the week is still going on
         return "proposed" if when is None else "held"
     if event_type == "agreement":
         if trigger_lemma in {"sign", "ink"} and tense != "future" and "proposed" not in statuses:

@@ -163,8 +163,15 @@ def _a_course_named(tok: Token) -> bool:
     """'on a platform of halting the talks', 'the threat of suspending the negotiations': a gerund naming
     a course someone proposes or fears, hung from a noun by 'of'; not a suspension done."""
     t = tok.head if tok.dep_ == "conj" else tok
+    if tok.tag_ == "VB" and t.dep_ in {"acl", "relcl"} and t.head.lemma_ in URGING_NOUNS:
+        return True  # "the calls to suspend the talks grew louder", "a threat to walk out"
     return tok.tag_ == "VBG" and t.dep_ in {"pcomp", "pobj"} and t.head.lower_ == "of" \
         and t.head.head.pos_ in {"NOUN", "PROPN"}
+
+
+# What is only urged, threatened or proposed, as nouns: 'the calls to suspend the talks'
+URGING_NOUNS = {"call", "demand", "threat", "pressure", "proposal", "idea", "push", "bid", "appeal", "temptation",
+                "urge", "plea", "ultimatum"}
 
 
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
