@@ -216,3 +216,19 @@ def test_steps_to_end_a_war_are_a_deal_not_an_arrangement(farc) -> None:  # type
             "talks.")
     deals = [e for e in _events(farc, text, "2015-07-13") if e.type == "agreement"]
     assert deals and not any(e.arrangement for e in deals)
+
+
+def test_a_round_that_is_to_be_held_lies_ahead(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "The second negotiating round is to be held in Brussels in the week of July 17."
+    assert _meetings(brexit, text, "2017-06-20") == [("talks", "scheduled", "2017-W29", "Brussels", [])]
+
+
+def test_the_last_day_left_a_bare_number_is_still_the_sittings(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the model tags "18" a cardinal, outside the date "October 17"
+    got = _meetings(brexit, "EU leaders meet in Brussels on October 17 and 18 for the European Council.", "2019-08-02")
+    assert [day for _, _, day, _, _ in got] == ["2019-10-17/2019-10-18"]
+
+
+def test_talks_that_will_run_take_the_days_and_place_of_the_running(uschina) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(uschina, "The talks will run from May 3 to 5 in Beijing.", "2018-04-28")
+    assert got == [("talks", "scheduled", "2018-05-03/2018-05-05", "Beijing", [])]

@@ -19,7 +19,7 @@ ANCHOR_VERBS = {
     "host", "continue", "go", "complete", "finish", "cut", "postpone", "cancel", "delay", "schedule", "plan",
     "set", "expect", "arrange", "put", "call", "agree", "produce", "close", "reach", "launch",
     "stage", "convene", "break", "suspend", "halt", "freeze", "sign", "adopt", "issue", "release", "announce",
-    "remain", "come", "bring", "mark", "move", "push", "endorse", "approve", "ratify",
+    "remain", "come", "bring", "mark", "move", "push", "endorse", "approve", "ratify", "run", "last",
 }
 ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
 # Verbs putting a document to the other side: their time and place are the document's ('sent his plan to
@@ -141,6 +141,9 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
             infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and tok.dep_ == "xcomp" \
+                    and tok.head.lemma_ == "be" and tok.head.tag_ in {"VBZ", "VBP"}:
+                return "future"  # "the second round is to be held in the week of July 17": still to come
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
             if tense == "past" and tok.lemma_ in CALLING_OFF and (tok.lemma_ not in PARTICLED or any(

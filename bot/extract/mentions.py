@@ -382,7 +382,7 @@ def _joined_dates(art: _Article, dates: list[tuple[Span, Token]]) -> list[tuple[
     """'exit day, March 29 next year', 'October or November of next year': a day or month and the year
     told right after it, which the model makes two entities, are one date."""
     out: list[tuple[Span, Token]] = []
-    for ent, root in dates:
+    for ent, root in (_with_last_day(art, ent, root) for ent, root in dates):
         if out:
             prev, prev_root = out[-1]
             gap = art.doc[prev.end:ent.start]
@@ -402,6 +402,21 @@ def _joined_dates(art: _Article, dates: list[tuple[Span, Token]]) -> list[tuple[
 
 
 RANGE_JOINERS = {"and", "to", "through", "-", "\u2013"}
+
+
+def _with_last_day(art: _Article, ent: Span, root: Token) -> tuple[Span, Token]:
+    """'on October 17 and 18': the model leaves the last day a bare number outside the date; the two
+    days of one sitting are one date."""
+    doc = art.doc
+    if ent.end + 1 < len(doc) and doc[ent.end].lower_ in RANGE_JOINERS and doc[ent.end + 1].like_num \
+            and not doc[ent.end + 1].ent_type_ == "DATE" and re.search(r"\d$", ent.text) \
+            and (ent.end + 2 >= len(doc) or not doc[ent.end + 2].like_num):
+        joined = doc[ent.start:ent.end + 2]
+        timex = normalize(joined.text, anchor=art.published)
+        span = interval(timex.value) if timex and timex.value and timex.granularity == "range" else None
+        if span is not None and (span[1] - span[0]).days <= (1 if doc[ent.end].lower_ == "and" else 14):
+            return joined, root
+    return ent, root
 _WEEKDAY_NAME = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?\s*", re.IGNORECASE)
 
 
