@@ -232,3 +232,15 @@ def test_the_last_day_left_a_bare_number_is_still_the_sittings(brexit) -> None: 
 def test_talks_that_will_run_take_the_days_and_place_of_the_running(uschina) -> None:  # type: ignore[no-untyped-def]
     got = _meetings(uschina, "The talks will run from May 3 to 5 in Beijing.", "2018-04-28")
     assert got == [("talks", "scheduled", "2018-05-03/2018-05-05", "Beijing", [])]
+
+
+def test_a_meeting_there_is_at_the_place_the_sentence_before_named(iran) -> None:  # type: ignore[no-untyped-def]
+    text = "Fabius flew to Tehran on Wednesday. Mogherini is due there on Tuesday, July 28, for talks with Zarif."
+    got = _meetings(iran, text, "2015-07-24")
+    assert ("meeting", "scheduled", "2015-07-28", "Tehran", ["Federica Mogherini", "Mohammad Javad Zarif"]) in got
+
+
+def test_an_undated_visit_there_of_nobody_named_is_no_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The outcome was announced in Tokyo on December 16. The leaders also agreed to make it easier for former "
+            "residents of the islands to visit family graves there.")
+    assert [e for e in _events(extractor, text, "2016-12-19") if e.type == "visit"] == []

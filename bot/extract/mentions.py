@@ -157,6 +157,7 @@ class _Memory:
     scene: list[tuple[int, str]] = field(default_factory=list)  # (paragraph, the place 'In Berlin, ...' opened)
     turns_told: set[int] = field(default_factory=set)  # the transcript turns (paragraphs) already read
     turn_place: list[str] = field(default_factory=list)  # where the turns were spoken ('news conference in Tehran')
+    last_place: list[str] = field(default_factory=list)  # the last place the sentence before named: 'there'
 
 
 @dataclass(slots=True)
@@ -201,6 +202,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
             _date_after_the_last_day(art, memory, s)  # "The next day Johnson went further.": counted on
             _weekday_of_the_span(art, memory, s)
             _remember_day(art, memory, s)
+            _remember_place(art, memory, s)
             continue
         _read_entities(art, s)
         _add_the_two_leaders(art, memory, s)
@@ -229,8 +231,31 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _meeting_where_they_went(art, s)
         _meeting_they_went_for(art, s)
         _calls_held_nowhere(s)
+        _there(memory, s)
+        _remember_place(art, memory, s)
         mentions.extend(s.made.values())
     return mentions
+
+
+def _there(memory: _Memory, s: _Sentence) -> None:
+    """Pass: 'Fabius flew to Tehran on Wednesday. Mogherini is due there on Tuesday for talks with Zarif':
+    a meeting told 'there' is at the last place the sentence before named."""
+    if not memory.last_place:
+        return
+    for m in s.made.values():
+        chain = {a.i for a in [m.trigger, *m.trigger.ancestors][:4]}
+        if m.location is None and m.type in MEETING_TYPES and (m.timex or m.participants) and any(
+                t.lower_ == "there" and t.dep_ == "advmod" and (t.head.i in chain or (  # "is due there ... for talks"
+                    t.head.dep_ in {"acomp", "xcomp"} and t.head.head.i in chain)) for t in s.sent):
+            m.location = memory.last_place[0]
+
+
+def _remember_place(art: _Article, memory: _Memory, s: _Sentence) -> None:
+    """Pass: the last place the sentence names, for a 'there' in the next one."""
+    places = [name for _, name in sorted(s.places, key=lambda p: p[0].i)] if s.places else [
+        loc for ent in s.ents if ent.label_ in {"GPE", "LOC", "FAC"} and _named_here(art, ent)
+        and (loc := locative(ent, art.tracker))]
+    memory.last_place[:] = places[-1:]
 
 
 def _calls_held_nowhere(s: _Sentence) -> None:
