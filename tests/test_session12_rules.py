@@ -244,3 +244,18 @@ def test_an_undated_visit_there_of_nobody_named_is_no_event(extractor) -> None: 
     text = ("The outcome was announced in Tokyo on December 16. The leaders also agreed to make it easier for former "
             "residents of the islands to visit family graves there.")
     assert [e for e in _events(extractor, text, "2016-12-19") if e.type == "visit"] == []
+
+
+def test_a_remark_told_to_an_audience_somewhere_was_made_there(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Tusk, the European Council president, told a business conference in Brussels in the morning that there "
+            "could be no frictionless trade.")
+    assert _remarks_at(brexit, text, "2018-03-01") == [("Brussels", ["Donald Tusk"])]
+
+
+def test_a_place_in_what_was_said_is_still_not_where_it_was_said(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Tusk told reporters on Thursday that the talks in London had gone badly."
+    assert _remarks_at(brexit, text, "2018-03-01") == [(None, ["Donald Tusk"])]
+
+
+def _remarks_at(extractor, text: str, published: str) -> list[tuple[str | None, list[str]]]:  # type: ignore[no-untyped-def]
+    return [(e.location, e.participants) for e in _events(extractor, text, published) if e.type == "statement"]

@@ -1333,8 +1333,14 @@ REMARK_NOUNS = {"message", "statement", "interview", "speech", "address", "lette
 
 def in_what_was_said(verb: Token, tok: Token) -> bool:
     """Whether `tok` lies in the clause a statement verb reports (its ccomp, or the words after it)."""
-    said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}]
+    said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}
+            and not (c.dep_ == "dobj" and verb.lemma_ in TELLING_VERBS)]  # "told a business conference in Brussels"
     return any(c.left_edge.i <= tok.i <= c.right_edge.i for c in said)
+
+
+# Verbs whose object is whom the remark was made to ('told a business conference in Brussels', 'briefed
+# reporters in Vienna'), not what was said
+TELLING_VERBS = {"tell", "brief", "address", "inform", "assure", "warn", "urge", "remind"}
 
 
 LIMIT_BEFORE = LIMIT_PREPS | {"before"}  # "by March 1", "before the Oct 31 deadline": a limit, not a day
