@@ -259,3 +259,15 @@ def test_a_place_in_what_was_said_is_still_not_where_it_was_said(brexit) -> None
 
 def _remarks_at(extractor, text: str, published: str) -> list[tuple[str | None, list[str]]]:  # type: ignore[no-untyped-def]
     return [(e.location, e.participants) for e in _events(extractor, text, published) if e.type == "statement"]
+
+
+def test_he_said_where_the_sentence_before_put_him(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ali Khamenei gave his end-of-Ramadan sermon in Tehran on Saturday. Whether or not the text was approved, "
+            "he said, Iran's policy towards the United States would not change.")
+    assert _remarks_at(iran, text, "2015-07-20") == [("Tehran", ["Ali Khamenei"])]
+
+
+def test_he_said_in_another_paragraph_is_not_placed_by_it(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ali Khamenei gave his end-of-Ramadan sermon in Tehran on Saturday.\n\nWhether or not the text was "
+            "approved, he said on Monday, Iran's policy would not change.")
+    assert [where for where, _ in _remarks_at(iran, text, "2015-07-21")] == [None]

@@ -158,6 +158,7 @@ class _Memory:
     turns_told: set[int] = field(default_factory=set)  # the transcript turns (paragraphs) already read
     turn_place: list[str] = field(default_factory=list)  # where the turns were spoken ('news conference in Tehran')
     last_place: list[str] = field(default_factory=list)  # the last place the sentence before named: 'there'
+    placed: dict[str, tuple[int, str]] = field(default_factory=dict)  # person -> (paragraph, where the last sentence put them)
 
 
 @dataclass(slots=True)
@@ -232,6 +233,7 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _meeting_they_went_for(art, s)
         _calls_held_nowhere(s)
         _there(memory, s)
+        _he_said_there(memory, s)
         _remember_place(art, memory, s)
         mentions.extend(s.made.values())
     return mentions
@@ -250,12 +252,41 @@ def _there(memory: _Memory, s: _Sentence) -> None:
             m.location = memory.last_place[0]
 
 
+def _he_said_there(memory: _Memory, s: _Sentence) -> None:
+    """Pass: 'Khamenei gave his end-of-Ramadan sermon in Tehran on Saturday. Whatever happened, he said,
+    ...': a remark whose speaker is a pronoun for someone the sentence before placed was made there."""
+    if s.places:
+        return
+    for tok, label in s.triggers:
+        m = s.made[tok.i]
+        if label != "statement" or m.location is not None or len(m.participants) != 1:
+            continue
+        if not any(x.lower_ in {"he", "she"} for x in statement_subjects(tok)):
+            continue
+        para, place = memory.placed.get(m.participants[0], (-1, ""))
+        if para == m.paragraph:
+            m.location = place
+
+
 def _remember_place(art: _Article, memory: _Memory, s: _Sentence) -> None:
-    """Pass: the last place the sentence names, for a 'there' in the next one."""
+    """Pass: the last place the sentence names, for a 'there' in the next one; and where its events put
+    their people, for a 'he said' in the next one."""
     places = [name for _, name in sorted(s.places, key=lambda p: p[0].i)] if s.places else [
         loc for ent in s.ents if ent.label_ in {"GPE", "LOC", "FAC"} and _named_here(art, ent)
         and (loc := locative(ent, art.tracker))]
     memory.last_place[:] = places[-1:]
+    memory.placed.clear()
+    for m in s.made.values():
+        for who in m.participants:
+            if m.location:
+                memory.placed[who] = (m.paragraph, m.location)
+    if not s.triggers and len(places) == 1:
+        # "Khamenei gave his end-of-Ramadan sermon in Tehran on Saturday.": no event, but where he was
+        para = art.layout.para_of(s.sent.start_char)
+        for ent in s.ents:
+            if ent.label_ == "PERSON" and ent.root.dep_ == "nsubj" and _named_here(art, ent) \
+                    and (name := art.resolve(ent.text)):
+                memory.placed[name] = (para, places[0])
 
 
 def _calls_held_nowhere(s: _Sentence) -> None:
