@@ -271,3 +271,13 @@ def test_he_said_in_another_paragraph_is_not_placed_by_it(iran) -> None:  # type
     text = ("Ali Khamenei gave his end-of-Ramadan sermon in Tehran on Saturday.\n\nWhether or not the text was "
             "approved, he said on Monday, Iran's policy would not change.")
     assert [where for where, _ in _remarks_at(iran, text, "2015-07-21")] == [None]
+
+
+def test_negotiators_spending_a_week_somewhere_hold_talks_there(brexit) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(brexit, "The negotiators spent the week from Monday, November 9, in London.", "2020-11-20")
+    assert [(t, status, place) for t, status, _, place, _ in got] == [("talks", "held", "London")]
+
+
+def test_delegations_due_back_at_the_table_are_talks_to_come(farc) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(farc, "The delegations are due back in Havana on Monday, May 25.", "2015-05-20")
+    assert got == [("talks", "scheduled", "2015-05-25", "Havana", [])]

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from bot.extract import status as st
 from bot.extract.clauses import held_back, negated, verb_above
 from bot.tracker import Tracker
 
@@ -172,6 +173,12 @@ def _a_course_named(tok: Token) -> bool:
 # What is only urged, threatened or proposed, as nouns: 'the calls to suspend the talks'
 URGING_NOUNS = {"call", "demand", "threat", "pressure", "proposal", "idea", "push", "bid", "appeal", "temptation",
                 "urge", "plea", "ultimatum"}
+
+
+def _delegations(tok: Token) -> bool:
+    """'the negotiators', 'the two delegations', 'the government team': cues.json's delegations."""
+    words = st.cues()["delegations"]
+    return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
 
 
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
@@ -678,11 +685,17 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "meeting" and tok.lemma_ in SPEAKING_VERBS:
         return remote(tok)  # "spoke by telephone with Lighthizer"; not "spoke to reporters"
     if label == "meeting" and tok.lemma_ == "spend":
-        # "spent Saturday in Vienna with Zarif", "spent two hours with Putin": time with someone; not
-        # "spent billions"
-        timed = any(c.ent_type_ in {"DATE", "TIME"} for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
-        return timed and any(c.dep_ == "prep" and c.lower_ == "with" and any(
-            t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children)
+        # "spent Saturday in Vienna with Zarif", "spent two hours with Putin": time with someone; "the
+        # negotiators spent the week in London": a sitting of the delegations; not "spent billions"
+        timed = any(c.ent_type_ in {"DATE", "TIME"} or c.lemma_ in {"week", "day", "weekend", "morning", "afternoon"}
+                    for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
+        return timed and (any(c.dep_ == "prep" and c.lower_ == "with" and any(
+            t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or any(
+            c.dep_ == "nsubj" and _delegations(c) for c in tok.children))
+    if label == "talks" and tok.lower_ == "due":
+        # "the delegations are due back at the Convention Palace on Monday": the sides returning to the table
+        return any(c.dep_ == "nsubj" and _delegations(c) for c in tok.head.children)
+
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
         # In a relative clause ("Nagato, where Abe received Putin") it tells more of an event already told
