@@ -281,3 +281,8 @@ def test_negotiators_spending_a_week_somewhere_hold_talks_there(brexit) -> None:
 def test_delegations_due_back_at_the_table_are_talks_to_come(farc) -> None:  # type: ignore[no-untyped-def]
     got = _meetings(farc, "The delegations are due back in Havana on Monday, May 25.", "2015-05-20")
     assert got == [("talks", "scheduled", "2015-05-25", "Havana", [])]
+
+
+@pytest.mark.parametrize("text", ["What has been agreed so far?", "Will the two sides meet again in Havana on Monday?"])
+def test_a_question_tells_nothing_done(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _types(farc, text, "2014-09-10") == []

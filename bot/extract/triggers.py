@@ -181,6 +181,16 @@ def _delegations(tok: Token) -> bool:
     return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
 
 
+WH_WORDS = {"what", "when", "where", "why", "how", "who", "which", "will", "is", "are", "does", "do", "did", "can",
+            "could", "would", "has", "have", "was", "were", "should"}
+
+
+def _a_question(sent: Span) -> bool:
+    """A question ('What has been agreed so far?', 'Will the talks resume?'): its words tell nothing done."""
+    text = sent.text.strip()
+    return text.endswith("?") and sent[0].lower_ in WH_WORDS
+
+
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
     """The global trigger patterns, and the tracker's own phrases (their head word is the trigger)."""
     return TriggerMatcher(nlp, tracker)
@@ -616,6 +626,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
     lemmas = sentence_lemmas(sent) if lemmas is None else lemmas
+    if _a_question(sent):
+        return False  # an explainer's "What has been agreed so far?", "When do the talks resume?": asked, not told
     if label == "deadline" and tok.lower_ == "timetable" and tok.dep_ in {"dobj", "nsubjpass"} \
             and tok.head.lemma_ in {"reject", "approve", "back", "defeat", "vote", "pass"}:
         return False  # "MPs rejected its three-day timetable": a vote on a bill's programme, no deadline
@@ -694,7 +706,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             c.dep_ == "nsubj" and _delegations(c) for c in tok.children))
     if label == "talks" and tok.lower_ == "due":
         # "the delegations are due back at the Convention Palace on Monday": the sides returning to the table
-        return any(c.dep_ == "nsubj" and _delegations(c) for c in tok.head.children)
+        told_for = any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            g.lemma_.lower() in TALK_WORDS | {"round"} for g in c.children) for c in (*tok.children, *tok.head.children))
+        # "... due back in Havana this week for a new round": the round is the event told
+        return not told_for and any(c.dep_ == "nsubj" and _delegations(c) for c in tok.head.children)
 
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
