@@ -286,3 +286,12 @@ def test_delegations_due_back_at_the_table_are_talks_to_come(farc) -> None:  # t
 @pytest.mark.parametrize("text", ["What has been agreed so far?", "Will the two sides meet again in Havana on Monday?"])
 def test_a_question_tells_nothing_done(farc, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _types(farc, text, "2014-09-10") == []
+
+
+@pytest.mark.parametrize("text", [
+    "On Friday she asked for the broadest and deepest trade agreement ever struck.",
+    "Economists said on Monday the figures gave Beijing one more reason to want a settlement.",
+    "On Friday the prime minister said he still expected the outline of an agreement this summer.",
+])
+def test_a_deal_wanted_is_no_deal(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [t for t, _ in _types(brexit, text, "2020-07-10") if t == "agreement"] == []

@@ -191,6 +191,21 @@ def _a_question(sent: Span) -> bool:
     return text.endswith("?") and sent[0].lower_ in WH_WORDS
 
 
+# Verbs whose object is a deal wanted, not made ('asked for the deepest trade agreement', 'want a settlement')
+HOPING_VERBS = {"want", "seek", "ask", "expect", "need", "hope", "press", "call", "push", "demand", "urge", "wish"}
+
+
+def _hoped_for(tok: Token) -> bool:
+    """Whether a deal noun is the object of wanting ('want a settlement', 'asked for the broadest trade
+    agreement ever struck', 'still expected the outline of an agreement this summer')."""
+    t = tok
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_ in {"outline", "prospect", "chance", "hope"}:
+        t = t.head.head  # "the outline of an agreement", "the prospect of a deal"
+    if t.dep_ == "dobj":
+        return t.head.lemma_ in HOPING_VERBS
+    return t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.lemma_ in HOPING_VERBS
+
+
 def trigger_matcher(nlp: Language, tracker: Tracker | None = None) -> TriggerMatcher:
     """The global trigger patterns, and the tracker's own phrases (their head word is the trigger)."""
     return TriggerMatcher(nlp, tracker)
@@ -641,6 +656,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         )
     if label == "agreement" and conditional(tok):
         return False
+    if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and _hoped_for(tok):
+        return False  # "asked for the deepest trade agreement ever struck", "want a settlement": wanted, not made
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and any(
             c.dep_ == "amod" and c.lower_ in {"unilateral", "one-sided"} for c in tok.children):
         return False  # "the FARC's unilateral ceasefire", "a unilateral truce": one side's act, agreed with nobody
