@@ -295,3 +295,16 @@ def test_a_question_tells_nothing_done(farc, text: str) -> None:  # type: ignore
 ])
 def test_a_deal_wanted_is_no_deal(brexit, text: str) -> None:  # type: ignore[no-untyped-def]
     assert [t for t, _ in _types(brexit, text, "2020-07-10") if t == "agreement"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The guerrillas announced the indefinite ceasefire in December and it took effect on December 20.",
+    "The truce is the same as the ceasefire that the FARC announced in Havana on Wednesday, July 8.",
+])
+def test_a_truce_one_side_declared_is_no_agreement(farc, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [t for t, _ in _types(farc, text, "2015-07-27") if t == "agreement"] == []
+
+
+def test_a_ceasefire_both_sides_announced_is_one(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "The government and the FARC announced a bilateral ceasefire in Havana on Thursday."
+    assert ("agreement", "agreed") in _types(farc, text, "2016-06-25")

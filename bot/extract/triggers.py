@@ -630,11 +630,21 @@ TRUCE_WORDS = {"truce", "ceasefire", "cease-fire"}
 def _one_sides(tok: Token) -> bool:
     """Whether a truce is told as one organisation's ('the FARC truce', "the rebels' ceasefire"), not agreed
     by two ('the bilateral ceasefire', 'the US-China truce')."""
-    owners = [c for c in tok.children if c.dep_ in {"poss", "compound"}
-              and (c.ent_type_ in {"ORG", "NORP"} or c.lemma_ in {"rebel", "guerrilla", "insurgent"}
-                   or (c.ent_type_ == "GPE" and c.text.isupper()))]  # "the FARC truce" (a tracker's side)
-    return len(owners) == 1 and not owners[0].conjuncts and not any(
-        c.dep_ == "amod" and c.lower_ in {"bilateral", "joint", "mutual"} for c in tok.children)
+    def a_side(c: Token) -> bool:
+        return c.ent_type_ in {"ORG", "NORP"} or c.lemma_ in {"rebel", "guerrilla", "insurgent"} \
+            or (c.ent_type_ == "GPE" and c.text.isupper())  # "the FARC truce" (a tracker's side)
+
+    if any(c.dep_ == "amod" and c.lower_ in {"bilateral", "joint", "mutual"} for c in tok.children):
+        return False
+    owners = [c for c in tok.children if c.dep_ in {"poss", "compound"} and a_side(c)]
+    # "the guerrillas announced the indefinite ceasefire", "the ceasefire that the FARC announced on July 8":
+    # one side declaring it
+    declaring = ([tok.head] if tok.dep_ == "dobj" else []) + [c for c in tok.children if c.dep_ in {"relcl", "acl"}]
+    owners += [s for v in declaring if v.lemma_ in DECLARING_VERBS for s in v.children if s.dep_ == "nsubj" and a_side(s)]
+    return len(owners) == 1 and not owners[0].conjuncts
+
+
+DECLARING_VERBS = {"announce", "declare", "order", "observe", "call", "proclaim", "offer", "extend"}
 
 
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
