@@ -308,3 +308,8 @@ def test_a_truce_one_side_declared_is_no_agreement(farc, text: str) -> None:  # 
 def test_a_ceasefire_both_sides_announced_is_one(farc) -> None:  # type: ignore[no-untyped-def]
     text = "The government and the FARC announced a bilateral ceasefire in Havana on Thursday."
     assert ("agreement", "agreed") in _types(farc, text, "2016-06-25")
+
+
+def test_a_round_that_lasted_days_ran_until_the_day_it_ended(iran) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(iran, "The round lasted three days in Vienna and ended on Friday.", "2014-05-17")
+    assert got == [("talks", "held", "2014-05-14/2014-05-16", "Vienna", [])]

@@ -1226,10 +1226,16 @@ STRETCH_DAYS = {"day": 1, "week": 7}
 
 
 def _stretch_days(tok: Token) -> int | None:
-    """'two days of talks', 'after four days of negotiations', 'a week of talks': the days the talks took."""
-    if tok.dep_ != "pobj" or tok.head.lower_ != "of":
+    """'two days of talks', 'after four days of negotiations', 'a week of talks', 'the round lasted three
+    days': the days the talks took."""
+    if tok.dep_ == "nsubj" and tok.head.lemma_ in {"last", "run"}:
+        unit = next((c for c in tok.head.children if c.dep_ in {"npadvmod", "dobj"} and c.lemma_.lower() in STRETCH_DAYS), None)
+        if unit is None:
+            return None
+    elif tok.dep_ != "pobj" or tok.head.lower_ != "of":
         return None
-    unit = tok.head.head
+    else:
+        unit = tok.head.head
     per = STRETCH_DAYS.get(unit.lemma_.lower())
     count = next((number(c.text) for c in unit.children if c.dep_ in {"nummod", "det"} and number(c.text)), None)
     return count * per if per and count and count * per > 1 else None
