@@ -117,10 +117,17 @@ def since_clause(ent: Span) -> Token | None:
     return None
 
 
-# Verbs of calling an event off or putting it off: the event they name was still to come when they were
-# done, so a past tense says nothing of its date ('put' and 'call' only with their particle)
-CALLING_OFF = {"cancel", "call", "scrap", "axe", "abandon", "shelve", "postpone", "delay", "defer", "put", "scrub"}
-PARTICLED = {"call", "put"}
+# Verbs of calling an event off, and of putting it off: the event they name was still to come when they
+# were done ('call' and 'put' only with their particle: 'called off', 'put off', 'put back')
+CANCELLING = {"cancel", "call", "scrap", "axe", "abandon", "scrub"}
+CALLING_OFF = CANCELLING | {"shelve", "postpone", "delay", "defer", "put"}
+_PARTICLES = {"call": {"off"}, "put": {"off", "back"}}
+
+
+def calls_off(verb: Token, verbs: set[str] = CALLING_OFF) -> bool:
+    """Whether a verb calls off or puts off what it names ('called off the March 3 talks', 'postponed')."""
+    needed = _PARTICLES.get(verb.lemma_)
+    return verb.lemma_ in verbs and (needed is None or any(c.dep_ == "prt" and c.lower_ in needed for c in verb.children))
 
 # What had ended had happened: "whose last session in Almaty in April had ended" is last April.
 DONE_VERBS = {"end", "close", "finish", "conclude", "wrap", "collapse", "break", "hold", "meet", "sign", "agree"}
@@ -146,8 +153,7 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
                 return "future"  # "the second round is to be held in the week of July 17": still to come
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
-            if tense == "past" and tok.lemma_ in CALLING_OFF and (tok.lemma_ not in PARTICLED or any(
-                    c.dep_ == "prt" for c in tok.children)):
+            if tense == "past" and calls_off(tok):
                 return "any"  # "the minister called off the March 3 talks": called off before, maybe still ahead
             if tense in {None, "present"} and infinitive and tok.dep_ in {"xcomp", "advcl", "ROOT"}:
                 # "Brexit talks to resume on Monday", "hopes to meet Xi on Friday": still to come; not "the plan

@@ -76,18 +76,22 @@ class Draft:
         return start, min(span[1], start + timedelta(days=third))
 
 
+def _told_as_a_call(mentions: list[Mention]) -> bool | None:
+    """Whether every mention of a meeting among these is of a call ('a phone call on September 5, in
+    which Liu spoke with Lighthizer'); None when none is of a meeting."""
+    meetings = [m for m in mentions if m.type in MEETING_TYPES]
+    return all(m.remote for m in meetings) if meetings else None
+
+
 def _a_call(d: Draft) -> bool:
-    """Whether the meeting is a call: every mention of it as a meeting is of a call ('a phone call on
-    September 5, in which Liu spoke with Lighthizer')."""
-    meetings = [m for m in d.mentions if m.type in MEETING_TYPES]
-    return d.type in MEETING_TYPES and bool(meetings) and all(m.remote for m in meetings)
+    return d.type in MEETING_TYPES and bool(_told_as_a_call(d.mentions))
 
 
 def _calls_apart(told: list[Mention], m: Mention) -> bool:
     """Whether `m` and the mentions told so far are a call and a meeting in person, which are never one
     event ('a day after the two leaders spoke by telephone', 'ready to meet Trump in Buenos Aires')."""
-    meetings = [x for x in told if x.type in MEETING_TYPES]
-    return m.type in MEETING_TYPES and bool(meetings) and m.remote != all(x.remote for x in meetings)
+    call = _told_as_a_call(told)
+    return m.type in MEETING_TYPES and call is not None and m.remote != call
 
 
 def _compatible_types(a: str, b: str) -> bool:
@@ -449,7 +453,7 @@ def _probe(group: list[Mention]) -> Mention:
         fresh=any(m.fresh for m in group),
         arranged=any(m.arranged for m in group),
         tense="future" if all(m.tense == "future" for m in group) else None,
-        remote=all(m.remote for m in group if m.type in MEETING_TYPES),
+        remote=_told_as_a_call(group) is not False,
     )
 
 
@@ -1060,7 +1064,7 @@ def _delegations_meet(m: Mention, who: str = "delegations") -> bool:
     # "negotiated by Barnier and Frost and their teams": the agent and its conjuncts
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects += [c for a in agents for c in (a, *a.conjuncts)]
-    return any(_cue_word(_they(s), who) for s in subjects)
+    return any(st.cue_word(_they(s), who) for s in subjects)
 
 
 def _they(tok: Token) -> Token:
@@ -1069,13 +1073,6 @@ def _they(tok: Token) -> Token:
     if tok.lower_ != "they":
         return tok
     return next((t for t in reversed(tok.doc[tok.sent.start:tok.i]) if t.tag_ in {"NNS", "NNPS"}), tok)
-
-
-def _cue_word(tok: Token, key: str) -> bool:
-    """Whether a word is one of cues.json's `key` words ("delegations", "leaders"): its lemma, or the
-    word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)."""
-    words = st.cues()[key]
-    return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
 
 
 def _a_round(m: Mention) -> bool:
@@ -1177,7 +1174,7 @@ def _two_sides_of(a: Draft, b: Draft, tracker: Tracker) -> bool:
 def _with_delegation(m: Mention) -> bool:
     """'talks with the FARC's delegation', 'talks with Chinese negotiators': the other side unnamed."""
     return any(c.dep_ == "prep" and c.lower_ == "with" and any(
-        g.dep_ == "pobj" and _cue_word(g, "delegations") for g in c.children) for c in m.trigger.children)
+        g.dep_ == "pobj" and st.cue_word(g, "delegations") for g in c.children) for c in m.trigger.children)
 
 
 def _invited_to(m: Mention) -> bool:

@@ -19,9 +19,11 @@ from spacy.tokens import Doc, Span, Token
 from bot.event_types import MEETING_TYPES
 from bot.extract import status as st
 from bot.extract.clauses import (
+    CANCELLING,
     CLAUSE_DEPS,
     PUT_FORWARD_VERBS,
     anchor_of,
+    calls_off,
     date_tense,
     same_clause,
     since,
@@ -468,12 +470,21 @@ def _with_last_day(art: _Article, ent: Span, root: Token) -> tuple[Span, Token]:
             and not doc[ent.end + 1].ent_type_ == "DATE" and re.search(r"\d$", ent.text) \
             and (ent.end + 2 >= len(doc) or not doc[ent.end + 2].like_num):
         joined = doc[ent.start:ent.end + 2]
-        timex = normalize(joined.text, anchor=art.published)
-        span = interval(timex.value) if timex and timex.value and timex.granularity == "range" else None
-        if span is not None and (span[1] - span[0]).days <= (1 if doc[ent.end].lower_ == "and" else 14):
+        if _one_sitting(art, joined.text, doc[ent.end].lower_):
             return joined, root
     return ent, root
-_WEEKDAY_NAME = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?\s*", re.IGNORECASE)
+
+
+_WEEKDAY_WORD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY_NAME = re.compile(rf"\b{_WEEKDAY_WORD}\b,?\s*", re.IGNORECASE)
+
+
+def _one_sitting(art: _Article, text: str, joiner: str) -> bool:
+    """Whether a date's text is a range of days of one sitting: two days in a row when joined by 'and', a
+    fortnight at most when 'to' or 'through' ('October 17 and 18', 'May 15 to May 19')."""
+    timex = normalize(text, anchor=art.published)
+    span = interval(timex.value) if timex and timex.value and timex.granularity == "range" else None
+    return span is not None and (span[1] - span[0]).days <= (1 if joiner == "and" else 14)
 
 
 def _days_of_one_sitting(art: _Article, prev: Span, gap: Span, ent: Span) -> bool:
@@ -482,10 +493,7 @@ def _days_of_one_sitting(art: _Article, prev: Span, gap: Span, ent: Span) -> boo
     words = [t.lower_ for t in gap if t.lower_ != ","]
     if len(gap) > 3 or len(words) != 1 or words[0] not in RANGE_JOINERS:
         return False
-    text = _WEEKDAY_NAME.sub("", f"{prev.text} {words[0]} {ent.text}").replace(",", "")
-    timex = normalize(text, anchor=art.published)
-    span = interval(timex.value) if timex and timex.value and timex.granularity == "range" else None
-    return span is not None and (span[1] - span[0]).days <= (1 if words[0] == "and" else 14)
+    return _one_sitting(art, _WEEKDAY_NAME.sub("", f"{prev.text} {words[0]} {ent.text}").replace(",", ""), words[0])
 
 
 BARE_DAY_PARTS = {"morning", "afternoon", "evening", "night"}
@@ -652,20 +660,14 @@ def _day_it_was_called(root: Token, trigger: Token) -> bool:
         and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
 
 
-CANCELLING_VERBS = {"cancel", "call", "scrap", "axe", "abandon", "scrub"}
-_WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?",
-                           re.IGNORECASE)
-
-
 def _day_it_was_called_off(ent: Span, root: Token, trigger: Token) -> bool:
     """Whether 'on <weekday>' on a verb of calling off whose object is the meeting tells when it was called
     off ('Pinera called the summit off on Wednesday'), not when it was to meet; a date of its own ('the
     March 3 talks') stays the meeting's."""
     prep = root.head
     verb = prep.head
-    return root.dep_ == "pobj" and prep.lower_ == "on" and _WEEKDAY_ONLY.fullmatch(ent.text.strip()) is not None \
-        and verb.lemma_ in CANCELLING_VERBS and verb.tag_ in {"VBD", "VBN", "VBZ"} \
-        and (verb.lemma_ != "call" or any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)) \
+    return root.dep_ == "pobj" and prep.lower_ == "on" and _THE_WEEKDAY.fullmatch(ent.text.strip()) is not None \
+        and calls_off(verb, CANCELLING) and verb.tag_ in {"VBD", "VBN", "VBZ"} \
         and any(c.i == trigger.i and c.dep_ in {"nsubjpass", "dobj"} for c in verb.children)
 
 
@@ -1230,12 +1232,12 @@ def _stretch_days(tok: Token) -> int | None:
     days': the days the talks took."""
     if tok.dep_ == "nsubj" and tok.head.lemma_ in {"last", "run"}:
         unit = next((c for c in tok.head.children if c.dep_ in {"npadvmod", "dobj"} and c.lemma_.lower() in STRETCH_DAYS), None)
-        if unit is None:
-            return None
-    elif tok.dep_ != "pobj" or tok.head.lower_ != "of":
-        return None
-    else:
+    elif tok.dep_ == "pobj" and tok.head.lower_ == "of":
         unit = tok.head.head
+    else:
+        return None
+    if unit is None:
+        return None
     per = STRETCH_DAYS.get(unit.lemma_.lower())
     count = next((number(c.text) for c in unit.children if c.dep_ in {"nummod", "det"} and number(c.text)), None)
     return count * per if per and count and count * per > 1 else None
@@ -1290,7 +1292,7 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
                 m.timex = day
 
 
-_THE_WEEKDAY = re.compile(r"(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: (?:morning|afternoon|evening|night))?",
+_THE_WEEKDAY = re.compile(rf"(?P<day>{_WEEKDAY_WORD})(?: (?:morning|afternoon|evening|night))?",
                           re.IGNORECASE)
 
 

@@ -29,6 +29,13 @@ def cues() -> dict[str, Any]:
     return data
 
 
+def cue_word(tok: Token, key: str) -> bool:
+    """Whether a word is one of cues.json's `key` words ("delegations", "leaders"): its lemma, or the
+    word less its plural's "s" (a capitalised "Negotiators" is left unlemmatised)."""
+    words = cues()[key]
+    return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
+
+
 @lru_cache(maxsize=1)
 def _cue_index() -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}

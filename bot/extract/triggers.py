@@ -175,20 +175,15 @@ URGING_NOUNS = {"call", "demand", "threat", "pressure", "proposal", "idea", "pus
                 "urge", "plea", "ultimatum"}
 
 
-def _delegations(tok: Token) -> bool:
-    """'the negotiators', 'the two delegations', 'the government team': cues.json's delegations."""
-    words = st.cues()["delegations"]
-    return tok.lemma_.lower() in words or tok.lower_.removesuffix("s") in words
-
-
-WH_WORDS = {"what", "when", "where", "why", "how", "who", "which", "will", "is", "are", "does", "do", "did", "can",
+# The words a question opens with ('What has been agreed?', 'Will the talks resume?')
+QUESTION_OPENERS = {"what", "when", "where", "why", "how", "who", "which", "will", "is", "are", "does", "do", "did", "can",
             "could", "would", "has", "have", "was", "were", "should"}
 
 
 def _a_question(sent: Span) -> bool:
     """A question ('What has been agreed so far?', 'Will the talks resume?'): its words tell nothing done."""
     text = sent.text.strip()
-    return text.endswith("?") and sent[0].lower_ in WH_WORDS
+    return text.endswith("?") and sent[0].lower_ in QUESTION_OPENERS
 
 
 # Verbs whose object is a deal wanted, not made ('asked for the deepest trade agreement', 'want a settlement')
@@ -730,13 +725,13 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
                     for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
         return timed and (any(c.dep_ == "prep" and c.lower_ == "with" and any(
             t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or any(
-            c.dep_ == "nsubj" and _delegations(c) for c in tok.children))
+            c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in tok.children))
     if label == "talks" and tok.lower_ == "due":
         # "the delegations are due back at the Convention Palace on Monday": the sides returning to the table
         told_for = any(c.dep_ == "prep" and c.lower_ == "for" and any(
             g.lemma_.lower() in TALK_WORDS | {"round"} for g in c.children) for c in (*tok.children, *tok.head.children))
         # "... due back in Havana this week for a new round": the round is the event told
-        return not told_for and any(c.dep_ == "nsubj" and _delegations(c) for c in tok.head.children)
+        return not told_for and any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in tok.head.children)
 
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
