@@ -120,6 +120,8 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False
     if not _places_compatible(d.location, m.location, tracker):
         return False
+    if _ministers_not_summit(d.type, d.participants, m.type, m.participants, tracker):
+        return False  # "Raab will travel to Brussels to meet Barnier" ... "the European Council in Brussels"
     rel = _dates_relation(d.span, when(m))
     if rel == "apart" or (rel != "same" and _calls_apart(d.mentions, m)):
         return False  # a call and a meeting in person are one only when told of one day ('the June 15 meeting, by video')
@@ -183,6 +185,15 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
+
+
+def _ministers_not_summit(a: str, a_people: list[str], b: str, b_people: list[str], tracker: Tracker) -> bool:
+    """Whether one side is a summit and the other a meeting of people none of whom is a leader: the
+    leaders' summit is not their negotiators' meeting, whatever place the two share."""
+    if (a == "summit") == (b == "summit"):
+        return False
+    people = b_people if a == "summit" else a_people
+    return bool(people) and not any(tracker.is_leader(p) for p in people)
 
 
 def _high_level(m: Mention) -> bool:
@@ -922,7 +933,7 @@ def _still_running(d: Draft, news: Timex | None, published: date) -> None:
         d.timex = Timex(f"{span[0].isoformat()}/{end[1].isoformat()}", None, d.timex.text, "range")
 
 
-def _undated_at_a_dated_place(drafts: list[Draft]) -> list[Draft]:
+def _undated_at_a_dated_place(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     """'The talks opened on December 15 in Nagato' ... 'the Nagato meeting': an undated meeting at a place
     where the article dates one meeting only is that meeting."""
     kept = []
@@ -931,7 +942,8 @@ def _undated_at_a_dated_place(drafts: list[Draft]) -> list[Draft]:
         host = dated[0] if len(dated) == 1 else None
         if d.timex is None and d.type in MEETING_TYPES and d.location and host is not None \
                 and _compatible_types(host.type, d.type) \
-                and not _strangers(host, d):
+                and not _strangers(host, d) \
+                and not _ministers_not_summit(host.type, host.participants, d.type, d.participants, tracker):
             _merge(host, d.mentions)
             if et.more_specific(d.type, host.type):
                 host.type = d.type
@@ -1272,7 +1284,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     _dateline_place(text, drafts, published, tracker, known_only=True)
     # remarks by someone the tracker cannot name are not kept, nor told again by a named speaker
     drafts = _consolidate([d for d in drafts if d.type != "statement" or d.participants], tracker)
-    drafts = _undated_at_a_dated_place(drafts)
+    drafts = _undated_at_a_dated_place(drafts, tracker)
     # after the undated tellings have found their dated event: talks that took days, dated last
     _stretch(drafts, news, published)
     drafts = _round_told_twice(drafts, tracker)

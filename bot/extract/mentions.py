@@ -33,7 +33,13 @@ from bot.extract.clauses import (
     verb_above,
 )
 from bot.extract.layout import Layout, in_attribution
-from bot.extract.people import PersonResolver, country_of, the_two_leaders, title_before_name
+from bot.extract.people import (
+    PersonResolver,
+    country_of,
+    the_two_leaders,
+    title_before_name,
+    title_beside_name,
+)
 from bot.extract.places import capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
@@ -364,7 +370,8 @@ def _note_presser(art: _Article, memory: _Memory, s: _Sentence) -> None:
 
 def _named_here(art: _Article, ent: Span) -> bool:
     """Whether an entity speaks of this sentence, not the dateline or a title before a name."""
-    return not art.layout.in_dateline(ent) and not title_before_name(ent)
+    return not art.layout.in_dateline(ent) and not title_before_name(ent) and not (
+        ent.label_ == "PERSON" and art.tracker.office_holder(ent.text, art.published.year) and title_beside_name(ent))
 
 
 def _note_topic(art: _Article, memory: _Memory, s: _Sentence) -> None:

@@ -101,6 +101,18 @@ def the_two_leaders(
     return out
 
 
+def title_beside_name(ent: Span) -> bool:
+    """'Dominic Raab, the Brexit secretary,', 'the prime minister, Theresa May,': a title in apposition
+    is the name beside it, not this year's holder of the office. `ent` is a title (an office's words)."""
+    doc = ent.doc
+    before = ent.start - 1 - (ent.start >= 1 and doc[ent.start - 1].lower_ in {"the", "a", "an"})
+    if before >= 1 and doc[before].text == "," and doc[before - 1].ent_type_ == "PERSON":
+        return True
+    after = ent.end
+    return after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].ent_type_ == "PERSON" \
+        and doc[after + 1].ent_iob_ == "B"
+
+
 def title_before_name(ent: Span) -> bool:
     """'Russian President Boris Yeltsin': the title belongs to the name after it, not to this year's holder."""
     doc = ent.doc
