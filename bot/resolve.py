@@ -275,6 +275,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         return 0.0
     if _after_it_was_held(known, new):
         return 0.0
+    if {known.type, new.type} == {"summit", "talks"} and dates == "open" and not people:
+        # the negotiators' talks of a weekend in Brussels are not the leaders' summit the tracker knows
+        # there without a date: a summit and a round are told apart by their day or their people
+        return 0.0
     if not et.is_meeting(known.type) and dates == "open":
         return 0.0
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]

@@ -36,3 +36,44 @@ def test_the_leaders_summit_is_not_the_negotiators_meeting(brexit) -> None:  # t
     got = _meetings(brexit, text, "2018-08-17")
     assert ("meeting", "scheduled", "2018-08-21", "Brussels", ["Dominic Raab", "Michel Barnier"]) in got
     assert not any(t == "summit" and d == "2018-08-21" for t, _, d, _, _ in got)
+
+
+def test_a_backshifted_report_names_the_nearest_day(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Davis told the House of Commons on Thursday that two goals were within reach for the European "
+            "Council in Brussels on March 22 and 23.")
+    got = _meetings(brexit, text, "2018-03-16")
+    assert [(t, s, d) for t, s, d, _, _ in got] == [("summit", "scheduled", "2018-03-22/2018-03-23")]
+
+
+def test_a_passive_infinitive_looks_ahead(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Diplomats said after the summit that the 27 expect the backstop to be agreed in substance by June."
+    dated = [e.date.value for e in _events(brexit, text, "2018-03-24") if e.type == "agreement" and e.date]
+    assert dated == ["2018-06"]
+
+
+def test_what_was_wanted_by_a_day_does_not_date_the_remark(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Leo Varadkar welcomed the British acceptance of a backstop and said he wanted its details settled "
+            "by the European Council in June.")
+    remarks = [e for e in _events(brexit, text, "2018-03-24") if e.type == "statement"]
+    assert remarks and all(e.date is None or not e.date.value.endswith("-06") for e in remarks)
+
+
+def test_talks_with_nobody_named_are_not_an_undated_summit() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain import DateValue, ExtractedEvent
+    from bot.resolve import KnownEvent, resolve
+
+    summit = KnownEvent(id=1, type="summit", status="proposed", date_value=None, location="Brussels",
+                        participants={"Theresa May", "Donald Tusk"}, parties={"United Kingdom", "European Union"},
+                        as_of=datetime(2018, 3, 16, tzinfo=UTC))
+    talks = ExtractedEvent(type="talks", status="held", date=DateValue("2018-03-17/2018-03-18"), location="Brussels",
+                           participants=[], parties=["United Kingdom", "European Union"])
+    update = resolve(talks, [summit], published=datetime(2018, 3, 19, tzinfo=UTC), within={})
+    assert update.event_id is None and update.changes == (("new", None, "held"),)
+
+
+def test_a_thing_wanted_done_by_a_month_is_wanted_ahead(brexit) -> None:  # type: ignore[no-untyped-def]
+    got = [(e.type, e.status, e.date.value if e.date else None)
+           for e in _events(brexit, "The EU wants the withdrawal agreement settled by October.", "2018-03-19")]
+    assert ("deadline", "active", "2018-10") in got

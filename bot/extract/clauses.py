@@ -133,6 +133,20 @@ def calls_off(verb: Token, verbs: set[str] = CALLING_OFF) -> bool:
 DONE_VERBS = {"end", "close", "finish", "conclude", "wrap", "collapse", "break", "hold", "meet", "sign", "agree"}
 
 
+# Verbs of wanting a thing done: "wanted its details settled by June" looks ahead of the wanting.
+WISHING_VERBS = {"want", "expect", "need", "hope", "wish", "like", "prefer"}
+
+
+def _wished_done(tok: Token) -> Token | None:
+    """The verb of wanting a participle tells a thing wanted done by ('wanted its details settled', 'wants
+    the agreement settled': the parse hangs it on the verb or on its object), else None."""
+    if tok.tag_ != "VBN":
+        return None
+    wishing = tok.head if tok.dep_ in {"ccomp", "xcomp", "oprd"} else (
+        tok.head.head if tok.dep_ == "acl" and tok.head.dep_ == "dobj" else None)
+    return wishing if wishing is not None and wishing.lemma_ in WISHING_VERBS else None
+
+
 def date_tense(root: Token) -> Tense | Literal["any"] | None:
     """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
     sentence around it is past ('... has been postponed')."""
@@ -147,12 +161,19 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
             # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
-            infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            # "to hold", and the passive "to be agreed"
+            infinitive = (tok.tag_ == "VB" or any(c.dep_ == "auxpass" and c.lower_ == "be" for c in tok.children)) \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and tok.dep_ == "xcomp" \
                     and tok.head.lemma_ == "be" and tok.head.tag_ in {"VBZ", "VBP"}:
                 return "future"  # "the second round is to be held in the week of July 17": still to come
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
+            wishing = _wished_done(tok)
+            if tense == "past" and wishing is not None:
+                # "wants the agreement settled by October": ahead; "wanted its details settled by June": after
+                # the wanting, maybe after the report
+                return "future" if wishing.tag_ in {"VBZ", "VBP"} else "any"
             if tense == "past" and calls_off(tok):
                 return "any"  # "the minister called off the March 3 talks": called off before, maybe still ahead
             if tense in {None, "present"} and infinitive and tok.dep_ in {"xcomp", "advcl", "ROOT"}:

@@ -718,8 +718,10 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
         deadline = next((i for i in s.own if s.by_label[i] == "deadline"), None)
         if deadline is not None:
             return deadline
-    if t is not None and s.by_label[t] == "statement" and _not_when_said(art.doc[t], root):
-        t = None  # "Tusk said that until April 12 all options would remain open": what, not when, he said
+    if t is not None and s.by_label[t] == "statement" and (_not_when_said(art.doc[t], root) or _what_one_said(s, root)):
+        # "Tusk said that until April 12 all options would remain open": what, not when, he said; so too
+        # "welcomed the offer and said he wanted it settled by June"
+        t = None
     limit = next((c.i for c in root.children if c.dep_ == "appos" and s.by_label.get(c.i) in {"deadline", "pledge"}), None)
     if limit is not None:
         return limit  # "expires on July 20, the target date for a final deal": the day the deadline is
@@ -867,6 +869,8 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if s.by_label[t] == "suspension" and _until(root, art.doc[t]):
             continue  # "on hold until the new government takes office in August": when it may end, not begin
         tense = "past" if _behind_since(root, art.doc[t]) else date_tense(root) or s.made[t].tense
+        if tense == "past" and _backshifted(root):
+            tense = "any"  # "told the Commons that two goals were within reach for the summit on March 22"
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == t \
                 and s.by_label[t] in MEETING_TYPES | {"agreement"}:
             # "the European Council of April 10", "the land accord of May 26": the one that day names, the nearest
@@ -890,6 +894,15 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         if timex and timex.value:
             s.made[t].timex = timex
             s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
+
+
+def _backshifted(tok: Token) -> bool:
+    """Whether a date hangs from a past 'was'/'were' clause reported by a verb of saying ('Davis told the
+    Commons that two goals were within reach for the European Council on March 22'): the report's past is
+    the speaker's present, so it says nothing of which side of the report the day is."""
+    verb = next((a for a in tok.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return verb is not None and verb.lemma_ == "be" and verb.tag_ == "VBD" and verb.dep_ == "ccomp" \
+        and verb.head.lemma_ in st.REPORTING
 
 
 def _until(tok: Token, top: Token) -> bool:
@@ -1284,7 +1297,8 @@ def _date_statements(art: _Article, memory: _Memory, s: _Sentence) -> None:
             day_times = [e for e in s.ents if label == "statement" and _day_time(art, e)
                          and s.assign(e.root.i) in {None, tok.i}]
             for ent in [*s.unassigned, *day_times]:
-                if label == "statement" and (_not_when_said(tok, ent.root) or _told_ahead(ent.root)):
+                if label == "statement" and (_not_when_said(tok, ent.root) or _told_ahead(ent.root)
+                                             or _what_one_said(s, ent.root)):
                     continue  # "Tusk said all options were open until April 12": what was said, not when
                 if label == "suspension" and _until(ent.root, tok):
                     continue  # "on hold until the new government takes office in August"
@@ -1349,6 +1363,12 @@ def _told_ahead(root: Token) -> bool:
     """Whether a date hangs from a verb in the present or future ('urged parliament to pass it when MPs
     sit on Saturday'): a day still to come, not a day of news."""
     return date_tense(root) in {"present", "future"}
+
+
+def _what_one_said(s: _Sentence, tok: Token) -> bool:
+    """Whether `tok` lies in what any statement verb of the sentence reports ('welcomed the offer and
+    said he wanted it settled by June': June is no day of the welcoming either)."""
+    return any(label == "statement" and in_what_was_said(verb, tok) for verb, label in s.triggers)
 
 
 def _not_when_said(verb: Token, tok: Token) -> bool:
