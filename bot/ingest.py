@@ -163,6 +163,7 @@ def ingest_source(
     # What the tracker knows, loaded once per poll and kept current as articles add to it (reloading
     # it per article made a backfill quadratic in the number of events).
     known: KnownIndex | None = None
+    read_until: datetime | None = None  # the newest news the tracker had read before this poll
     actor_ids: dict[str, int] = {}  # actor name -> id, for the whole poll
     for guid, art in fresh:
         if guid in failed:  # not stored: read again at the next poll
@@ -171,6 +172,7 @@ def ingest_source(
             with sessions.begin() as session:
                 if known is None and guid in extracted:
                     known = KnownIndex(repo.known_events(session=session, tracker_id=tracker_id))
+                    read_until = read_until or repo.latest_news(session=session, tracker_id=tracker_id)
                 is_relevant = guid in extracted
                 row = repo.add_article(session=session, tracker_id=tracker_id, source_id=source_id, article=art,
                                        guid=guid, relevant=is_relevant, now=now)
@@ -181,7 +183,7 @@ def ingest_source(
                 if is_relevant:
                     report.changes.extend(_store_events(session, tracker, tracker_id, row, extracted[guid], now=now,
                                                         alert=alert and not first_poll, known=known,  # type: ignore[arg-type]
-                                                        actor_ids=actor_ids))
+                                                        actor_ids=actor_ids, read_until=read_until))
                 else:
                     report.articles_irrelevant += 1
         except IntegrityError:  # another worker stored the same article a moment ago
@@ -238,6 +240,7 @@ def _extract_each(
 def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
     now: datetime, alert: bool, known: KnownIndex, actor_ids: dict[str, int] | None = None,
+    read_until: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Resolve one article's events against `known` (updated in place) and store the outcome."""
     within = tracker.place_ancestors()
@@ -250,7 +253,7 @@ def _store_events(
     created: list[KnownEvent] = []
     for ev in implied_resumptions(fold_deadline_moves(events, published)):
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
-        update = resolve(ev, candidates, published=repo.as_utc(published), within=within)
+        update = resolve(ev, candidates, published=repo.as_utc(published), within=within, read_until=read_until)
         if update.skip:
             continue
         if update.event_id is not None:

@@ -22,6 +22,8 @@ from bot.tracker import phrase_pattern
 
 # An event that ended this long before the article reporting it is history, not news.
 HISTORY = timedelta(days=45)
+# A happening over this long before the newest news the tracker had read is background when first told.
+READ_SLACK = timedelta(days=1)
 CUES = Path(__file__).parent / "extract" / "patterns" / "cues.json"
 
 
@@ -108,6 +110,15 @@ def _long_past(value: str | None, published: datetime | None) -> bool:
     """Whether a date ended longer than HISTORY before `published` (history, not news)."""
     span = _span(value)
     return bool(published and span and span[1] < published.date() - HISTORY)
+
+
+def _read_past_it(new: ExtractedEvent, read_until: datetime | None) -> bool:
+    """Whether `new` is a thing done (held, agreed, missed ...) that was over more than a day before the
+    newest news the tracker had read: the articles since said nothing of it, so it is background told
+    now ("the third round, which ended on August 31, ..."), recorded but not news."""
+    span = _span(new.date.value if new.date else None)
+    return bool(read_until and span and new.status not in et.OPEN_STATUSES
+                and span[1] < read_until.date() - READ_SLACK)
 
 
 def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
@@ -313,8 +324,11 @@ def resolve(
     *,
     published: datetime,
     within: dict[str, tuple[str, ...]],
+    read_until: datetime | None = None,
 ) -> Update:
-    """What storing `new` (from an article published at `published`) does to the tracker's events."""
+    """What storing `new` (from an article published at `published`) does to the tracker's events.
+    `read_until`: when the newest article the tracker had read before this poll came out; a happening
+    that was over a day before that and that no article told of is background now, not news."""
     new_date = new.date.value if new.date else None
     target = best_match(known, new, within)
     if target is None and new.implied:
@@ -324,7 +338,7 @@ def resolve(
         # the tracker knows, but is no meeting to track of its own
         return Update(None, (), skip=True)
     if target is None:
-        history = _long_past(new_date, published)
+        history = _long_past(new_date, published) or _read_past_it(new, read_until)
         return Update(None, () if history else (("new", None, new.status),), status=new.status,
                       date_value=new_date, location=new.location, type=new.type, history=history)
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import overload
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.dates import granularity, interval
@@ -57,6 +57,13 @@ def add_article(
     session.add(row)
     session.flush()
     return row
+
+
+def latest_news(*, session: Session, tracker_id: int) -> datetime | None:
+    """When the newest article on the tracker's negotiation stored so far was published (None: none yet)."""
+    latest = session.scalar(select(func.max(m.Article.published)).where(
+        m.Article.tracker_id == tracker_id, m.Article.relevant.is_(True)))
+    return as_utc(latest) if latest is not None else None
 
 
 def known_events(*, session: Session, tracker_id: int) -> list[KnownEvent]:

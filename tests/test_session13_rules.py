@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.extracting import events_of as _events
 
 
@@ -77,3 +79,41 @@ def test_a_thing_wanted_done_by_a_month_is_wanted_ahead(brexit) -> None:  # type
     got = [(e.type, e.status, e.date.value if e.date else None)
            for e in _events(brexit, "The EU wants the withdrawal agreement settled by October.", "2018-03-19")]
     assert ("deadline", "active", "2018-10") in got
+
+
+def _rss(items: list[tuple[str, str, str]]) -> str:
+    """An RSS 2.0 feed of (guid, RFC 822 date, text) items, newest first."""
+    body = "".join(f"<item><guid>{g}</guid><title>{g}</title><pubDate>{d}</pubDate>"
+                   f"<description>{t}</description></item>" for g, d, t in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+
+
+def test_a_happening_first_told_after_newer_news_is_background(runtime, kuril, extractor, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.ingest import ingest_source
+
+    feed = tmp_path / "feed.xml"
+    first = ("a1", "Mon, 06 Nov 2000 09:00:00 +0000",
+             "TOKYO - Japan and Russia will keep working toward a peace treaty, Foreign Minister Yohei Kono said "
+             "on Monday, as officials prepared for the Brunei summit of Yoshiro Mori and Vladimir Putin on November 15.")
+    second = ("a2", "Fri, 10 Nov 2000 09:00:00 +0000",
+              "TOKYO - Japanese and Russian vice ministers held talks in Moscow on Thursday on the peace treaty. "
+              "Earlier, Kono and Igor Ivanov had met in Moscow on October 20 to prepare the summit.")
+
+    def poll(items: list[tuple[str, str, str]], now: str) -> list[dict]:  # type: ignore[type-arg]
+        feed.write_text(_rss(items))
+        report = ingest_source(sessions=runtime.sessions, tracker=kuril, location=str(feed),
+                               now=datetime.fromisoformat(now), extractor=lambda: extractor)
+        return [c for c in report.changes if c["change"] == "new" and c["event"]["type"] in {"talks", "meeting"}]
+
+    poll([first], "2000-11-06T12:00:00+00:00")
+    news = {c["event"]["date"]["value"]: c["alert"] for c in poll([second, first], "2000-11-10T12:00:00+00:00")}
+    # the talks of Thursday came after the news read before; the October 20 meeting was over well before
+    # it, and nobody told of it then: recorded as background, not alerted
+    assert news.get("2000-11-09") is True
+    assert "2000-10-20" not in news
+    from sqlalchemy import select
+
+    from db import models as m
+    with runtime.sessions() as session:
+        stored = set(session.scalars(select(m.Event.date_value)))
+    assert "2000-10-20" in stored
