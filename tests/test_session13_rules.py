@@ -117,3 +117,17 @@ def test_a_happening_first_told_after_newer_news_is_background(runtime, kuril, e
     with runtime.sessions() as session:
         stored = set(session.scalars(select(m.Event.date_value)))
     assert "2000-10-20" in stored
+
+
+def test_a_deal_that_must_be_made_is_no_deal(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Under the withdrawal agreement, any extension has to be agreed by both sides before July 1."
+    assert not [e for e in _events(brexit, text, "2020-06-10") if e.type == "agreement" and e.status == "agreed"]
+
+
+def test_a_deal_wanted_done_is_no_deal_but_one_expected_is_to_come(iran, uschina) -> None:  # type: ignore[no-untyped-def]
+    wanted = "The negotiators want the main points of a political framework agreed by the end of March."
+    assert not [e for e in _events(iran, wanted, "2015-03-10") if e.type == "agreement"]
+    expected = "Lighthizer said he expected the agreement to be signed in early January."
+    # the guard: a thing expected done is still an event (its status is read elsewhere)
+    assert [e.date.value for e in _events(uschina, expected, "2019-12-13") if e.type == "agreement" and e.date] \
+        == ["2020-01"]

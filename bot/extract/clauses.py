@@ -137,14 +137,26 @@ DONE_VERBS = {"end", "close", "finish", "conclude", "wrap", "collapse", "break",
 WISHING_VERBS = {"want", "expect", "need", "hope", "wish", "like", "prefer"}
 
 
-def _wished_done(tok: Token) -> Token | None:
+def wished_done(tok: Token) -> Token | None:
     """The verb of wanting a participle tells a thing wanted done by ('wanted its details settled', 'wants
     the agreement settled': the parse hangs it on the verb or on its object), else None."""
     if tok.tag_ != "VBN":
         return None
+    thing = tok.head
+    while thing.dep_ == "pobj" and thing.head.lower_ == "of":
+        thing = thing.head.head  # "want the main points of a framework agreed": the points are the object
     wishing = tok.head if tok.dep_ in {"ccomp", "xcomp", "oprd"} else (
-        tok.head.head if tok.dep_ == "acl" and tok.head.dep_ == "dobj" else None)
+        thing.head if tok.dep_ == "acl" and thing.dep_ == "dobj" else None)
     return wishing if wishing is not None and wishing.lemma_ in WISHING_VERBS else None
+
+
+def obliged(verb: Token) -> bool:
+    """Whether a verb is told as what must be done ('has to be agreed by both sides', 'must be signed',
+    'needs to be approved'): a requirement, not a thing done."""
+    if any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_ in {"have", "need"} \
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def date_tense(root: Token) -> Tense | Literal["any"] | None:
@@ -169,7 +181,7 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
                 return "future"  # "the second round is to be held in the week of July 17": still to come
             if tense == "past" and infinitive:
                 return "any"  # "agreed to hold talks in early October": after the agreeing, maybe before the report
-            wishing = _wished_done(tok)
+            wishing = wished_done(tok)
             if tense == "past" and wishing is not None:
                 # "wants the agreement settled by October": ahead; "wanted its details settled by June": after
                 # the wanting, maybe after the report

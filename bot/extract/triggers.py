@@ -14,7 +14,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from bot.extract import status as st
-from bot.extract.clauses import held_back, negated, verb_above
+from bot.extract.clauses import held_back, negated, obliged, verb_above, wished_done
 from bot.tracker import Tracker
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -660,6 +660,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in pledged for c in tok.children
         )
     if label == "agreement" and conditional(tok):
+        return False
+    if label == "agreement" and tok.pos_ == "VERB" and (
+            obliged(tok) or ((wish := wished_done(tok)) is not None and wish.lemma_ != "expect")):
+        # "any extension has to be agreed by both sides", "want the main points agreed by March"; not
+        # "expected it to be signed in early January", a signing to come
         return False
     if label == "agreement" and tok.pos_ in {"NOUN", "PROPN"} and _hoped_for(tok):
         return False  # "asked for the deepest trade agreement ever struck", "want a settlement": wanted, not made
