@@ -131,3 +131,11 @@ def test_a_deal_wanted_done_is_no_deal_but_one_expected_is_to_come(iran, uschina
     # the guard: a thing expected done is still an event (its status is read elsewhere)
     assert [e.date.value for e in _events(uschina, expected, "2019-12-13") if e.type == "agreement" and e.date] \
         == ["2020-01"]
+
+
+def test_a_going_verb_is_the_way_to_the_meeting(brexit, iran) -> None:  # type: ignore[no-untyped-def]
+    got = _meetings(brexit, "LONDON \u2014 Theresa May flew to Dublin on Friday for dinner with Leo Varadkar.", "2019-02-09")
+    assert [(t, d, p) for t, _, d, p, _ in got] == [("summit", "2019-02-08", "Dublin")]
+    # the guard: a visit named as one stays a visit
+    named = _meetings(iran, "Laurent Fabius will pay an official visit to Tehran on Wednesday, July 29.", "2015-07-24")
+    assert [t for t, *_ in named] == ["visit"]

@@ -22,6 +22,7 @@ from bot.extract.clauses import CLAUSE_DEPS, anchor_of
 from bot.extract.layout import DATELINE, attributions, datelines, digest_items, has_headline, paragraphs_of
 from bot.extract.mentions import (
     ENDING_VERBS,
+    GOING_VERBS,
     Mention,
     find_mentions,
     in_sequence,
@@ -288,7 +289,8 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         if m.location and d.location and m.sent_index in told_here and _inside(m.location, d.location):
             d.location = m.location  # one sentence, two places, one inside the other: the sharper one
         d.mentions.append(m)
-        if informative and et.more_specific(m.type, d.type) and not _way_there(m, d):
+        if informative and et.more_specific(m.type, d.type) and not _way_there(m, d) \
+                and not (_going(m) and d.type in MEETING_TYPES):
             d.type = m.type
         mspan = when(m)
         stretch = any(x.days and x.timex == d.timex for x in d.mentions if x is not m)
@@ -303,6 +305,13 @@ def _merge(d: Draft, group: list[Mention]) -> None:
             if p not in d.participants:
                 d.participants.append(p)
         d.parties |= m.parties
+
+
+def _going(m: Mention) -> bool:
+    """A visit told only by a verb of going ('May flies to Dublin for dinner with Varadkar', 'Kerry
+    travels to Vienna for the talks'): the way to the meeting it goes to, which names the event; a visit
+    named as one ('an official visit', 'his trip') stays a visit."""
+    return m.type == "visit" and m.trigger.pos_ in {"VERB", "AUX"} and m.trigger.lemma_ in GOING_VERBS
 
 
 def _way_there(m: Mention | Draft, d: Draft) -> bool:
@@ -445,7 +454,8 @@ def _held(told: list[Mention]) -> bool:
 
 def _probe(group: list[Mention]) -> Mention:
     """One mention standing for a group when looking for the event it refers to."""
-    best = min(group, key=lambda m: et.rank(m.type))
+    best = min(group, key=lambda m: (_going(m) and any(x.type in MEETING_TYPES and not _going(x) for x in group),
+                                     et.rank(m.type)))
     timed = sorted((m for m in group if m.timex is not None), key=_width)
     participants: list[str] = []
     for m in group:
