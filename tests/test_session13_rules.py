@@ -139,3 +139,18 @@ def test_a_going_verb_is_the_way_to_the_meeting(brexit, iran) -> None:  # type: 
     # the guard: a visit named as one stays a visit
     named = _meetings(iran, "Laurent Fabius will pay an official visit to Tehran on Wednesday, July 29.", "2015-07-24")
     assert [t for t, *_ in named] == ["visit"]
+
+
+def test_a_deal_made_when_they_met_is_of_that_meeting(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("WASHINGTON \u2014 The resumption was agreed by Donald Trump and Xi Jinping when they met on the "
+            "sidelines of the G20 summit in Osaka on June 29.")
+    deals = [(e.status, e.date.value if e.date else None, e.location) for e in _events(uschina, text, "2019-07-25")
+             if e.type == "agreement"]
+    assert deals == [("agreed", "2019-06-29", "Osaka")]
+
+
+def test_the_signing_ceremony_is_at_the_signing_sharper_place(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("BOGOTA \u2014 President Juan Manuel Santos and FARC leader Rodrigo Londono signed the renegotiated peace "
+            "agreement on Thursday at the Teatro Colon in Bogota, in a sober ceremony before about 800 guests.")
+    got = _meetings(farc, text, "2016-11-25")
+    assert [(d, p) for _, _, d, p, _ in got] == [("2016-11-24", "Teatro Colon")]

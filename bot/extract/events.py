@@ -418,9 +418,26 @@ def _said_at(d: Draft, drafts: list[Draft]) -> None:
         d.location = d.location or met.location
 
 
+def _met_when(d: Draft, drafts: list[Draft]) -> Draft | None:
+    """The meeting a 'when' clause on the draft's verb tells ('was agreed by Trump and Xi when they met in
+    Osaka on June 29'), if the article has it."""
+    when = {c.i for m in d.mentions for c in m.trigger.children if c.dep_ == "advcl"
+            and any(g.lower_ == "when" and g.dep_ in {"advmod", "mark"} for g in c.children)}
+    return next((o for o in drafts if o is not d and o.type in MEETING_TYPES
+                 and any(x.trigger.i in when for x in o.mentions)), None)
+
+
 def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
     """'the truce Trump and Xi agreed over dinner in Buenos Aires on Dec. 1', 'signed at the summit': the
-    meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place."""
+    meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place. A
+    deal made 'when they met' on a day is of that day too."""
+    when = _met_when(d, drafts)
+    if when is not None and d.timex is None and when.timex is not None:
+        d.timex = when.timex
+        if not when.participants and d.participants:
+            when.participants = list(d.participants)
+        d.location = d.location or when.location
+        return
     met = next(iter(_meetings_at(d, drafts, {"at", "during", "over"})), None)
     if met is None or d.span is None or (met.span and (met.span[1] < d.span[0] or d.span[1] < met.span[0])):
         return  # "signed ... during the visit": a visit of another day, or a deal of no day yet, says nothing
@@ -984,14 +1001,18 @@ def _ceremonies(drafts: list[Draft], tracker: Tracker, published: date) -> list[
     the signing of its sentence or the one either side (or of its day); a signing on a day at a place by
     leaders of two sides, or told with a ceremony, is one when the article tells no meeting there then."""
     signed = [d for d in drafts if _signed_on_a_day(d)]
-    for c in (d for d in drafts if _ceremony(d) and (d.timex is None or d.location is None)):
+    for c in (d for d in drafts if _ceremony(d)):
         near = {m.sent_index + k for m in c.mentions for k in (-1, 0, 1)}
         source = next((a for a in signed if (c.timex is None and any(m.sent_index in near for m in a.mentions))
                        or (a.timex is not None and c.timex is not None and a.timex.value == c.timex.value)), None)
         if source is None or not _places_compatible(source.location, c.location, tracker):
             continue
+        if c.timex is not None and c.location is not None and not (
+                source.location and _inside(source.location, c.location)):
+            continue  # told with its day and place already
         c.timex = c.timex or source.timex
-        c.location = c.location or source.location
+        if c.location is None or (source.location and _inside(source.location, c.location)):
+            c.location = source.location  # "at the Teatro Colon in Bogota": the signing's sharper place
         c.participants = c.participants or list(source.participants)
         c.parties |= source.parties
     made = []
