@@ -244,6 +244,7 @@ def _store_events(
 ) -> list[dict[str, Any]]:
     """Resolve one article's events against `known` (updated in place) and store the outcome."""
     within = tracker.place_ancestors()
+    leaders = tracker.leaders()
     published = article.published or now
     out: list[dict[str, Any]] = []
     cache: dict[str, int] = actor_ids if actor_ids is not None else {}
@@ -253,7 +254,8 @@ def _store_events(
     created: list[KnownEvent] = []
     for ev in implied_resumptions(fold_deadline_moves(events, published)):
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
-        update = resolve(ev, candidates, published=repo.as_utc(published), within=within, read_until=read_until)
+        update = resolve(ev, candidates, published=repo.as_utc(published), within=within, read_until=read_until,
+                         leaders=leaders)
         if update.skip:
             continue
         if update.event_id is not None:

@@ -117,6 +117,10 @@ class Tracker:
     def is_leader(self, name: str) -> bool:
         return name in self._index.leaders
 
+    def leaders(self) -> frozenset[str]:
+        """The heads of state and government the tracker names."""
+        return self._index.leaders
+
     def place_ancestors(self) -> dict[str, tuple[str, ...]]:
         """Each place's enclosing places, innermost first, ending with its country (do not modify)."""
         return self._index.ancestors

@@ -154,3 +154,28 @@ def test_the_signing_ceremony_is_at_the_signing_sharper_place(farc) -> None:  # 
             "agreement on Thursday at the Teatro Colon in Bogota, in a sober ceremony before about 800 guests.")
     got = _meetings(farc, text, "2016-11-25")
     assert [(d, p) for _, _, d, p, _ in got] == [("2016-11-24", "Teatro Colon")]
+
+
+def test_after_meeting_the_subject_of_the_act_met(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("After meeting in Brussels on Tuesday, August 21, Dominic Raab and Michel Barnier told a joint news "
+            "conference that the two sides would negotiate continuously.")
+    got = _meetings(brexit, text, "2018-08-22")
+    assert ("meeting", "held", "2018-08-21", "Brussels") in [g[:4] for g in got]
+    assert any("Dominic Raab" in people for t, _, d, _, people in got if d == "2018-08-21")
+
+
+def test_the_summit_the_tracker_knows_is_not_the_ministers_meeting() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain import ExtractedEvent
+    from bot.resolve import KnownEvent, resolve
+
+    meeting = KnownEvent(id=1, type="meeting", status="scheduled", date_value="2018-08-21", location="Brussels",
+                         participants={"Dominic Raab", "Michel Barnier"}, parties={"United Kingdom", "European Union"},
+                         as_of=datetime(2018, 8, 17, tzinfo=UTC))
+    summit = ExtractedEvent(type="summit", status="scheduled", date=None, location="Brussels", participants=[],
+                            parties=["European Union"])
+    now = datetime(2018, 8, 22, tzinfo=UTC)
+    assert resolve(summit, [meeting], published=now, within={}).event_id == 1  # no leaders known: as before
+    update = resolve(summit, [meeting], published=now, within={}, leaders=frozenset({"Theresa May"}))
+    assert update.event_id is None

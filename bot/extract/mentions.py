@@ -1340,11 +1340,11 @@ _WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 
 def _meeting_before_the_act(s: _Sentence) -> None:
     """Pass: 'Johnson and Varadkar said on Thursday, after a private meeting at Thornton Manor, ...',
-    'agreed on Friday after talks in Geneva': the meeting an act came after was held, that day, by those
-    who acted."""
+    'agreed on Friday after talks in Geneva', 'After meeting in Brussels on Tuesday, Raab and Barnier told
+    a news conference': the meeting an act came after was held, that day, by those who acted."""
     for tok, label in s.triggers:
-        if label not in MEETING_TYPES or tok.dep_ != "pobj" or tok.head.lower_ not in {"after", "following"} \
-                or is_definite(tok):
+        if label not in MEETING_TYPES or tok.dep_ not in {"pobj", "pcomp"} \
+                or tok.head.lower_ not in {"after", "following"} or is_definite(tok):
             continue  # "Abe told reporters after the talks": those told before, with their own people
         verb = tok.head.head
         while verb.i not in s.made and verb.dep_ in {"ccomp", "xcomp", "conj"} and verb.head.i != verb.i:
