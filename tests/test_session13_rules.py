@@ -179,3 +179,11 @@ def test_the_summit_the_tracker_knows_is_not_the_ministers_meeting() -> None:
     assert resolve(summit, [meeting], published=now, within={}).event_id == 1  # no leaders known: as before
     update = resolve(summit, [meeting], published=now, within={}, leaders=frozenset({"Theresa May"}))
     assert update.event_id is None
+
+
+def test_a_thing_prepared_or_set_up_on_a_day_was_done_then(brexit, uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "The summit was prepared at a working dinner at the Commission on Monday, October 16, where May met Juncker."
+    assert "2017-10-16" in [d for _, _, d, _, _ in _meetings(brexit, text, "2017-10-21")]
+    text = "The round was set up in a telephone call between Liu He and Robert Lighthizer on September 5."
+    dated = [d for _, _, d, _, _ in _meetings(uschina, text, "2019-10-13") if d]
+    assert dated and all(d.startswith("2019") for d in dated)

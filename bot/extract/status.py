@@ -189,8 +189,9 @@ def tense_of(tokens: list[Token]) -> Tense | None:
         if tok.lemma_ == "be" and nxt is not None and nxt.lower_ == "to" and tok.tag_ in {"VBZ", "VBP"}:
             return "future"  # "the summit is to be held", "Mori is to travel"
     for tok in tokens:
-        if tok.lemma_ in FUTURE_VERBS and tok.pos_ in {"VERB", "ADJ"} and tok.tag_ not in {"VBD"}:
-            return "future"
+        if tok.lemma_ in FUTURE_VERBS and tok.pos_ in {"VERB", "ADJ"} and tok.tag_ not in {"VBD"} and not (
+                tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ in {"was", "were"} for c in tok.children)):
+            return "future"  # "is planned", "plans to"; not "was prepared at a dinner on Monday", done
         if tok.tag_ == "VB" and any(c.tag_ == "TO" for c in tok.children) and (
             tok.dep_ in {"acl", "relcl"} or tok.head.lemma_ in FUTURE_VERBS | {"be"}
         ):
