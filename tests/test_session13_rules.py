@@ -187,3 +187,9 @@ def test_a_thing_prepared_or_set_up_on_a_day_was_done_then(brexit, uschina) -> N
     text = "The round was set up in a telephone call between Liu He and Robert Lighthizer on September 5."
     dated = [d for _, _, d, _, _ in _meetings(uschina, text, "2019-10-13") if d]
     assert dated and all(d.startswith("2019") for d in dated)
+
+
+def test_a_date_said_to_be_the_deadline_is_the_deadline(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "The exit date is still October 31; EU leaders meet in Brussels on October 17-18."
+    got = [(e.type, e.date.value if e.date else None) for e in _events(brexit, text, "2019-09-28")]
+    assert ("deadline", "2019-10-31") in got and ("summit", "2019-10-17/2019-10-18") in got

@@ -725,6 +725,10 @@ def _date_trigger(art: _Article, s: _Sentence, ent: Span, root: Token) -> int | 
     limit = next((c.i for c in root.children if c.dep_ == "appos" and s.by_label.get(c.i) in {"deadline", "pledge"}), None)
     if limit is not None:
         return limit  # "expires on July 20, the target date for a final deal": the day the deadline is
+    if root.dep_ == "attr" and root.head.lemma_ == "be":
+        limit = next((c.i for c in root.head.children if c.dep_ == "nsubj" and s.by_label.get(c.i) == "deadline"), None)
+        if limit is not None:
+            return limit  # "The exit date is still October 31; EU leaders meet on October 17-18": the deadline's day
     if (t is None or s.by_label[t] == "statement") and root.dep_ == "nsubj" and root.head.lemma_ == "be":
         limit = next((c.i for c in root.head.children if c.dep_ == "attr" and s.by_label.get(c.i) == "deadline"), None)
         if limit is not None:
