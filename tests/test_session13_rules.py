@@ -193,3 +193,13 @@ def test_a_date_said_to_be_the_deadline_is_the_deadline(brexit) -> None:  # type
     text = "The exit date is still October 31; EU leaders meet in Brussels on October 17-18."
     got = [(e.type, e.date.value if e.date else None) for e in _events(brexit, text, "2019-09-28")]
     assert ("deadline", "2019-10-31") in got and ("summit", "2019-10-17/2019-10-18") in got
+
+
+def test_a_dinner_during_the_summit_is_part_of_it(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("BRUSSELS \u2014 EU leaders meeting in Brussels at their summit of December 14 and 15 agreed to open the "
+            "second phase. Theresa May spoke to them over dinner in Brussels on Thursday, December 14.")
+    got = _meetings(brexit, text, "2017-12-16")
+    assert [(t, d) for t, _, d, _, _ in got] == [("summit", "2017-12-14/2017-12-15")]
+    # the guard: a meeting elsewhere on one of the sitting's days stays a meeting of its own
+    text += " Leo Varadkar met Simon Coveney in Dublin on Thursday, December 14."
+    assert len(_meetings(brexit, text, "2017-12-16")) == 2

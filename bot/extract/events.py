@@ -295,7 +295,7 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         mspan = when(m)
         stretch = any(x.days and x.timex == d.timex for x in d.mentions if x is not m)
         if m.timex and (d.timex is None or (d.span and mspan and (mspan[1] - mspan[0]) < (d.span[1] - d.span[0])
-                                              and not stretch)
+                                              and not stretch and not _a_part_of(m, d))
                         or (m.days and d.span and mspan and mspan[0] <= d.span[0] and d.span[1] <= mspan[1])):
             d.timex = m.timex  # the sharpest date, but days of talks over the one day they ended on
         if m.location and (d.location is None or (d.coarse_place and _inside(m.location, d.location))):
@@ -312,6 +312,13 @@ def _going(m: Mention) -> bool:
     travels to Vienna for the talks'): the way to the meeting it goes to, which names the event; a visit
     named as one ('an official visit', 'his trip') stays a visit."""
     return m.type == "visit" and m.trigger.pos_ in {"VERB", "AUX"} and m.trigger.lemma_ in GOING_VERBS
+
+
+def _a_part_of(m: Mention, d: Draft) -> bool:
+    """Whether a meeting mention is a part of a summit or round told by its days ('their summit of December
+    14 and 15' ... 'over dinner on Thursday'): its day does not narrow the sitting's."""
+    return m.type == "meeting" and d.type in {"summit", "talks"} and d.timex is not None \
+        and d.timex.granularity == "range" and d.span is not None and (d.span[1] - d.span[0]).days <= SITTING_DAYS
 
 
 def _way_there(m: Mention | Draft, d: Draft) -> bool:
@@ -960,6 +967,30 @@ def _still_running(d: Draft, news: Timex | None, published: date) -> None:
         d.timex = Timex(f"{span[0].isoformat()}/{end[1].isoformat()}", None, d.timex.text, "range")
 
 
+SITTING_DAYS = 7  # a summit or a round told by its days, not a month or a season
+
+
+def _parts_of_a_sitting(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
+    """'Their summit of December 14 and 15' ... 'May had spoken to them over dinner on Thursday': a meeting
+    of nobody named (or only of the sitting's people), on a day inside a summit's or a round's days, at its
+    place, is part of that sitting, not a meeting of its own. Calls stay apart."""
+    kept: list[Draft] = []
+    for d in drafts:
+        host = next((o for o in drafts if o is not d and o.type in {"summit", "talks"} and d.type == "meeting"
+                     and d.span and o.span and o.span[0] <= d.span[0] and d.span[1] <= o.span[1] and o.span != d.span
+                     and (o.span[1] - o.span[0]).days <= SITTING_DAYS
+                     and d.location is not None and o.location is not None
+                     and _places_compatible(d.location, o.location, tracker)
+                     and set(d.participants) <= set(o.participants) and not _a_call(d) and not _a_call(o)), None)
+        if host is None:
+            kept.append(d)
+        else:
+            timex, location = host.timex, host.location
+            _merge(host, d.mentions)
+            host.timex, host.location = timex, location  # the sitting keeps its days and place
+    return kept
+
+
 def _undated_at_a_dated_place(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     """'The talks opened on December 15 in Nagato' ... 'the Nagato meeting': an undated meeting at a place
     where the article dates one meeting only is that meeting."""
@@ -1323,6 +1354,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     _said_there(drafts)  # again: a round's span is whole only now ('opened in Vienna last Tuesday' ... 'by Monday')
     _dateline_place(text, drafts, published, tracker)
     drafts = _ceremonies(drafts, tracker, published)
+    drafts = _parts_of_a_sitting(drafts, tracker)
     for d in drafts:
         if _a_call(d):
             d.location = None  # "spoke by telephone": held nowhere, whatever the dateline or the sentence names
