@@ -203,3 +203,15 @@ def test_a_dinner_during_the_summit_is_part_of_it(brexit) -> None:  # type: igno
     # the guard: a meeting elsewhere on one of the sitting's days stays a meeting of its own
     text += " Leo Varadkar met Simon Coveney in Dublin on Thursday, December 14."
     assert len(_meetings(brexit, text, "2017-12-16")) == 2
+
+
+def test_delegations_returning_to_a_place_are_the_talks_resuming(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Next: the delegations go home for consultations and return to Havana in June to open the second "
+            "item, political participation.")
+    got = _meetings(farc, text, "2013-05-27")
+    assert [(t, s, d, p) for t, s, d, p, _ in got] == [("talks", "scheduled", "2013-06", "Havana")]
+    planned = _meetings(farc, "Santos said on Monday that the government's negotiators were returning to Havana "
+                              "this week.", "2014-12-02")
+    assert [(t, s) for t, s, *_ in planned] == [("talks", "scheduled")]
+    # the guard: one person going home is no round
+    assert _meetings(farc, "Humberto de la Calle returned to Bogota on Friday.", "2014-12-02") == []

@@ -20,6 +20,8 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 POSSIBLE_AUX = {"might", "may", "could", "can"}
 REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
 DOCUMENTS = {"declaration", "treaty", "accord", "communique", "memorandum", "statement"}
+# Verbs of going whose progressive tells a journey planned ('is flying to Beijing on Monday')
+GOING_ON_VERBS = {"return", "go", "travel", "fly", "head", "come"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}
 
 
@@ -189,6 +191,10 @@ def tense_of(tokens: list[Token]) -> Tense | None:
         if tok.lemma_ == "be" and nxt is not None and nxt.lower_ == "to" and tok.tag_ in {"VBZ", "VBP"}:
             return "future"  # "the summit is to be held", "Mori is to travel"
     for tok in tokens:
+        if tok.tag_ == "VBG" and tok.lemma_ in GOING_ON_VERBS and any(
+                c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children) and any(
+                c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+            return "future"  # "the negotiators were returning to Havana", "is flying to Beijing": a journey planned
         if tok.lemma_ in FUTURE_VERBS and tok.pos_ in {"VERB", "ADJ"} and tok.tag_ not in {"VBD"} and not (
                 tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ in {"was", "were"} for c in tok.children)):
             return "future"  # "is planned", "plans to"; not "was prepared at a dinner on Monday", done

@@ -731,6 +731,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         return timed and (any(c.dep_ == "prep" and c.lower_ == "with" and any(
             t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or any(
             c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in tok.children))
+    if label == "talks" and tok.lemma_ == "return":
+        # "the delegations go home for consultations and return to Havana in June": the sides back at the
+        # table (the subject may be the first verb's, 'go home ... and return'); not "Kerry returned to Washington"
+        verb = tok.head if tok.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in tok.children) else tok
+        return any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in verb.children)
     if label == "talks" and tok.lower_ == "due":
         # "the delegations are due back at the Convention Palace on Monday": the sides returning to the table
         told_for = any(c.dep_ == "prep" and c.lower_ == "for" and any(
