@@ -213,5 +213,8 @@ def test_delegations_returning_to_a_place_are_the_talks_resuming(farc) -> None: 
     planned = _meetings(farc, "Santos said on Monday that the government's negotiators were returning to Havana "
                               "this week.", "2014-12-02")
     assert [(t, s) for t, s, *_ in planned] == [("talks", "scheduled")]
+    table = _meetings(farc, "The delegations return to the table on Tuesday, September 23, for the 29th cycle.",
+                      "2014-09-12")
+    assert [(t, s, d) for t, s, d, _, _ in table] == [("talks", "scheduled", "2014-09-23")]
     # the guard: one person going home is no round
     assert _meetings(farc, "Humberto de la Calle returned to Bogota on Friday.", "2014-12-02") == []
