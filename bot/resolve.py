@@ -143,9 +143,21 @@ def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
                        attribution=list(e.attribution), implied=True)
         for e in events
         if e.type in {"talks", "meeting"} and e.status == "held"
-        and any(_cue_words("resumed").search(ev.sentence) for ev in e.evidence)
+        and any(_told_resumed(ev.sentence) for ev in e.evidence)
     ]
     return events + implied[:1]
+
+
+AHEAD_WORDS = {"will", "to", "would", "shall", "could", "may", "might", "should"}
+
+
+def _told_resumed(sentence: str) -> bool:
+    """Whether a sentence tells talks resumed, not to resume ('talks will resume in Brussels in mid-August')."""
+    for m in _cue_words("resumed").finditer(sentence):
+        before = sentence[:m.start()].split()
+        if not before or before[-1].lower() not in AHEAD_WORDS:
+            return True
+    return False
 
 
 def _moved_deadline(known: KnownEvent, new: ExtractedEvent) -> float:

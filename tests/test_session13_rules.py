@@ -218,3 +218,17 @@ def test_delegations_returning_to_a_place_are_the_talks_resuming(farc) -> None: 
     assert [(t, s, d) for t, s, d, _, _ in table] == [("talks", "scheduled", "2014-09-23")]
     # the guard: one person going home is no round
     assert _meetings(farc, "Humberto de la Calle returned to Bogota on Friday.", "2014-12-02") == []
+
+
+def test_talks_to_resume_lift_no_suspension_yet() -> None:
+    from bot.domain import Evidence, ExtractedEvent
+    from bot.resolve import implied_resumptions
+
+    def held(sentence: str) -> ExtractedEvent:
+        return ExtractedEvent(type="talks", status="held", date=None, location="Brussels", participants=[],
+                              parties=[], evidence=[Evidence(sentence=sentence, start=0, end=len(sentence))])
+
+    ahead = held("After a short summer pause, talks between their teams will resume in Brussels in mid-August.")
+    assert [e.type for e in implied_resumptions([ahead])] == ["talks"]
+    done = held("Talks between their teams resumed in Brussels on Thursday.")
+    assert [e.type for e in implied_resumptions([done])] == ["talks", "suspension"]
