@@ -232,3 +232,9 @@ def test_talks_to_resume_lift_no_suspension_yet() -> None:
     assert [e.type for e in implied_resumptions([ahead])] == ["talks"]
     done = held("Talks between their teams resumed in Brussels on Thursday.")
     assert [e.type for e in implied_resumptions([done])] == ["talks", "suspension"]
+
+
+def test_an_accord_announced_is_agreed_not_signed(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "The accord on rural development announced in Havana on May 26 is still the only text the two sides have settled."
+    got = [(e.status, e.date.value if e.date else None) for e in _events(farc, text, "2013-07-20") if e.type == "agreement"]
+    assert got == [("agreed", "2013-05-26")]

@@ -74,6 +74,10 @@ def context_tokens(trigger: Token) -> list[Token]:
     out.extend(c for c in trigger.children if c.dep_ in {"amod", "aux", "auxpass", "neg", "advmod", "acl", "prt", "relcl"}
                and not _hoped_of_it(c))
     out.extend(c for c in trigger.ancestors if c.dep_ == "prep" and c.lower_ == "since")
+    # "the accord on rural development announced in Havana": the parse hangs the participle on the noun
+    # of the trigger's own "on"/"of" phrase
+    out.extend(g for p in trigger.children if p.dep_ == "prep" and p.lower_ in {"on", "of"}
+               for n in p.children if n.dep_ == "pobj" for g in n.children if g.dep_ == "acl" and g.tag_ == "VBN")
     head = trigger
     for _ in range(4):
         if head.dep_ in {"ROOT"} or head.head is head:
