@@ -8,6 +8,7 @@ these facts reads it here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MEETING_STATUSES = ("proposed", "scheduled", "held", "postponed", "cancelled")
@@ -95,6 +96,17 @@ def more_specific(a: str, b: str) -> bool:
 def types_compatible(a: str, b: str) -> bool:
     """Whether mentions of types `a` and `b` can be one event."""
     return a == b or (a in MEETING_TYPES and b in MEETING_TYPES)
+
+
+def ministers_not_summit(a: str, a_people: Iterable[str], b: str, b_people: Iterable[str],
+                         leaders: frozenset[str]) -> bool:
+    """Whether one of two tellings is a summit and the other a meeting of people none of whom is a leader
+    (`leaders`: the tracker's heads of state and government; with none known, nothing can be told): the
+    leaders' European Council is not the Brexit secretary's meeting with Barnier, whatever place they share."""
+    if not leaders or (a == "summit") == (b == "summit"):
+        return False
+    people = set(b_people if a == "summit" else a_people)
+    return bool(people) and not people & leaders
 
 
 def is_open(event_type: str, status: str) -> bool:

@@ -112,16 +112,6 @@ def _long_past(value: str | None, published: datetime | None) -> bool:
     return bool(published and span and span[1] < published.date() - HISTORY)
 
 
-def _ministers_not_summit(known: KnownEvent, new: ExtractedEvent, leaders: frozenset[str]) -> bool:
-    """Whether one of the two is a summit and the other a meeting of people none of whom is a leader
-    (`leaders`: the tracker's heads of state and government): the leaders' European Council is not
-    the Brexit secretary's meeting with Barnier in Brussels, whatever else they share."""
-    if not leaders or (known.type == "summit") == (new.type == "summit"):
-        return False
-    people = set(new.participants) if known.type == "summit" else known.participants
-    return bool(people) and not people & leaders
-
-
 def _read_past_it(new: ExtractedEvent, read_until: datetime | None) -> bool:
     """Whether `new` is a thing done (held, agreed, missed ...) that was over more than a day before the
     newest news the tracker had read: the articles since said nothing of it, so it is background told
@@ -353,7 +343,8 @@ def resolve(
     `read_until`: when the newest article the tracker had read before this poll came out; a happening
     that was over a day before that and that no article told of is background now, not news."""
     new_date = new.date.value if new.date else None
-    target = best_match([k for k in known if not _ministers_not_summit(k, new, leaders)], new, within)
+    target = best_match([k for k in known if not et.ministers_not_summit(
+        k.type, k.participants, new.type, new.participants, leaders)], new, within)
     if target is None and new.implied:
         return Update(None, (), skip=True)  # implied by a known event that is not there: nothing
     if target is None and et.is_meeting(new.type) and new_date is None and not new.participants:

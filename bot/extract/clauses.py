@@ -194,10 +194,9 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
                 return "future"
             if tense != "future" and (tok.lemma_ in st.FUTURE_VERBS or (any(c.lower_ == "had" for c in tok.children)
                                                                      and tok.lemma_ not in DONE_VERBS)):
-                return "any"  # "(had been) planned for April 16": the nearest April 16, either side
-            if tense == "future" and tok.tag_ == "VBN" and tok.lemma_ in st.FUTURE_VERBS and any(
-                    c.dep_ == "auxpass" and c.lower_ in {"was", "were"} for c in tok.children):
-                return "any"  # "the summit was prepared at a dinner on Monday, October 16": done, the day either side
+                # "(had been) planned for April 16", "the summit was prepared at a dinner on Monday, October 16":
+                # the nearest such day, either side
+                return "any"
             return tense
     return None
 

@@ -121,7 +121,7 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
         return False
     if not _places_compatible(d.location, m.location, tracker):
         return False
-    if _ministers_not_summit(d.type, d.participants, m.type, m.participants, tracker):
+    if et.ministers_not_summit(d.type, d.participants, m.type, m.participants, tracker.leaders()):
         return False  # "Raab will travel to Brussels to meet Barnier" ... "the European Council in Brussels"
     rel = _dates_relation(d.span, when(m))
     if rel == "apart" or (rel != "same" and _calls_apart(d.mentions, m)):
@@ -186,15 +186,6 @@ def _same_event(d: Draft, m: Mention, tracker: Tracker) -> bool:
     if m.definite and (shared or not m.participants):
         return True  # "the visit", "his meeting with Kono": a reference back
     return bool(shared and m.type == d.type)
-
-
-def _ministers_not_summit(a: str, a_people: list[str], b: str, b_people: list[str], tracker: Tracker) -> bool:
-    """Whether one side is a summit and the other a meeting of people none of whom is a leader: the
-    leaders' summit is not their negotiators' meeting, whatever place the two share."""
-    if (a == "summit") == (b == "summit"):
-        return False
-    people = b_people if a == "summit" else a_people
-    return bool(people) and not any(tracker.is_leader(p) for p in people)
 
 
 def _high_level(m: Mention) -> bool:
@@ -307,6 +298,9 @@ def _merge(d: Draft, group: list[Mention]) -> None:
         d.parties |= m.parties
 
 
+SITTING_DAYS = 7  # a summit or a round told by its days, not a month or a season
+
+
 def _going(m: Mention) -> bool:
     """A visit told only by a verb of going ('May flies to Dublin for dinner with Varadkar', 'Kerry
     travels to Vienna for the talks'): the way to the meeting it goes to, which names the event; a visit
@@ -314,11 +308,15 @@ def _going(m: Mention) -> bool:
     return m.type == "visit" and m.trigger.pos_ in {"VERB", "AUX"} and m.trigger.lemma_ in GOING_VERBS
 
 
+def _a_sitting(d: Draft) -> bool:
+    """A summit or a round told by its days, a week at most (not a month or a season)."""
+    return d.type in {"summit", "talks"} and d.span is not None and (d.span[1] - d.span[0]).days <= SITTING_DAYS
+
+
 def _a_part_of(m: Mention, d: Draft) -> bool:
-    """Whether a meeting mention is a part of a summit or round told by its days ('their summit of December
+    """Whether a meeting mention is a part of a sitting told as a range of days ('their summit of December
     14 and 15' ... 'over dinner on Thursday'): its day does not narrow the sitting's."""
-    return m.type == "meeting" and d.type in {"summit", "talks"} and d.timex is not None \
-        and d.timex.granularity == "range" and d.span is not None and (d.span[1] - d.span[0]).days <= SITTING_DAYS
+    return m.type == "meeting" and _a_sitting(d) and d.timex is not None and d.timex.granularity == "range"
 
 
 def _way_there(m: Mention | Draft, d: Draft) -> bool:
@@ -967,7 +965,6 @@ def _still_running(d: Draft, news: Timex | None, published: date) -> None:
         d.timex = Timex(f"{span[0].isoformat()}/{end[1].isoformat()}", None, d.timex.text, "range")
 
 
-SITTING_DAYS = 7  # a summit or a round told by its days, not a month or a season
 
 
 def _parts_of_a_sitting(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
@@ -976,9 +973,8 @@ def _parts_of_a_sitting(drafts: list[Draft], tracker: Tracker) -> list[Draft]:
     place, is part of that sitting, not a meeting of its own. Calls stay apart."""
     kept: list[Draft] = []
     for d in drafts:
-        host = next((o for o in drafts if o is not d and o.type in {"summit", "talks"} and d.type == "meeting"
+        host = next((o for o in drafts if o is not d and d.type == "meeting" and _a_sitting(o)
                      and d.span and o.span and o.span[0] <= d.span[0] and d.span[1] <= o.span[1] and o.span != d.span
-                     and (o.span[1] - o.span[0]).days <= SITTING_DAYS
                      and d.location is not None and o.location is not None
                      and _places_compatible(d.location, o.location, tracker)
                      and set(d.participants) <= set(o.participants) and not _a_call(d) and not _a_call(o)), None)
@@ -1001,7 +997,7 @@ def _undated_at_a_dated_place(drafts: list[Draft], tracker: Tracker) -> list[Dra
         if d.timex is None and d.type in MEETING_TYPES and d.location and host is not None \
                 and _compatible_types(host.type, d.type) \
                 and not _strangers(host, d) \
-                and not _ministers_not_summit(host.type, host.participants, d.type, d.participants, tracker):
+                and not et.ministers_not_summit(host.type, host.participants, d.type, d.participants, tracker.leaders()):
             _merge(host, d.mentions)
             if et.more_specific(d.type, host.type):
                 host.type = d.type

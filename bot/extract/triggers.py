@@ -639,6 +639,12 @@ def _one_sides(tok: Token) -> bool:
     return len(owners) == 1 and not owners[0].conjuncts
 
 
+def _delegations_do(verb: Token) -> bool:
+    """Whether a verb's subject is the delegations ('the negotiators spent the week', 'the delegations
+    return to Havana'): cues.json's "delegations" words."""
+    return any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in verb.children)
+
+
 DECLARING_VERBS = {"announce", "declare", "order", "observe", "call", "proclaim", "offer", "extend"}
 
 
@@ -729,19 +735,18 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         timed = any(c.ent_type_ in {"DATE", "TIME"} or c.lemma_ in {"week", "day", "weekend", "morning", "afternoon"}
                     for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
         return timed and (any(c.dep_ == "prep" and c.lower_ == "with" and any(
-            t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or any(
-            c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in tok.children))
+            t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or _delegations_do(tok))
     if label == "talks" and tok.lemma_ == "return":
         # "the delegations go home for consultations and return to Havana in June": the sides back at the
         # table (the subject may be the first verb's, 'go home ... and return'); not "Kerry returned to Washington"
-        verb = tok.head if tok.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in tok.children) else tok
-        return any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in verb.children)
+        return _delegations_do(tok.head if tok.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in tok.children)
+                               else tok)
     if label == "talks" and tok.lower_ == "due":
         # "the delegations are due back at the Convention Palace on Monday": the sides returning to the table
         told_for = any(c.dep_ == "prep" and c.lower_ == "for" and any(
             g.lemma_.lower() in TALK_WORDS | {"round"} for g in c.children) for c in (*tok.children, *tok.head.children))
         # "... due back in Havana this week for a new round": the round is the event told
-        return not told_for and any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in tok.head.children)
+        return not told_for and _delegations_do(tok.head)
 
     if label == "meeting" and tok.lemma_ in {"receive", "host"}:
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
