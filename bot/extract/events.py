@@ -569,7 +569,10 @@ def _status(d: Draft, published: date) -> None:
     for m in d.mentions:
         if m.type == "statement" and d.type != "statement":
             continue
-        status = st.decide_status(d.type, m.cues + agreed, m.tense, d.told_span, published, m.trigger.lemma_.lower())
+        lemma = m.trigger.lemma_.lower()
+        if lemma in st.PUT_OUT and m.trigger.text.islower():
+            lemma = ""  # "a joint statement" is put out, not signed: no document of record ("the Irkutsk Statement")
+        status = st.decide_status(d.type, m.cues + agreed, m.tense, d.told_span, published, lemma)
         if status == "held" and (_held_by_date_alone(d, m, published)
                                  or ("held" not in m.cues and _perfect(m.trigger, "had"))):
             # "the talks had been in preparation since ...": background before the news, not a round held

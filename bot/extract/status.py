@@ -20,6 +20,8 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 POSSIBLE_AUX = {"might", "may", "could", "can"}
 REPORTING = {"say", "tell", "report", "announce", "add", "state", "note", "confirm", "claim", "quote", "write"}
 DOCUMENTS = {"declaration", "treaty", "accord", "communique", "memorandum", "statement"}
+# Documents that, named in lower case ("a joint statement"), are issued rather than signed
+PUT_OUT = {"statement", "communique", "communiqu\u00e9"}
 # Verbs of going whose progressive tells a journey planned ('is flying to Beijing on Monday')
 GOING_ON_VERBS = {"return", "go", "travel", "fly", "head", "come"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "prepare", "intend", "aim", "hope", "decide"}

@@ -219,6 +219,8 @@ def trigger_tokens(doc: Doc, matcher: TriggerMatcher) -> dict[int, str]:
         tok = doc[start:end].root if row.startswith(PHRASE) else doc[start]
         if label == "deadline" and tok.dep_ == "compound" and start < tok.head.i < end:
             tok = tok.head  # "the March 29 exit date": the date words hang from "date"
+        elif label == "agreement" and tok.lower_ == "joint":
+            tok = doc[end - 1]  # "the two delegations issued a joint statement": what both sides put out
         elif label == "deadline" and tok.dep_ == "neg":
             tok = tok.head  # "no later than March 23": "later" holds the date, not the verb it limits
         elif tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
@@ -258,7 +260,10 @@ def is_definite(tok: Token) -> bool:
     return False
 
 
-ROUND_NOUNS = {"day", "week", "hour", "month", "round", "session"}
+ROUND_NOUNS = {"day", "week", "weekend", "hour", "month", "round", "session"}
+# What ending brings talks back, not to a stop ('ended the stalemate', 'ends a months-long freeze')
+LULL_NOUNS = {"stalemate", "deadlock", "impasse", "standoff", "stand-off", "freeze", "pause", "hiatus", "lull",
+              "suspension", "boycott", "silence", "break", "breakdown"}
 
 
 def suspended_objects(tok: Token) -> set[int]:
@@ -323,6 +328,12 @@ def what_ends(verb: Token) -> str:
     """The lemma of what an 'end', 'expire', 'run out' verb says ends: its subject, the noun a relative
     clause hangs from ('a transition period that runs until ...', 'the ceasefire, which Santos said would
     expire on ...'), the subject of the verb it completes ('the ceasefire was set to end on ...')."""
+    root = verb.sent.root
+    if verb.dep_ == "acl" and verb.tag_ == "VBD" and root.pos_ in {"NOUN", "PROPN"} and root is not verb.head:
+        # "The ninth round of negotiations on a trade agreement ended in Brussels on Friday": a finite verb
+        # the parse hung on the nearest noun (an intransitive 'end' has no reduced relative); the sentence's
+        # root noun is what ended
+        return "" if any(c.dep_ == "prep" and c.lower_ == "of" for c in root.children) else root.lemma_.lower()
     for _ in range(3):
         subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subj is not None and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
@@ -645,6 +656,17 @@ def _delegations_do(verb: Token) -> bool:
     return any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in verb.children)
 
 
+def _both_sides_put_out(paper: Token) -> bool:
+    """Whether a joint statement is the two sides' ("the two delegations issued a joint statement", "in a
+    joint statement, the two governments said"), not a third party's (the guarantors' joint statement)."""
+    verb = paper.head if paper.dep_ in {"dobj", "nsubjpass"} else paper.head.head if paper.dep_ == "pobj" else None
+    if verb is None:
+        return False
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return any(st.cue_word(s, "delegations") or any(c.lower_ in {"two", "both"} for c in s.children)
+               for s in subjects)
+
+
 DECLARING_VERBS = {"announce", "declare", "order", "observe", "call", "proclaim", "offer", "extend"}
 
 
@@ -690,6 +712,8 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
         return False  # "a no-deal exit", "leave without a deal": the want of an agreement
+    if label == "agreement" and tok.lower_ in {"statement", "communique", "communiqu\u00e9"} and tok.text.islower():
+        return _both_sides_put_out(tok)
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas) and not put_forward(tok):
             return False
@@ -787,6 +811,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         # "will no longer negotiate"; not "the end of this year" or "freezing assets"
         if tok.lemma_ == "end" and any(c.dep_ == "dobj" and c.lemma_ in ROUND_NOUNS for c in tok.children):
             return False  # "ended three days of talks", "ended the round": a round that finished
+        if tok.lemma_ == "end" and any(c.lemma_ in LULL_NOUNS if c.dep_ == "dobj" else c.dep_ == "prep" and c.lower_ == "without"
+                                       and any(g.lemma_ in SUSPENDABLE for g in c.children)
+                                       for o in (tok, *(c for c in tok.children if c.dep_ == "dobj")) for c in o.children):
+            return False  # "ends a long stretch without negotiations", "ended the deadlock": talks come back
         if tok.lemma_ == "end" and tok.pos_ == "VERB" and any(
                 c.dep_ in {"nsubj", "npadvmod"} and any(t.lemma_ in ROUND_NOUNS for t in c.subtree) for c in tok.children):
             return False  # "Two days of talks, the second round in Almaty, ended without agreement": it finished

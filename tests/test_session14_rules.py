@@ -1,0 +1,58 @@
+"""Rules found through the dev stories in session 14 (issue 9). Each text is written for its test."""
+
+from __future__ import annotations
+
+from tests.extracting import events_of as _events
+
+
+def _kinds(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in _events(extractor, text, published)
+            if e.type != "statement"]
+
+
+def test_a_round_that_ended_is_no_deadline_missed(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the parse hangs "ended" on "agreement" (the nearest noun); the round is what ended, in Brussels
+    text = "The ninth round of negotiations on a post-Brexit trade agreement ended in Brussels on Friday without a breakthrough."
+    got = _kinds(brexit, text, "2020-10-03")
+    assert got == [("talks", "held", "2020-10-02", "Brussels")]
+
+
+def test_an_agreement_that_ends_is_still_a_deadline(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a period's own end is a deadline
+    text = "The transition period, during which Britain still applies EU rules, ends on December 31."
+    assert [(t, s, d) for t, s, d, _ in _kinds(brexit, text, "2020-10-03")] == [("deadline", "active", "2020-12-31")]
+
+
+def test_ending_a_stretch_without_talks_is_no_suspension(uschina) -> None:  # type: ignore[no-untyped-def]
+    for text in ("The Buenos Aires dinner also ends a long stretch without negotiations.",
+                 "The call on Friday ended the three-month stalemate."):
+        assert not [k for k in _kinds(uschina, text, "2018-12-02") if k[0] == "suspension"], text
+
+
+def test_ending_the_talks_is_a_suspension(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the guard: the talks themselves ended by one side
+    text = "China ended the talks on Friday, walking out over the new tariffs."
+    assert [k[:2] for k in _kinds(uschina, text, "2018-12-02") if k[0] == "suspension"] == [("suspension", "in_effect")]
+
+
+def test_a_weekend_of_talks_that_ended_is_no_suspension(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("Commerce Secretary Wilbur Ross's weekend of talks with Vice Premier Liu He ended on Sunday with talk "
+            "of progress on Chinese purchases of American farm goods.")
+    assert not [k for k in _kinds(uschina, text, "2018-06-04") if k[0] == "suspension"]
+
+
+def test_the_two_sides_joint_statement_is_an_agreement(farc) -> None:  # type: ignore[no-untyped-def]
+    text = "On Friday the two delegations issued a joint statement in Havana asking the UN to set up a political mission."
+    assert _kinds(farc, text, "2016-10-09") == [("agreement", "agreed", "2016-10-07", "Havana")]
+
+
+def test_a_joint_statement_said_by_both_governments_is_agreed_not_signed(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "In a joint statement on Friday in Dublin, the two governments said a deal was still in everyone's interest."
+    assert [k[:2] for k in _kinds(brexit, text, "2019-10-12")] == [("agreement", "agreed")]
+
+
+def test_a_third_partys_joint_statement_is_no_agreement(farc) -> None:  # type: ignore[no-untyped-def]
+    # the guard: the guarantors' appeal is theirs, not a deal of the two sides
+    text = ("On Tuesday Cuba and Norway, the guarantors of the process, issued a joint statement in Havana calling on "
+            "the two sides to de-escalate.")
+    assert not [k for k in _kinds(farc, text, "2015-07-09") if k[0] == "agreement"]
