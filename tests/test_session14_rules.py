@@ -56,3 +56,16 @@ def test_a_third_partys_joint_statement_is_no_agreement(farc) -> None:  # type: 
     text = ("On Tuesday Cuba and Norway, the guarantors of the process, issued a joint statement in Havana calling on "
             "the two sides to de-escalate.")
     assert not [k for k in _kinds(farc, text, "2015-07-09") if k[0] == "agreement"]
+
+
+def test_a_going_verb_tagged_as_a_noun_still_goes(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the tagger reads "travel" as a noun after a coordinated subject; its subject shows the verb
+    text = ("Trade Representative Robert Lighthizer and Treasury Secretary Steven Mnuchin travel to Beijing for talks "
+            "with Vice Premier Liu He beginning on Tuesday, April 30.")
+    got = [(e.type, e.status, e.date.value if e.date else None, e.location, sorted(e.participants))
+           for e in _events(uschina, text, "2019-04-06")]
+    assert got == [("meeting", "scheduled", "2019-04-30", "Beijing", ["Liu He", "Robert Lighthizer", "Steven Mnuchin"])]
+
+
+def test_travel_as_a_noun_is_no_trip(uschina) -> None:  # type: ignore[no-untyped-def]
+    assert not _kinds(uschina, "Travel to Beijing was restricted on Tuesday, April 30.", "2019-04-06")

@@ -305,7 +305,8 @@ def _going(m: Mention) -> bool:
     """A visit told only by a verb of going ('May flies to Dublin for dinner with Varadkar', 'Kerry
     travels to Vienna for the talks'): the way to the meeting it goes to, which names the event; a visit
     named as one ('an official visit', 'his trip') stays a visit."""
-    return m.type == "visit" and m.trigger.pos_ in {"VERB", "AUX"} and m.trigger.lemma_ in GOING_VERBS
+    verb = m.trigger.pos_ in {"VERB", "AUX"} or any(c.dep_ == "nsubj" for c in m.trigger.children)  # a verb tagged NN
+    return m.type == "visit" and verb and m.trigger.lemma_ in GOING_VERBS
 
 
 def _a_sitting(d: Draft) -> bool:

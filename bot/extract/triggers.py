@@ -776,6 +776,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         # "Santos will receive Uribe at the palace": a person received is a meeting; a letter is not.
         # In a relative clause ("Nagato, where Abe received Putin") it tells more of an event already told
         return tok.dep_ != "relcl" and any(c.dep_ == "dobj" and any(t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children)
+    if label == "visit" and tok.lemma_ == "travel" and tok.pos_ == "NOUN":
+        # "Lighthizer and Mnuchin travel to Beijing on Tuesday": a verb the tagger took for a noun, as its
+        # subject shows; "travel to Beijing is restricted" has none
+        return any(c.dep_ == "nsubj" for c in tok.children)
     if label == "visit" and tok.lower_ == "stay" and not any(
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
