@@ -69,3 +69,10 @@ def test_a_going_verb_tagged_as_a_noun_still_goes(uschina) -> None:  # type: ign
 
 def test_travel_as_a_noun_is_no_trip(uschina) -> None:  # type: ignore[no-untyped-def]
     assert not _kinds(uschina, "Travel to Beijing was restricted on Tuesday, April 30.", "2019-04-06")
+
+
+def test_in_exchange_for_is_nothing_suspended(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("In Washington, President Barack Obama met senior senators at the White House on Tuesday to ask them to hold "
+            "off on new sanctions while the talks go on. Obama argued that a short pause in new penalties in exchange "
+            "for Iranian steps would test Tehran's intentions, officials said.")
+    assert not [k for k in _kinds(iran, text, "2013-11-21") if k[0] == "suspension"]

@@ -275,6 +275,7 @@ def suspended_objects(tok: Token) -> set[int]:
     return {
         t.i for child in tok.children if child.dep_ not in {"nsubj", "csubj", "aux", "neg"}
         for t in child.subtree if t.lemma_ in SUSPENDABLE and not _in_own_clause(t, tok)
+        and not (t.lemma_ == "exchange" and t.head.lower_ == "in")  # "a pause in penalties in exchange for steps"
     }
 
 
