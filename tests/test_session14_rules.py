@@ -76,3 +76,25 @@ def test_in_exchange_for_is_nothing_suspended(iran) -> None:  # type: ignore[no-
             "off on new sanctions while the talks go on. Obama argued that a short pause in new penalties in exchange "
             "for Iranian steps would test Tehran's intentions, officials said.")
     assert not [k for k in _kinds(iran, text, "2013-11-21") if k[0] == "suspension"]
+
+
+def test_leaders_spoken_to_are_not_the_pair_named_before(brexit) -> None:  # type: ignore[no-untyped-def]
+    # "recommend to the leaders": the EU's leaders as an audience, not May and Juncker of the dinner
+    text = ("Monday's dinner.\n The summit was prepared at a working dinner at the Commission on Monday, October 16, "
+            "where May met Jean-Claude Juncker, the Commission president. A joint statement afterwards described the "
+            "dinner as constructive and friendly and said the two had agreed that the efforts should accelerate.\n\n"
+            "The rounds behind it.\n The fifth round, held in Brussels from October 9 to 12, ended with Barnier "
+            "telling reporters that the talks on money had reached a deadlock, and that he could not recommend to "
+            "the leaders that the second phase begin.\n")
+    rounds = [(e.type, sorted(e.participants)) for e in _events(brexit, text, "2017-10-21")
+              if e.date and e.date.value == "2017-10-09/2017-10-12"]
+    assert rounds == [("talks", ["Michel Barnier"])]
+
+
+def test_the_two_leaders_are_still_the_pair(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "the two leaders" as the subject are the pair named before
+    text = ("Theresa May met Jean-Claude Juncker in Brussels on Monday, October 16. "
+            "The two leaders will meet again in Brussels on Wednesday, October 25.")
+    again = [sorted(e.participants) for e in _events(brexit, text, "2017-10-21")
+             if e.date and e.date.value == "2017-10-25"]
+    assert again == [["Jean-Claude Juncker", "Theresa May"]]

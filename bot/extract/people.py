@@ -94,7 +94,9 @@ def the_two_leaders(
     as (the word 'leaders', name) pairs not already among the sentence's `persons`."""
     out: list[tuple[Token, str]] = []
     for tok in sent:
-        if tok.lower_ == "leaders" and any(c.lower_ in {"two", "both", "the"} for c in tok.children):
+        if tok.lower_ == "leaders" and any(c.lower_ in {"two", "both", "the"} for c in tok.children) \
+                and not (tok.dep_ in {"pobj", "dative"} and tok.head.lower_ == "to"):
+            # not those spoken to ("could not recommend to the leaders that ..."): an audience, not the pair
             pair = last_pair(leaders_seen, tracker, year)
             seen = persons + out
             out.extend((tok, name) for name in pair if all(n != name for _, n in seen))
