@@ -98,3 +98,14 @@ def test_the_two_leaders_are_still_the_pair(brexit) -> None:  # type: ignore[no-
     again = [sorted(e.participants) for e in _events(brexit, text, "2017-10-21")
              if e.date and e.date.value == "2017-10-25"]
     assert again == [["Jean-Claude Juncker", "Theresa May"]]
+
+
+def test_a_deadline_one_man_set_is_no_agreement(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "The Friday deadline Donald Trump set on Sunday passed without a deal."
+    assert not [k for k in _kinds(uschina, text, "2019-05-11") if k[0] == "agreement"]
+
+
+def test_a_goal_two_leaders_set_is_still_agreed(extractor) -> None:  # type: ignore[no-untyped-def]
+    # the guard: the Krasnoyarsk goal, set by two
+    text = "Yeltsin and Hashimoto set the goal of a peace treaty by 2000 at Krasnoyarsk in November 1997."
+    assert ("agreement", "agreed", "1997-11", "Krasnoyarsk") in _kinds(extractor, text, "2000-11-06")

@@ -685,6 +685,10 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "agreement" and tok.lemma_ in {"set", "make", "adopt", "give"}:
         # "the goal set in 1997", "the commitment made at Krasnoyarsk": setting a target is agreeing
         pledged = {"goal", "target", "pledge", "commitment", "deadline", "promise", "timetable"}
+        setters = [c for c in tok.children if c.dep_ == "nsubj"] + (
+            [c for c in tok.head.children if c.dep_ in {"appos", "poss"}] if tok.dep_ in {"acl", "relcl"} else [])
+        if any(c.ent_type_ == "PERSON" and not c.conjuncts for c in setters):
+            return False  # "the Friday deadline Donald Trump set on Sunday": one man's deadline, agreed with nobody
         return (tok.dep_ in {"acl", "relcl"} and tok.head.lemma_ in pledged) or any(
             c.dep_ in {"dobj", "nsubjpass"} and c.lemma_ in pledged for c in tok.children
         )
