@@ -109,3 +109,14 @@ def test_a_goal_two_leaders_set_is_still_agreed(extractor) -> None:  # type: ign
     # the guard: the Krasnoyarsk goal, set by two
     text = "Yeltsin and Hashimoto set the goal of a peace treaty by 2000 at Krasnoyarsk in November 1997."
     assert ("agreement", "agreed", "1997-11", "Krasnoyarsk") in _kinds(extractor, text, "2000-11-06")
+
+
+def test_a_meeting_due_before_a_day_is_not_yet_set(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "May said that the two sides would reconvene before the end of the week."
+    assert [k[:2] for k in _kinds(brexit, text, "2017-12-05")] == [("talks", "proposed")]
+
+
+def test_a_meeting_on_a_day_is_set(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a day of its own
+    assert [k[:2] for k in _kinds(brexit, "The two sides will meet in Geneva on Friday.", "2017-12-05")] == [
+        ("talks", "scheduled")]

@@ -69,6 +69,8 @@ class Draft:
         """The span its date's modifier narrows it to ('late August': the last third of the month), for
         deciding whether it can have happened yet."""
         span = self.span
+        if self.timex is not None and self.timex.mod == "BEFORE" and self.type in MEETING_TYPES:
+            return None  # "will reconvene before the end of the week": due by then, no day set
         if span is None or self.timex is None or self.timex.mod not in {"START", "MID", "END"}:
             return span
         third = ((span[1] - span[0]).days + 1) // 3

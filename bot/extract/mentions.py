@@ -895,6 +895,10 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
             timex = _deadline_timex(art, ent, t, tense_)
         else:
             timex = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense=tense_)
+        if timex and timex.value and s.by_label[t] in MEETING_TYPES and root.dep_ == "pobj" \
+                and root.head.lower_ in {"before", "by"}:
+            # "the two sides would reconvene before the end of the week": a limit, not the meeting's day
+            timex = Timex(timex.value, "BEFORE", timex.text, timex.granularity)
         if timex and timex.value:
             s.made[t].timex = timex
             s.made[t].opened = s.by_label[t] in MEETING_TYPES and _opening_day(root, art.doc[t])
