@@ -896,8 +896,9 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
         else:
             timex = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense=tense_)
         if timex and timex.value and s.by_label[t] in MEETING_TYPES and root.dep_ == "pobj" \
-                and root.head.lower_ in {"before", "by"}:
-            # "the two sides would reconvene before the end of the week": a limit, not the meeting's day
+                and root.head.lower_ == "before":
+            # "the two sides would reconvene before the end of the week": a limit, not the meeting's day ("by
+            # the end of May the two sides are to take stock at a meeting" sets the meeting for then)
             timex = Timex(timex.value, "BEFORE", timex.text, timex.granularity)
         if timex and timex.value:
             s.made[t].timex = timex
