@@ -120,3 +120,19 @@ def test_a_meeting_on_a_day_is_set(brexit) -> None:  # type: ignore[no-untyped-d
     # the guard: a day of its own
     assert [k[:2] for k in _kinds(brexit, "The two sides will meet in Geneva on Friday.", "2017-12-05")] == [
         ("talks", "scheduled")]
+
+
+def test_a_task_that_will_be_done_by_a_day_is_a_deadline(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "The final list of products will be announced by June 15, and the duties will be imposed shortly after that."
+    assert [k[:3] for k in _kinds(uschina, text, "2018-05-30") if k[0] == "deadline"] == [("deadline", "active", "2018-06-15")]
+
+
+def test_talks_held_by_a_day_are_no_deadline(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a meeting's own limit dates the meeting
+    assert not [k for k in _kinds(uschina, "Talks will be held by the end of June.", "2018-05-30") if k[0] == "deadline"]
+
+
+def test_time_given_until_a_weekday_runs_ahead(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Boris Johnson and Ursula von der Leyen failed to break the deadlock over a dinner on Wednesday evening, "
+            "and gave their negotiators until Sunday to find a way through.")
+    assert [k[:3] for k in _kinds(brexit, text, "2020-12-10") if k[0] == "deadline"] == [("deadline", "active", "2020-12-13")]

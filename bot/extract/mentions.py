@@ -845,6 +845,13 @@ def _deadline_timex(art: _Article, ent: Span, t: int, tense: Tense | None) -> Ti
 MOVING_VERBS = {"postpone", "delay", "push", "move", "extend", "defer", "put"}
 
 
+def _time_given(root: Token) -> bool:
+    """Whether a date is the end of time given ('gave their negotiators until Sunday', 'granted Britain
+    until January 31'): it lies ahead of the giving."""
+    prep = root.head
+    return root.dep_ == "pobj" and prep.lower_ in {"until", "till"} and prep.head.lemma_ in {"give", "grant", "allow"}
+
+
 def _moved_to(root: Token) -> bool:
     """Whether a date is where something has just been moved to ('has been postponed ... to October
     31', 'will be delayed to'); a move told in the simple past ('extended it to July 7, then to July
@@ -879,8 +886,10 @@ def _date_from_entities(art: _Article, s: _Sentence) -> None:
                 and s.by_label[t] in MEETING_TYPES | {"agreement"}:
             # "the European Council of April 10", "the land accord of May 26": the one that day names, the nearest
             tense = "any"
-        if s.by_label[t] == "deadline" and _moved_to(root):
-            tense = "future"  # "postponed for a second time, to October 31": a move is to a later date
+        if s.by_label[t] == "deadline" and (_moved_to(root) or _time_given(root)):
+            # "postponed for a second time, to October 31": a move is to a later date; "gave their
+            # negotiators until Sunday": time given runs on from the giving
+            tense = "future"
         elif tense == "past" and s.by_label[t] == "deadline":
             # "the March 1 deadline still applied" (said in February), "agreed to extend the talks until
             # November 24": a past tense is the setting or the report of a deadline, which lies ahead of

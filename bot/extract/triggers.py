@@ -575,8 +575,15 @@ def obliged_by(by: Token) -> bool:
         return True
     if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in BINDING_VERBS:
         return True
+    if any(c.dep_ == "aux" and c.lower_ in {"will", "shall"} for c in verb.children) \
+            and any(c.dep_ == "auxpass" for c in verb.children) and verb.lemma_ not in SITTING_VERBS:
+        return True  # "the final list will be announced by June 15", "a decision will be taken by Sunday"
     # "the final list of products to be announced by June 15": a task given a day
     return verb.dep_ in {"acl", "relcl"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+# What a meeting is done by: "talks will be held by the end of May" dates a meeting, it sets no task
+SITTING_VERBS = {"hold", "meet", "convene", "open", "resume", "reconvene", "host", "stage"}
 
 
 # A government's or parliament's own bodies: their sittings are that side's business, not the negotiation.
