@@ -136,3 +136,16 @@ def test_time_given_until_a_weekday_runs_ahead(brexit) -> None:  # type: ignore[
     text = ("Boris Johnson and Ursula von der Leyen failed to break the deadlock over a dinner on Wednesday evening, "
             "and gave their negotiators until Sunday to find a way through.")
     assert [k[:3] for k in _kinds(brexit, text, "2020-12-10") if k[0] == "deadline"] == [("deadline", "active", "2020-12-13")]
+
+
+def test_a_decision_given_months_is_a_deadline(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("Colombia's government and the FARC guerrillas agreed on Sunday on steps to scale down their war, and "
+            "President Juan Manuel Santos said he would decide within four months whether the negotiations deserve "
+            "to continue.")
+    assert [k[:3] for k in _kinds(farc, text, "2015-07-13") if k[0] == "deadline"] == [("deadline", "active", "2015-11")]
+
+
+def test_meetings_in_some_weeks_are_no_deadline(farc) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a span counted, no term given
+    assert not [k for k in _kinds(farc, "The two delegations met twice in three weeks in Havana.", "2015-07-13")
+                if k[0] == "deadline"]

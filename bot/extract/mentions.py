@@ -1226,6 +1226,9 @@ def _duration_in(tok: Token) -> str | None:
     """Time given in a trigger's phrase, as 'in 90 days': 'a 90-day deadline', '90 days to reach a deal',
     'eleven months to negotiate'; not 'ten months later', 'to run for six months'."""
     doc = tok.doc
+    if tok.lower_ in {"within", "in"} and tok.i + 2 < len(doc) and tok.nbor(1).like_num \
+            and tok.nbor(2).lemma_.lower() in DURATION_UNITS:
+        return f"in {tok.nbor(1).lower_} {tok.nbor(2).lemma_.lower()}s"  # "would decide within four months"
     for t in tok.subtree:
         if not t.like_num or t.i + 3 >= len(doc):
             continue

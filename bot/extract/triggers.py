@@ -559,6 +559,9 @@ def _holds_up(verb: Token) -> bool:
 # terms settled by", "promised a text by"
 BINDING_VERBS = {"have", "need", "agree", "promise", "pledge", "commit", "vow", "undertake", "want", "require",
                  "demand", "insist", "oblige", "aim"}
+# What a term is given for ('would decide within four months', 'must conclude within 90 days')
+DECIDING_VERBS = {"decide", "determine", "conclude", "finish", "complete", "settle", "agree", "reach", "review",
+                  "sign"}
 DONE_WORDS = {"settle", "complete", "finish", "finalise", "finalize", "ready", "wrap"}
 
 
@@ -811,6 +814,12 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
         return country_exits(tok)
     if label == "deadline" and asked_for(tok):
         return False  # "requires him to ask the EU to delay Britain's departure until January 31": asked, not done
+    if label == "deadline" and tok.lower_ in {"within", "in"}:
+        # "he would decide within four months whether the talks deserve to continue": a decision given
+        # a term; not "in four months of talks", "met twice in three weeks"
+        verb = tok.head
+        return verb.lemma_ in DECIDING_VERBS and any(
+            c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ == "to") for c in verb.children)
     if label == "deadline" and tok.lower_ == "before":
         return conditional_agreement(tok)
     if label == "deadline" and tok.lower_ == "by":
