@@ -286,6 +286,10 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         # "negotiations on that agreement are expected to open in February" ... "will open in Vienna on
         # Feb. 18": a round to come told by nobody and nowhere says nothing that could tell it apart
         return 0.9
+    if dates == "narrower" and _anonymous_and_open(known) and known.type == new.type and _opens_on(known, new):
+        # "talks on April 20" ... "the round of April 20-24": a round known by its first day alone, told
+        # running from that day, is that round (held, moved or refined)
+        return 0.9
     if dates != "same" and place == "open" and not people:
         return 0.0  # a vaguer or sharper date alone is not enough: same place or same people too
     if dates != "same" and place != "same" and known.participants and new.participants and not people:
@@ -307,6 +311,12 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     score = {"same": 3.0, "wider": 2.0, "narrower": 1.5, "overlap": 1.0, "open": 0.5}[dates]
     score += {"same": 2.0, "nested": 1.0, "open": 0.0}[place]
     return score + 0.5 * people + (0.5 if known.type == new.type else 0.0)
+
+
+def _opens_on(known: KnownEvent, new: ExtractedEvent) -> bool:
+    """Whether `new` runs over days from the very day `known` is dated to."""
+    ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)
+    return bool(ks and ns and ks[0] == ks[1] == ns[0] and ns[1] > ns[0])
 
 
 def _anonymous_and_open(known: KnownEvent) -> bool:

@@ -149,3 +149,22 @@ def test_meetings_in_some_weeks_are_no_deadline(farc) -> None:  # type: ignore[n
     # the guard: a span counted, no term given
     assert not [k for k in _kinds(farc, "The two delegations met twice in three weeks in Havana.", "2015-07-13")
                 if k[0] == "deadline"]
+
+
+def test_a_round_known_by_its_first_day_is_the_round_told_from_that_day() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain import DateValue, ExtractedEvent
+    from bot.resolve import KnownEvent, resolve
+
+    june6 = datetime(2020, 6, 6, tzinfo=UTC)
+    round_ = KnownEvent(id=7, type="talks", status="scheduled", date_value="2020-04-20", location=None,
+                        participants=set(), parties=set(), as_of=datetime(2020, 4, 16, tzinfo=UTC))
+    told = ExtractedEvent(type="talks", status="held", date=DateValue("2020-04-20/2020-04-24"), location=None,
+                          participants=[], parties=[])
+    update = resolve(told, [round_], published=june6, within={})
+    assert update.event_id == 7 and ("status", "scheduled", "held") in update.changes
+    # the guard: a round told from another day is not it
+    later = ExtractedEvent(type="talks", status="held", date=DateValue("2020-04-21/2020-04-24"), location=None,
+                           participants=[], parties=[])
+    assert resolve(later, [round_], published=june6, within={}).event_id is None
