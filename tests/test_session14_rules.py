@@ -168,3 +168,19 @@ def test_a_round_known_by_its_first_day_is_the_round_told_from_that_day() -> Non
     later = ExtractedEvent(type="talks", status="held", date=DateValue("2020-04-21/2020-04-24"), location=None,
                            participants=[], parties=[])
     assert resolve(later, [round_], published=june6, within={}).event_id is None
+
+
+def test_rounds_on_a_list_of_days_are_one_round_a_day(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Three full negotiating weeks have been set, all to be held by video conference: the weeks beginning "
+            "April 20, May 11 and June 1.")
+    assert _kinds(brexit, text, "2020-04-16") == [("talks", "scheduled", d, None)
+                                                  for d in ("2020-04-20", "2020-05-11", "2020-06-01")]
+    got = _kinds(brexit, "Further rounds will be held on May 11 and June 1.", "2020-04-16")
+    assert [k[2] for k in got] == ["2020-05-11", "2020-06-01"]
+
+
+def test_weeks_of_time_are_no_sittings(farc) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "two weeks after his capture" lists no sittings
+    text = ("The FARC freed General Ruben Dario Alzate on Sunday, two weeks after his capture, and Santos said on "
+            "Monday that the government's negotiators were returning to Havana.")
+    assert [k for k in _kinds(farc, text, "2014-12-02") if k[0] in {"talks", "meeting"} and k[2]] == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span, Token
@@ -92,6 +92,7 @@ class Mention:
     turn: bool = False  # a transcript's turn ('DAVIS: ...'): the statement its speaker made there
     arranged: bool = False  # "agreed to continue their consultations in Beijing": a meeting still to come
     remote: bool = False  # "a phone call on September 5", "spoke by telephone": a meeting held nowhere
+    listed: bool = False  # "rounds on May 11 and June 1": a copy for a listed day other than the mention's own
 
 
 def linked(a: Mention, b: Mention) -> bool:
@@ -244,7 +245,71 @@ def find_mentions(doc: Doc, *, published: date, tracker: Tracker, matcher: Trigg
         _he_said_there(memory, s)
         _remember_place(art, memory, s)
         mentions.extend(s.made.values())
+        mentions.extend(_each_listed_sitting(art, s))
     return mentions
+
+
+# Plurals of sittings: "three negotiating weeks ... the weeks beginning April 20, May 11 and June 1"
+PLURAL_SITTINGS = {"rounds", "weeks", "sessions", "meetings"}
+LIST_WORDS = {",", "and", "or"}
+
+
+def _sittings_word(tok: Token) -> bool:
+    """'rounds', 'sessions', 'meetings', 'negotiating weeks'; not 'two weeks after his capture'."""
+    return tok.lower_ in PLURAL_SITTINGS - {"weeks"} or (
+        tok.lower_ == "weeks" and any(c.lower_ in {"negotiating", "negotiation"} for c in tok.children))
+
+
+def _a_day(art: _Article, ent: Span, m: Mention) -> bool:
+    t = normalize(ent.text.rstrip(", "), anchor=art.published, tense=m.tense or "future")
+    return t is not None and t.granularity == "day"
+
+
+def _each_listed_sitting(art: _Article, s: _Sentence) -> list[Mention]:
+    """Pass: "further rounds on May 11 and June 1", "three negotiating weeks: the weeks beginning April 20,
+    May 11 and June 1": sittings told in the plural with a list of days more than a week apart are one
+    sitting a day. The mention keeps the first day it took; each other day of its list is a mention of its
+    own (a copy)."""
+    if not any(_sittings_word(t) for t in s.sent):
+        return []
+    ents = sorted((e for e, _ in s.dates), key=lambda e: e.start)
+    runs: list[list[Span]] = []
+    for e in ents:
+        if runs and all(t.text.lower() in LIST_WORDS for t in art.doc[runs[-1][-1].end:e.start]):
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+    out: list[Mention] = []
+    for m in s.made.values():
+        if m.type not in {"talks", "meeting"}:
+            continue
+        if m.timex is None:
+            # "all to be held by video conference: the weeks beginning April 20, May 11 and June 1": a list of
+            # days no trigger's phrase holds dates the sittings, the first this mention
+            free = {e.start for e in s.unassigned}
+            run = next((r for r in runs if len(r) > 1 and all(e.start in free and _a_day(art, e, m) for e in r)), None)
+            first = normalize(run[0].text.rstrip(", "), anchor=art.published, tense=m.tense or "future") if run else None
+            if first is None or first.granularity != "day" or not first.value:
+                continue
+            m.timex = first
+        if m.timex.granularity != "day" or not m.timex.value:
+            continue
+        run = next((r for r in runs if len(r) > 1 and any(e.text.rstrip(", ") == m.timex.text.rstrip(", ") for e in r)), None)
+        if run is None:
+            continue
+        # "rounds ... held", "negotiating weeks ... held": sittings of the negotiation are talks
+        kind = "talks" if any(_sittings_word(t) and t.lower_ != "meetings" for t in s.sent) else m.type
+        m.type = kind
+        days = {date.fromisoformat(m.timex.value)}
+        for e in run:
+            t = normalize(e.text.rstrip(", "), anchor=art.published, tense=m.tense or "future")
+            if t is None or t.granularity != "day" or not t.value:
+                continue
+            day = date.fromisoformat(t.value)
+            if all(abs((day - d).days) > 7 for d in days):
+                days.add(day)
+                out.append(replace(m, type=kind, timex=t, listed=True))
+    return out
 
 
 def _there(memory: _Memory, s: _Sentence) -> None:
