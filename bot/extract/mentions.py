@@ -270,8 +270,8 @@ def _each_listed_sitting(art: _Article, s: _Sentence) -> list[Mention]:
     May 11 and June 1": sittings told in the plural with a list of days more than a week apart are one
     sitting a day. The mention keeps the first day it took; each other day of its list is a mention of its
     own (a copy)."""
-    if not any(_sittings_word(t) for t in s.sent):
-        return []
+    if len(s.dates) < 2 or not any(_sittings_word(t) for t in s.sent):
+        return []  # (the cheap test first: most sentences name fewer than two dates)
     ents = sorted((e for e, _ in s.dates), key=lambda e: e.start)
     runs: list[list[Span]] = []
     for e in ents:

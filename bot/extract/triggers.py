@@ -219,8 +219,12 @@ def trigger_tokens(doc: Doc, matcher: TriggerMatcher) -> dict[int, str]:
         tok = doc[start:end].root if row.startswith(PHRASE) else doc[start]
         if label == "deadline" and tok.dep_ == "compound" and start < tok.head.i < end:
             tok = tok.head  # "the March 29 exit date": the date words hang from "date"
-        elif label == "agreement" and tok.lower_ == "joint":
-            tok = doc[end - 1]  # "the two delegations issued a joint statement": what both sides put out
+        elif label == "agreement" and tok.lower_ == "joint" and start + 1 < len(doc) and doc[start + 1].lower_ in JOINT_PAPERS:
+            tok = doc[start + 1]  # "the two delegations issued a joint statement": what both sides put out
+        elif label == "deadline" and tok.lower_ in {"days", "weeks", "months"} and start >= 2 \
+                and doc[start - 1].like_num and doc[start - 2].lower_ in {"within", "in"}:
+            # "would decide within four months": the term's preposition (one-token patterns cost less)
+            tok = doc[start - 2]
         elif label == "deadline" and tok.dep_ == "neg":
             tok = tok.head  # "no later than March 23": "later" holds the date, not the verb it limits
         elif tok.dep_ == "neg" or (tok.lower_ == "no" and tok.head.pos_ in {"VERB", "ADV"}):
@@ -559,6 +563,8 @@ def _holds_up(verb: Token) -> bool:
 # terms settled by", "promised a text by"
 BINDING_VERBS = {"have", "need", "agree", "promise", "pledge", "commit", "vow", "undertake", "want", "require",
                  "demand", "insist", "oblige", "aim"}
+# What both sides put out together ('a joint statement'): an agreement, issued
+JOINT_PAPERS = {"statement", "communique", "communiqu\u00e9"}
 # What a term is given for ('would decide within four months', 'must conclude within 90 days')
 DECIDING_VERBS = {"decide", "determine", "conclude", "finish", "complete", "settle", "agree", "reach", "review",
                   "sign"}
@@ -794,7 +800,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "visit" and tok.lemma_ == "travel" and tok.pos_ == "NOUN":
         # "Lighthizer and Mnuchin travel to Beijing on Tuesday": a verb the tagger took for a noun, as its
         # subject shows; "travel to Beijing is restricted" has none
-        return any(c.dep_ == "nsubj" for c in tok.children)
+        return any(c.dep_ == "nsubj" for c in tok.children) and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
+    if label == "agreement" and tok.lower_ == "joint":
+        return False  # "joint" of no joint statement ("a joint committee")
+    if label == "deadline" and tok.lower_ in {"days", "weeks", "months"}:
+        return False  # a span whose preposition is no term's
     if label == "visit" and tok.lower_ == "stay" and not any(
         c.dep_ == "prep" and c.lower_ == "in" for c in tok.children
     ):
