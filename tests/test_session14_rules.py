@@ -184,3 +184,9 @@ def test_weeks_of_time_are_no_sittings(farc) -> None:  # type: ignore[no-untyped
     text = ("The FARC freed General Ruben Dario Alzate on Sunday, two weeks after his capture, and Santos said on "
             "Monday that the government's negotiators were returning to Havana.")
     assert [k for k in _kinds(farc, text, "2014-12-02") if k[0] in {"talks", "meeting"} and k[2]] == []
+
+
+def test_a_communique_that_is_not_joint_is_read_as_before(farc) -> None:  # type: ignore[no-untyped-def]
+    # the two-sides test is for joint statements only; a plain communique keeps the agreement reading
+    text = "Cuba and Norway read out the communique in Havana on Friday, October 7."
+    assert [k[:2] for k in _kinds(farc, text, "2016-10-09")] == [("agreement", "agreed")]

@@ -378,8 +378,8 @@ def _tour_stops(groups: list[list[Mention]]) -> list[list[Mention]]:
 def _dated_apart(group: list[Mention], m: Mention) -> bool:
     """'earlier agreements, including the 1956 joint declaration and the 1993 Tokyo Declaration': documents
     of one sentence each dated by its own year are as many agreements."""
-    if m.listed:  # "further rounds on May 11 and June 1": one sitting a listed day
-        return any(x.timex is not None and x.timex.value != m.timex.value for x in group if m.timex is not None)
+    if m.listed and m.timex is not None:  # "further rounds on May 11 and June 1": one sitting a listed day
+        return any(x.timex is not None and x.timex.value != m.timex.value for x in group)
     return m.type == "agreement" and m.timex is not None and any(
         x.type == "agreement" and x.timex is not None and x.timex.value != m.timex.value for x in group)
 

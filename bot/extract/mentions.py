@@ -260,9 +260,10 @@ def _sittings_word(tok: Token) -> bool:
         tok.lower_ == "weeks" and any(c.lower_ in {"negotiating", "negotiation"} for c in tok.children))
 
 
-def _a_day(art: _Article, ent: Span, m: Mention) -> bool:
+def _listed_day(art: _Article, ent: Span, m: Mention) -> Timex | None:
+    """The day a listed date names ('April 20,'), read with the mention's tense; None for no day."""
     t = normalize(ent.text.rstrip(", "), anchor=art.published, tense=m.tense or "future")
-    return t is not None and t.granularity == "day"
+    return t if t is not None and t.granularity == "day" and t.value else None
 
 
 def _each_listed_sitting(art: _Article, s: _Sentence) -> list[Mention]:
@@ -287,28 +288,24 @@ def _each_listed_sitting(art: _Article, s: _Sentence) -> list[Mention]:
             # "all to be held by video conference: the weeks beginning April 20, May 11 and June 1": a list of
             # days no trigger's phrase holds dates the sittings, the first this mention
             free = {e.start for e in s.unassigned}
-            run = next((r for r in runs if len(r) > 1 and all(e.start in free and _a_day(art, e, m) for e in r)), None)
-            first = normalize(run[0].text.rstrip(", "), anchor=art.published, tense=m.tense or "future") if run else None
-            if first is None or first.granularity != "day" or not first.value:
+            run = next((r for r in runs if len(r) > 1 and all(e.start in free and _listed_day(art, e, m) for e in r)), None)
+            if run is None:
                 continue
-            m.timex = first
-        if m.timex.granularity != "day" or not m.timex.value:
+            m.timex = _listed_day(art, run[0], m)
+        if m.timex is None or m.timex.granularity != "day" or not m.timex.value:
             continue
         run = next((r for r in runs if len(r) > 1 and any(e.text.rstrip(", ") == m.timex.text.rstrip(", ") for e in r)), None)
         if run is None:
             continue
         # "rounds ... held", "negotiating weeks ... held": sittings of the negotiation are talks
-        kind = "talks" if any(_sittings_word(t) and t.lower_ != "meetings" for t in s.sent) else m.type
-        m.type = kind
+        if any(_sittings_word(t) and t.lower_ != "meetings" for t in s.sent):
+            m.type = "talks"
         days = {date.fromisoformat(m.timex.value)}
         for e in run:
-            t = normalize(e.text.rstrip(", "), anchor=art.published, tense=m.tense or "future")
-            if t is None or t.granularity != "day" or not t.value:
-                continue
-            day = date.fromisoformat(t.value)
-            if all(abs((day - d).days) > 7 for d in days):
-                days.add(day)
-                out.append(replace(m, type=kind, timex=t, listed=True))
+            t = _listed_day(art, e, m)
+            if t is not None and t.value and all(abs((date.fromisoformat(t.value) - d).days) > 7 for d in days):
+                days.add(date.fromisoformat(t.value))
+                out.append(replace(m, timex=t, listed=True))
     return out
 
 

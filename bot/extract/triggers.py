@@ -219,7 +219,7 @@ def trigger_tokens(doc: Doc, matcher: TriggerMatcher) -> dict[int, str]:
         tok = doc[start:end].root if row.startswith(PHRASE) else doc[start]
         if label == "deadline" and tok.dep_ == "compound" and start < tok.head.i < end:
             tok = tok.head  # "the March 29 exit date": the date words hang from "date"
-        elif label == "agreement" and tok.lower_ == "joint" and start + 1 < len(doc) and doc[start + 1].lower_ in JOINT_PAPERS:
+        elif label == "agreement" and tok.lower_ == "joint" and start + 1 < len(doc) and doc[start + 1].lower_ in st.PUT_OUT:
             tok = doc[start + 1]  # "the two delegations issued a joint statement": what both sides put out
         elif label == "deadline" and tok.lower_ in {"days", "weeks", "months"} and start >= 2 \
                 and doc[start - 1].like_num and doc[start - 2].lower_ in {"within", "in"}:
@@ -563,8 +563,6 @@ def _holds_up(verb: Token) -> bool:
 # terms settled by", "promised a text by"
 BINDING_VERBS = {"have", "need", "agree", "promise", "pledge", "commit", "vow", "undertake", "want", "require",
                  "demand", "insist", "oblige", "aim"}
-# What both sides put out together ('a joint statement'): an agreement, issued
-JOINT_PAPERS = {"statement", "communique", "communiqu\u00e9"}
 # What a term is given for ('would decide within four months', 'must conclude within 90 days')
 DECIDING_VERBS = {"decide", "determine", "conclude", "finish", "complete", "settle", "agree", "reach", "review",
                   "sign"}
@@ -673,6 +671,11 @@ def _delegations_do(verb: Token) -> bool:
     return any(c.dep_ == "nsubj" and st.cue_word(c, "delegations") for c in verb.children)
 
 
+def _joint(paper: Token) -> bool:
+    """'a joint statement', 'the joint communique' (the word before it, as `trigger_tokens` reads it)."""
+    return paper.i > 0 and paper.nbor(-1).lower_ == "joint"
+
+
 def _both_sides_put_out(paper: Token) -> bool:
     """Whether a joint statement is the two sides' ("the two delegations issued a joint statement", "in a
     joint statement, the two governments said"), not a third party's (the guarantors' joint statement)."""
@@ -733,7 +736,7 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
             any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
             or (tok.dep_ == "pobj" and tok.head.lower_ == "without")):
         return False  # "a no-deal exit", "leave without a deal": the want of an agreement
-    if label == "agreement" and tok.lower_ in {"statement", "communique", "communiqu\u00e9"} and tok.text.islower():
+    if label == "agreement" and tok.lower_ in st.PUT_OUT and tok.text.islower() and _joint(tok):
         return _both_sides_put_out(tok)
     if label == "agreement":
         if tok.lower_ == "plan" and not ({"agree", "adopt", "sign", "action"} & lemmas) and not put_forward(tok):
