@@ -32,7 +32,7 @@ from bot.extract.mentions import (
     when,
 )
 from bot.extract.people import country_of
-from bot.extract.places import dateline_place, landmark_city
+from bot.extract.places import dateline_place, landmark_city, place_named
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import (
     ARRANGED,
@@ -439,7 +439,8 @@ def _met_when(d: Draft, drafts: list[Draft]) -> Draft | None:
 
 def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
     """'the truce Trump and Xi agreed over dinner in Buenos Aires on Dec. 1', 'signed at the summit': the
-    meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place. A
+    meeting a deal was made at is of the deal's day and people, and the deal of the meeting's place (the
+    place told with the deal, 'when they met on Saturday, in Osaka, they agreed', is the meeting's). A
     deal made 'when they met' on a day is of that day too."""
     when = _met_when(d, drafts)
     if when is not None and d.timex is None and when.timex is not None:
@@ -447,6 +448,7 @@ def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
         if not when.participants and d.participants:
             when.participants = list(d.participants)
         d.location = d.location or when.location
+        when.location = when.location or d.location
         return
     met = next(iter(_meetings_at(d, drafts, {"at", "during", "over"})), None)
     if met is None or d.span is None or (met.span and (met.span[1] < d.span[0] or d.span[1] < met.span[0])):
@@ -456,6 +458,7 @@ def _agreed_at(d: Draft, drafts: list[Draft]) -> None:
     if not met.participants and d.participants:
         met.participants = list(d.participants)
     d.location = d.location or met.location
+    met.location = met.location or d.location
 
 
 def _hoped_and_held(d: Draft, told: list[Mention]) -> bool:
@@ -1088,6 +1091,32 @@ def _dateline_place(text: str, drafts: list[Draft], published: date, tracker: Tr
                 d.location = name
 
 
+# How far back the headline's scene reaches: the days an article's news covers (a weekly's week)
+SCENE_DAYS = 7
+
+
+def _headline_scene(doc: Doc, text: str, drafts: list[Draft], published: date, tracker: Tracker) -> bool:
+    """'Foreign ministers converge on Geneva', 'three days at Montreux': a headline that sets its news in
+    one place (a place after a preposition: 'Washington and Tehran sent ...' names parties, not a scene)
+    places the meetings of the week before publication that the text gives no place; whether it placed one."""
+    if not has_headline(text):
+        return False
+    end = text.find("\n")
+    head = doc.char_span(0, end if end > 0 else len(text), alignment_mode="contract")
+    if head is None:
+        return False
+    scenes = {name for ent in head.ents if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.dep_ == "pobj"
+              for name in [place_named(ent.text, tracker)] if name}
+    if len(scenes) != 1:
+        return False
+    scene, placed = scenes.pop(), False
+    for d in drafts:
+        if d.location is None and d.type in MEETING_TYPES - {"visit"} and d.span and not _a_call(d) \
+                and published - timedelta(days=SCENE_DAYS) <= d.span[0] and d.span[1] <= published:
+            d.location, placed = scene, True
+    return placed
+
+
 def _attribution_date(d: Draft, para_attr: dict[int, list[str]], published: date) -> Timex | None:
     """The date of the report nearest the mention: its paragraph's attribution, else the previous
     paragraphs', else the next one's ('(TASS, March 21)')."""
@@ -1357,6 +1386,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     _said_to_an_assembly(drafts, tracker, published.year)
     _said_there(drafts)  # again: a round's span is whole only now ('opened in Vienna last Tuesday' ... 'by Monday')
     _dateline_place(text, drafts, published, tracker)
+    if _headline_scene(doc, text, drafts, published, tracker):
+        _said_there(drafts)  # the remarks of a meeting that has its place only now
     drafts = _ceremonies(drafts, tracker, published)
     drafts = _parts_of_a_sitting(drafts, tracker)
     for d in drafts:

@@ -1,0 +1,43 @@
+"""Rules found through the dev split in session 15 (issue 9). Each text is written for its test."""
+
+from __future__ import annotations
+
+from tests.extracting import events_of as _events
+
+
+def _kinds(extractor, text: str, published: str) -> list[tuple[str, str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.status, e.date.value if e.date else None, e.location) for e in _events(extractor, text, published)
+            if e.type != "statement"]
+
+
+def test_the_headlines_one_place_is_where_the_weeks_meetings_were(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("Nuclear negotiators gather again in Vienna\n\n"
+            "The round opened on Tuesday as a meeting of senior officials, and the deputies stayed on for a second "
+            "day of talks on Wednesday.")
+    got = _kinds(iran, text, "2014-06-19")
+    assert got and all(loc == "Vienna" for _, _, _, loc in got), got
+
+
+def test_a_headline_that_names_the_parties_sets_no_scene(iran) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "Washington and Tehran" are the sides, not where anything happened
+    text = ("Washington and Tehran trade warnings as talks drag on\n\n"
+            "The round opened on Tuesday as a meeting of senior officials.")
+    got = _kinds(iran, text, "2014-06-19")
+    assert got and all(loc is None for _, _, _, loc in got), got
+
+
+def test_the_headlines_place_is_not_where_an_older_meeting_was(iran) -> None:  # type: ignore[no-untyped-def]
+    # the guard: the scene is the news of the days before publication, not the history the text retells
+    text = ("Nuclear negotiators gather again in Vienna\n\n"
+            "The first round of the year was held on January 20, and the experts met again on March 3.")
+    got = _kinds(iran, text, "2014-06-19")
+    assert got and all(loc is None for _, _, _, loc in got), got
+
+
+def test_the_place_told_with_a_deal_made_when_they_met_is_the_meetings(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the place phrase hangs on the main clause's verb ("gave ... no deadline"), not on "met" in the "when" clause
+    text = ("Trump and Xi last sat down together over dinner in Buenos Aires on December 1. When they met again on "
+            "Saturday, in a hotel ballroom in Osaka, they gave their negotiators no deadline at all.")
+    got = _kinds(uschina, text, "2019-07-01")
+    saturday = [k for k in got if k[2] == "2019-06-29" and k[0] in {"summit", "meeting"}]
+    assert saturday and all(loc == "Osaka" for *_, loc in saturday), got
