@@ -240,6 +240,20 @@ def _after_it_was_held(known: KnownEvent, new: ExtractedEvent) -> bool:
     return bool(span and span[0] > known.as_of.date())
 
 
+# How long after a meeting was held an undated one still to come may yet be told of it (a report of the
+# days after: "the talks, which the two sides had planned to hold this week")
+TOLD_AGAIN_DAYS = 7
+
+
+def _held_before_told(known: KnownEvent, new: ExtractedEvent, published: datetime) -> bool:
+    """"Mnuchin has invited Liu He to talks in the coming weeks" (no day) told in September is not the
+    round the two held in May: a meeting still to come is not one held more than a week before the report."""
+    if known.status != "held" or new.status not in et.OPEN_STATUSES or (new.date and new.date.value):
+        return False
+    span = _span(known.date_value)
+    return bool(span and span[1] < published.date() - timedelta(days=TOLD_AGAIN_DAYS))
+
+
 def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not et.types_compatible(known.type, new.type):
@@ -354,7 +368,8 @@ def resolve(
     that was over a day before that and that no article told of is background now, not news."""
     new_date = new.date.value if new.date else None
     target = best_match([k for k in known if not et.ministers_not_summit(
-        k.type, k.participants, new.type, new.participants, leaders)], new, within)
+        k.type, k.participants, new.type, new.participants, leaders) and not _held_before_told(k, new, published)],
+        new, within)
     if target is None and new.implied:
         return Update(None, (), skip=True)  # implied by a known event that is not there: nothing
     if target is None and et.is_meeting(new.type) and new_date is None and not new.participants:

@@ -278,3 +278,23 @@ def test_a_trip_told_later_as_the_meeting_it_was_for_is_that_meeting() -> None:
     again = resolve(ev("visit", "held", "2014-08-16", "Havana", ("Humberto de la Calle",)), [talks],
                     published=datetime(2014, 8, 20, tzinfo=UTC), within=WITHIN)
     assert again.event_id == 1 and again.type == "meeting"
+
+
+def test_an_undated_meeting_to_come_is_not_one_held_months_before() -> None:
+    # "Mnuchin has invited Liu He to talks in the coming weeks" (September) is not their May round
+    held_in_may = known(type="talks", status="held", date_value="2018-05-17/2018-05-18", location="Washington",
+                        participants={"Liu He", "Steven Mnuchin"})
+    update = resolve(ev(type_="talks", status="proposed", date=None, location=None,
+                        participants=("Steven Mnuchin", "Liu He")),
+                     [held_in_may], published=datetime(2018, 9, 13, tzinfo=UTC), within=WITHIN)
+    assert update.event_id is None and update.changes == (("new", None, "proposed"),)
+
+
+def test_a_meeting_to_come_told_days_after_one_was_held_may_still_be_it() -> None:
+    # the guard: the days right after, a report may still tell of the meeting that was to be
+    held = known(type="talks", status="held", date_value="2018-09-10", location=None,
+                 participants={"Liu He", "Steven Mnuchin"})
+    update = resolve(ev(type_="talks", status="proposed", date=None, location=None,
+                        participants=("Steven Mnuchin", "Liu He")),
+                     [held], published=datetime(2018, 9, 13, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1
