@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -124,18 +125,26 @@ def _read_past_it(new: ExtractedEvent, read_until: datetime | None) -> bool:
 def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     """'Talks resumed in Brussels on Sunday': talks held again end the suspension the tracker knows.
     Each talks or meeting told with a word of resuming adds an implied suspension lifted, of the same
-    parties and day (none when the article tells a suspension itself)."""
+    parties and day. When the article tells the suspension itself ('ten days after a positive test
+    brought the talks to a halt'), the resumption after the day it began lifts that one instead."""
+    resumed = [e for e in events if e.type in {"talks", "meeting"} and e.status == "held"
+               and any(_told_resumed(ev.sentence) for ev in e.evidence)]
     if any(e.type == "suspension" for e in events):
-        return events
+        return [replace(e, status="lifted") if e.type == "suspension" and e.status == "in_effect"
+                and any(_resumed_after(r, e) for r in resumed) else e for e in events]
     implied = [
         ExtractedEvent(type="suspension", status="lifted", date=e.date, participants=list(e.participants),
                        parties=list(e.parties), summary=e.summary, evidence=list(e.evidence),
                        attribution=list(e.attribution), implied=True)
-        for e in events
-        if e.type in {"talks", "meeting"} and e.status == "held"
-        and any(_told_resumed(ev.sentence) for ev in e.evidence)
+        for e in resumed
     ]
     return events + implied[:1]
+
+
+def _resumed_after(talks: ExtractedEvent, suspension: ExtractedEvent) -> bool:
+    """Whether talks told resumed began after the day a suspension began."""
+    ts, ss = _span(talks.date.value if talks.date else None), _span(suspension.date.value if suspension.date else None)
+    return bool(ts and ss and ts[0] > ss[1])
 
 
 AHEAD_WORDS = {"will", "to", "would", "shall", "could", "may", "might", "should"}

@@ -298,3 +298,19 @@ def test_a_meeting_to_come_told_days_after_one_was_held_may_still_be_it() -> Non
                         participants=("Steven Mnuchin", "Liu He")),
                      [held], published=datetime(2018, 9, 13, tzinfo=UTC), within=WITHIN)
     assert update.event_id == 1
+
+
+def test_talks_resumed_after_a_suspension_the_article_tells_lift_that_one() -> None:
+    # "resumed in London this weekend, ten days after a positive test brought them to a halt"
+    from bot.domain import Evidence
+    from bot.resolve import implied_resumptions
+
+    talks = ev(type_="talks", status="held", date="2020-11-28/2020-11-29", location="London", participants=())
+    talks.evidence = [Evidence("Face-to-face negotiations resumed in London this weekend.", 0, 56)]
+    paused = ev(type_="suspension", status="in_effect", date="2020-11-19", location=None, participants=())
+    told = implied_resumptions([paused, talks])
+    assert [(e.type, e.status) for e in told] == [("suspension", "lifted"), ("talks", "held")]
+    # the guard: a suspension that began after the talks were told resumed stays in effect
+    later = ev(type_="suspension", status="in_effect", date="2020-12-01", location=None, participants=())
+    assert [(e.type, e.status) for e in implied_resumptions([later, talks])] == [("suspension", "in_effect"),
+                                                                                ("talks", "held")]
