@@ -122,6 +122,12 @@ def _read_past_it(new: ExtractedEvent, read_until: datetime | None) -> bool:
                 and span[1] < read_until.date() - READ_SLACK)
 
 
+def _unheard_and_missed(new: ExtractedEvent) -> bool:
+    """'Johnson's deadline of October 15 has come and gone': a deadline the tracker first hears of when it
+    has already passed is history, recorded but no news (nobody following was waiting on it)."""
+    return new.type == "deadline" and new.status == "missed"
+
+
 def implied_resumptions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     """'Talks resumed in Brussels on Sunday': talks held again end the suspension the tracker knows.
     Each talks or meeting told with a word of resuming adds an implied suspension lifted, of the same
@@ -386,7 +392,7 @@ def resolve(
         # the tracker knows, but is no meeting to track of its own
         return Update(None, (), skip=True)
     if target is None:
-        history = _long_past(new_date, published) or _read_past_it(new, read_until)
+        history = _long_past(new_date, published) or _read_past_it(new, read_until) or _unheard_and_missed(new)
         return Update(None, () if history else (("new", None, new.status),), status=new.status,
                       date_value=new_date, location=new.location, type=new.type, history=history)
 

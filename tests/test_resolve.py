@@ -314,3 +314,14 @@ def test_talks_resumed_after_a_suspension_the_article_tells_lift_that_one() -> N
     later = ev(type_="suspension", status="in_effect", date="2020-12-01", location=None, participants=())
     assert [(e.type, e.status) for e in implied_resumptions([later, talks])] == [("suspension", "in_effect"),
                                                                                 ("talks", "held")]
+
+
+def test_a_deadline_first_heard_of_when_already_missed_is_history() -> None:
+    # "Johnson's deadline of October 15 has come and gone": recorded, no alert
+    passed = ev(type_="deadline", status="missed", date="2020-10-15", location=None, participants=("Boris Johnson",))
+    update = resolve(passed, [], published=datetime(2020, 10, 21, tzinfo=UTC), within=WITHIN)
+    assert update.event_id is None and update.history and update.changes == ()
+    # the guard: a deadline still to meet is news
+    ahead = ev(type_="deadline", status="active", date="2020-12-31", location=None, participants=())
+    assert resolve(ahead, [], published=datetime(2020, 10, 21, tzinfo=UTC), within=WITHIN).changes == (
+        ("new", None, "active"),)
