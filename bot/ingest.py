@@ -237,6 +237,18 @@ def _extract_each(
         yield g, events_one[0] if events_one else []
 
 
+def _told_twice(ev: ExtractedEvent, taken: list[KnownEvent]) -> KnownEvent | None:
+    """The event this article already matched that `ev` is told again as: of its type, its very dates and
+    its place, and no other people ('their summit of December 14 and 15' in Brussels, after 'the leaders
+    agreed on Friday' took the summit)."""
+    date = ev.date.value if ev.date else None
+    for k in taken:
+        if k.type == ev.type and date and k.date_value == date and ev.location and k.location == ev.location \
+                and not (k.participants and ev.participants and not k.participants & set(ev.participants)):
+            return k
+    return None
+
+
 def _store_events(
     session: Session, tracker: Tracker, tracker_id: int, article: Any, events: list[ExtractedEvent], *,
     now: datetime, alert: bool, known: KnownIndex, actor_ids: dict[str, int] | None = None,
@@ -256,6 +268,11 @@ def _store_events(
         candidates = [k for k in known.candidates(ev) if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within, read_until=read_until,
                          leaders=leaders)
+        twin = _told_twice(ev, [k for k in known.candidates(ev) if k.id in matched]) \
+            if update.event_id is None and not update.skip else None
+        if twin is not None:  # the extractor kept two tellings of one happening apart: the second adds nothing new
+            update = resolve(ev, [twin], published=repo.as_utc(published), within=within, read_until=read_until,
+                             leaders=leaders)
         if update.skip:
             continue
         if update.event_id is not None:

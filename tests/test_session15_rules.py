@@ -41,3 +41,43 @@ def test_the_place_told_with_a_deal_made_when_they_met_is_the_meetings(uschina) 
     got = _kinds(uschina, text, "2019-07-01")
     saturday = [k for k in got if k[2] == "2019-06-29" and k[0] in {"summit", "meeting"}]
     assert saturday and all(loc == "Osaka" for *_, loc in saturday), got
+
+
+class Scripted:
+    """Stands in for spaCy: each article's events by words its text holds, as the extractor would tell them."""
+
+    def __init__(self, by_title: dict[str, list[object]]) -> None:
+        self.by_title = by_title
+
+    def extract_many(self, items, batch_size: int = 16):  # type: ignore[no-untyped-def]
+        for text, _published in items:
+            yield next(events for start, events in self.by_title.items() if start in text)
+
+
+def test_a_happening_one_article_tells_twice_is_no_new_event(runtime, kuril, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the article's first telling ("the talks") takes the summit; its second ("their summit of November 15
+    # in Brunei") is that summit again, not a new one
+    from datetime import timedelta
+
+    from bot.domain import DateValue, ExtractedEvent
+    from bot.ingest import ingest_source
+    from tests.feedserver import rss
+
+    def summit(status: str, type_: str = "summit") -> ExtractedEvent:
+        return ExtractedEvent(type=type_, status=status, date=DateValue("2000-11-15"), location="Brunei",
+                              participants=["Vladimir Putin", "Yoshiro Mori"], parties=["Japan", "Russia"])
+
+    script = Scripted({"will discuss": [summit("scheduled")],
+                       "discussed": [summit("held", "talks"), summit("held")]})
+    feed = tmp_path / "feed.xml"
+    items = [{"title": "Summit set", "guid": "a1", "link": "https://wire.example/a1",
+              "pubDate": "Mon, 06 Nov 2000 09:00:00 +0000", "description": "Putin and Mori will discuss the peace treaty and the Kuril Islands in Brunei."}]
+    feed.write_bytes(rss(items))
+    ingest_source(sessions=runtime.sessions, tracker=kuril, location=str(feed), now=runtime.now, extractor=lambda: script)
+    items.append({"title": "Summit held", "guid": "a2", "link": "https://wire.example/a2",
+                  "pubDate": "Thu, 16 Nov 2000 09:00:00 +0000", "description": "Putin and Mori discussed the peace treaty and the Kuril Islands in Brunei."})
+    feed.write_bytes(rss(items))
+    report = ingest_source(sessions=runtime.sessions, tracker=kuril, location=str(feed),
+                           now=runtime.now + timedelta(days=10), extractor=lambda: script)
+    assert report.articles_new == 1, report
+    assert [(c["change"], c["new"]) for c in report.changes] == [("status", "held")]
