@@ -81,3 +81,10 @@ def test_a_happening_one_article_tells_twice_is_no_new_event(runtime, kuril, tmp
                            now=runtime.now + timedelta(days=10), extractor=lambda: script)
     assert report.articles_new == 1, report
     assert [(c["change"], c["new"]) for c in report.changes] == [("status", "held")]
+
+
+def test_talks_dated_by_the_leaders_agreement_are_where_they_agreed_not_the_dateline(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("LONDON — The Brexit talks are back on track after Boris Johnson and Leo Varadkar agreed a pathway to a "
+            "deal in Liverpool on Thursday, but Downing Street said on Friday that there was no timetable for a text.")
+    got = _kinds(brexit, text, "2019-10-12")
+    assert ("summit", "held", "2019-10-10", "Liverpool") in got and not [k for k in got if k[3] == "London"], got

@@ -758,6 +758,7 @@ def _inherit(drafts: list[Draft], published: date) -> None:
                          and o.timex.value == d.timex.value and o.type in {"agreement", "summit", "meeting"}), None)
             if twin is not None:
                 d.participants = list(twin.participants)
+                d.location = d.location or twin.location  # and where they agreed, not where the report was filed
         if d.type in {"statement"} and d.timex is None:
             sents = {m.sent_index for m in d.mentions}
             for other in drafts:
