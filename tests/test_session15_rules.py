@@ -88,3 +88,16 @@ def test_talks_dated_by_the_leaders_agreement_are_where_they_agreed_not_the_date
             "deal in Liverpool on Thursday, but Downing Street said on Friday that there was no timetable for a text.")
     got = _kinds(brexit, text, "2019-10-12")
     assert ("summit", "held", "2019-10-10", "Liverpool") in got and not [k for k in got if k[3] == "London"], got
+
+
+def test_a_side_called_on_is_no_place(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("After the European Council of October 15 and 16 called on Britain to make the necessary moves, the prime "
+            "minister told the country to prepare for no deal.")
+    got = _kinds(brexit, text, "2020-10-22")
+    assert [k[0] for k in got] == ["summit"] and got[0][3] is None, got
+
+
+def test_a_place_after_on_is_still_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "on" a place that is no side of the tracker (an island) stays a place
+    text = "Kono and Ivanov met on Sakhalin on Saturday to discuss the peace treaty."
+    assert _kinds(extractor, text, "2000-09-10") == [("meeting", "held", "2000-09-09", "Sakhalin")]

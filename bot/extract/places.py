@@ -48,6 +48,8 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     head = root.head
     if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
         return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
+    if root.dep_ == "pobj" and head.lower_ == "on" and tracker.party_for(ent.text) is not None:
+        return None  # "called on Britain to move", "tariffs on China": a side acted on, never where it happened
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
         return name
     if root.dep_ == "pobj" and head.lower_ == "from" and head.head.lemma_ in SPEECH_NOUNS:
