@@ -101,3 +101,17 @@ def test_a_place_after_on_is_still_a_place(extractor) -> None:  # type: ignore[n
     # the guard: "on" a place that is no side of the tracker (an island) stays a place
     text = "Kono and Ivanov met on Sakhalin on Saturday to discuss the peace treaty."
     assert _kinds(extractor, text, "2000-09-10") == [("meeting", "held", "2000-09-09", "Sakhalin")]
+
+
+def test_a_named_gathering_is_where_its_city_says(iran) -> None:  # type: ignore[no-untyped-def]
+    text = "VIENNA — Ashton and Zarif met on the sidelines of the Munich Security Conference on Friday."
+    assert _kinds(iran, text, "2014-02-02") == [("meeting", "held", "2014-01-31", "Munich")]
+
+
+def test_a_document_named_after_a_city_does_not_place_todays_events(extractor) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "the 1993 Tokyo Declaration" was made in Tokyo once; the Irkutsk summit it guides is not there
+    from bot.demo import SAMPLE_FEED
+
+    text = (SAMPLE_FEED.parent / "gold" / "demo-2001-03-26-irkutsk-summit.txt").read_text(encoding="utf-8")
+    got = [k for k in _kinds(extractor, text, "2001-03-26") if k[2] == "2001-03-25"]
+    assert got and all(loc == "Irkutsk" for *_, loc in got), got

@@ -16,6 +16,8 @@ LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
 EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
                # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
                "deal", "agreement", "accord", "pact", "declaration", "pledge"}
+# What is made rather than held: a document named after a place ("the Tokyo Declaration") was made there once
+DOCUMENT_NOUNS = {"deal", "agreement", "accord", "pact", "declaration", "pledge"}
 VENUE_NOUNS = {"hotel", "palace", "residence", "embassy", "guesthouse", "villa", "resort", "chancellery", "hall",
                "centre", "center", "headquarters", "office", "ministry"}
 SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
@@ -66,7 +68,11 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in VENUE_NOUNS and head.dep_ == "pobj" \
             and head.head.lower_ in LOCATIVE and ent.label_ == "GPE":  # a city; not "his Black Sea residence"
         return name  # "sat down in a Geneva hotel", "at the Moscow residence": the city the venue is in
-    if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_ in EVENT_NOUNS:
+    named = head
+    while root.dep_ == "compound" and named.dep_ == "compound" and named.head.i > named.i:
+        named = named.head  # "the Munich Security Conference": the gathering the name's words build up to
+    gathering = named.lemma_.lower() in EVENT_NOUNS - DOCUMENT_NOUNS  # a named gathering; not "the 1993 Tokyo Declaration"
+    if root.dep_ in {"compound", "nmod", "amod"} and (head.lemma_ in EVENT_NOUNS or gathering):
         # "the Brunei summit", "a White House news conference", "the Tokyo talks" (a party's capital is
         # a city too); not "the Japan summit"
         party = tracker.party_for(ent.text)
