@@ -115,3 +115,20 @@ def test_a_document_named_after_a_city_does_not_place_todays_events(extractor) -
     text = (SAMPLE_FEED.parent / "gold" / "demo-2001-03-26-irkutsk-summit.txt").read_text(encoding="utf-8")
     got = [k for k in _kinds(extractor, text, "2001-03-26") if k[2] == "2001-03-25"]
     assert got and all(loc == "Irkutsk" for *_, loc in got), got
+
+
+def test_a_round_that_will_be_on_a_day_in_a_place_is_dated_and_placed(iran) -> None:  # type: ignore[no-untyped-def]
+    # a copula tells when and where, in the reported future too ("said ... would be on January 20")
+    text = "Diplomats said the next round of talks would be on January 20 in Geneva."
+    assert _kinds(iran, text, "2014-01-10") == [("talks", "scheduled", "2014-01-20", "Geneva")]
+
+
+def test_a_round_that_will_be_a_visit_is_not_told_when_by_the_copula(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the guard: "will be Liu's third visit this year" says what the round is, not that it takes place this year
+    from bot.extract.clauses import anchor_of
+
+    doc = uschina.nlp("The Washington round will be Liu He's third visit to the U.S. capital this year.")
+    round_ = next(t for t in doc if t.lower_ == "round")
+    assert anchor_of(round_).lemma_ != "be"
+    doc = uschina.nlp("The Washington round will be on April 3.")
+    assert anchor_of(next(t for t in doc if t.lower_ == "round")).lemma_ == "be"

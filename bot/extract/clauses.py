@@ -26,6 +26,9 @@ ANCHOR_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "oprd"}
 # Juncker on Oct 2'); not a meeting's ('proposed on Monday a summit in March')
 PUT_FORWARD_VERBS = {"send", "submit", "table", "present", "unveil", "deliver", "hand"}
 PAPERS = {"plan", "text", "mandate", "proposal", "draft", "agreement", "accord", "deal", "declaration"}
+# Prepositions that make 'be' tell when or where a thing takes place ('the summit will be in Brunei')
+BE_WHEN_WHERE = {"on", "in", "at", "from", "between"}
+WHEN_WHERE_ENTS = {"DATE", "GPE", "LOC", "FAC"}
 STRETCH_UNITS = {"hour", "day", "week", "month", "night"}  # "two days of talks"
 
 
@@ -56,6 +59,11 @@ def anchor_of(tok: Token) -> Token:
                    and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")]
         if planned:
             return planned[0]
+        told = list(tok.head.children)
+        if not any(c.dep_ in {"attr", "acomp"} for c in told) and any(  # not "the round will be his third visit"
+                c.dep_ == "npadvmod" and c.ent_type_ == "DATE" or c.dep_ == "prep" and c.lower_ in BE_WHEN_WHERE
+                and any(o.dep_ == "pobj" and o.ent_type_ in WHEN_WHERE_ENTS for o in c.children) for c in told):
+            return tok.head  # "the next round will be on January 20 in Geneva", "their next meeting would be next week"
     if tok.dep_ in {"dobj", "nsubjpass"} and tok.lemma_.lower() in PAPERS and tok.head.lemma_ in PUT_FORWARD_VERBS:
         return tok.head
     if (
@@ -169,8 +177,11 @@ def date_tense(root: Token) -> Tense | Literal["any"] | None:
         tok = tok.head
         if tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.lemma_ in {"follow", "succeed"}:
             return "past"  # "following the summit in September": it came before
-        if tok.pos_ == "VERB":
-            # the verb's own tense ("reached in Singapore on November 14"), not a governing clause's
+        copula = tok.pos_ == "AUX" and tok.dep_ not in {"aux", "auxpass"} and (
+            root.head.i == tok.i or root.dep_ == "pobj" and root.head.head.i == tok.i)  # "would be on January 20"
+        if tok.pos_ == "VERB" or copula:
+            # the verb's own tense ("reached in Singapore on November 14", "would be on January 20": a copula
+            # too), not a governing clause's
             own = [tok, *(c for c in tok.children if c.dep_ in {"aux", "auxpass", "neg"})]
             tense = st.tense_of(own) or st.tense_of(st.context_tokens(tok))
             # "to hold", and the passive "to be agreed"
