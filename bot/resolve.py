@@ -269,6 +269,15 @@ def _held_before_told(known: KnownEvent, new: ExtractedEvent, published: datetim
     return bool(span and span[1] < published.date() - timedelta(days=TOLD_AGAIN_DAYS))
 
 
+def _held_before_it_was_to_come(known: KnownEvent, new: ExtractedEvent) -> bool:
+    """A meeting known as still to come when an article was written is not one held and over days before
+    that article: "the round of May 9 and 10" is not the trip to Beijing Mnuchin spoke of on May 15."""
+    if known.status not in {"proposed", "scheduled"} or known.as_of is None or new.status != "held":
+        return False
+    span = _span(new.date.value if new.date else None)
+    return bool(span and span[1] < known.as_of.date() - READ_SLACK)
+
+
 def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[str, ...]]) -> float:
     """How well `new` fits `known`; 0 when they cannot be the same event."""
     if not et.types_compatible(known.type, new.type):
@@ -329,7 +338,7 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         # "after meeting student leaders in Bogota": no day, nobody named, a place around the known
         # meeting's (Casa de Narino) is not enough to be it
         return 0.0
-    if _after_it_was_held(known, new):
+    if _after_it_was_held(known, new) or _held_before_it_was_to_come(known, new):
         return 0.0
     if {known.type, new.type} == {"summit", "talks"} and dates == "open" and not people:
         # the negotiators' talks of a weekend in Brussels are not the leaders' summit the tracker knows

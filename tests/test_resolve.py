@@ -325,3 +325,16 @@ def test_a_deadline_first_heard_of_when_already_missed_is_history() -> None:
     ahead = ev(type_="deadline", status="active", date="2020-12-31", location=None, participants=())
     assert resolve(ahead, [], published=datetime(2020, 10, 21, tzinfo=UTC), within=WITHIN).changes == (
         ("new", None, "active"),)
+
+
+def test_a_meeting_still_to_come_is_not_one_held_days_before_it_was_told() -> None:
+    # "the round of May 9 and 10" (held) is not the trip Mnuchin spoke of on May 15 (proposed)
+    trip = known(type="visit", status="proposed", date_value=None, location="Beijing", participants={"Steven Mnuchin"},
+                 as_of=datetime(2019, 5, 17, tzinfo=UTC))
+    round_ = ev(type_="visit", status="held", date="2019-05-09/2019-05-10", location=None,
+                participants=("Steven Mnuchin", "Liu He"))
+    update = resolve(round_, [trip], published=datetime(2019, 6, 10, tzinfo=UTC), within=WITHIN)
+    assert update.event_id is None
+    # the guard: held after it was told still to come, it is that meeting
+    later = ev(type_="visit", status="held", date="2019-05-20", location=None, participants=("Steven Mnuchin",))
+    assert resolve(later, [trip], published=datetime(2019, 6, 10, tzinfo=UTC), within=WITHIN).event_id == 1

@@ -132,3 +132,16 @@ def test_a_round_that_will_be_a_visit_is_not_told_when_by_the_copula(uschina) ->
     assert anchor_of(round_).lemma_ != "be"
     doc = uschina.nlp("The Washington round will be on April 3.")
     assert anchor_of(next(t for t in doc if t.lower_ == "round")).lemma_ == "be"
+
+
+def test_he_who_says_he_will_go_is_the_traveller(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "Treasury Secretary Steven Mnuchin said on Wednesday that he would probably go to Beijing to continue the talks."
+    trips = [e for e in _events(uschina, text, "2019-05-16") if e.type != "statement"]
+    assert trips and all(e.participants == ["Steven Mnuchin"] for e in trips), trips
+
+
+def test_he_is_not_the_speaker_of_another_sentence(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the guard: no one says it in the sentence, so "he" is not made anyone's trip by this rule
+    text = "He would probably go to Beijing to continue the talks, officials in Washington believe."
+    trips = [e for e in _events(uschina, text, "2019-05-16") if e.type != "statement"]
+    assert all(e.participants == [] for e in trips), trips

@@ -1619,6 +1619,24 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
         _people_in_phrase(s, tok, m)
         _host_and_guest(s, tok, label, m)
         _who_spoke_on_the_call(s, m)
+        _he_who_said(s, tok, m)
+
+
+def _he_who_said(s: _Sentence, tok: Token, m: Mention) -> None:
+    """'Mnuchin said he would probably go to Beijing', 'Raab said he would meet Barnier': the 'he' of a
+    clause a speaker says is the speaker, who is at the meeting or on the trip."""
+    if m.participants or m.type not in MEETING_TYPES:
+        return
+    verb = anchor_of(tok)
+    if not any(c.dep_ == "nsubj" and c.lower_ in {"he", "she"} for c in verb.children):
+        return
+    head = verb
+    while head.dep_ in {"ccomp", "conj", "xcomp"} and head.head.i != head.i:
+        head = head.head
+        said = s.made.get(head.i)
+        if said is not None and said.type == "statement":
+            m.participants = list(said.participants)
+            return
 
 
 def _one_meeting_each(art: _Article, s: _Sentence) -> None:
