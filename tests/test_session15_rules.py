@@ -145,3 +145,10 @@ def test_he_is_not_the_speaker_of_another_sentence(uschina) -> None:  # type: ig
     text = "He would probably go to Beijing to continue the talks, officials in Washington believe."
     trips = [e for e in _events(uschina, text, "2019-05-16") if e.type != "statement"]
     assert all(e.participants == [] for e in trips), trips
+
+
+def test_there_is_the_place_its_own_sentence_named_first(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("The inspectors spent the week at Natanz and Fordow. Iranian state media said on Friday that Zarif would "
+            "travel to Vienna on Saturday, and U.S. officials said Kerry would go there too, to meet him.")
+    meetings = [k for k in _kinds(iran, text, "2016-01-15") if k[0] in {"meeting", "visit"}]
+    assert meetings and all(loc == "Vienna" for *_, loc in meetings), meetings

@@ -311,15 +311,17 @@ def _each_listed_sitting(art: _Article, s: _Sentence) -> list[Mention]:
 
 def _there(memory: _Memory, s: _Sentence) -> None:
     """Pass: 'Fabius flew to Tehran on Wednesday. Mogherini is due there on Tuesday for talks with Zarif':
-    a meeting told 'there' is at the last place the sentence before named."""
-    if not memory.last_place:
-        return
+    a meeting told 'there' is at the last place named before it: in its own sentence ('Zarif would travel
+    to Vienna, and Kerry would go there too, to meet him'), else the sentence before."""
     for m in s.made.values():
         chain = {a.i for a in [m.trigger, *m.trigger.ancestors][:4]}
-        if m.location is None and m.type in MEETING_TYPES and (m.timex or m.participants) and any(
-                t.lower_ == "there" and t.dep_ == "advmod" and (t.head.i in chain or (  # "is due there ... for talks"
-                    t.head.dep_ in {"acomp", "xcomp"} and t.head.head.i in chain)) for t in s.sent):
-            m.location = memory.last_place[0]
+        there = next((t for t in s.sent if t.lower_ == "there" and t.dep_ == "advmod" and (t.head.i in chain or (
+            t.head.dep_ in {"acomp", "xcomp"} and t.head.head.i in chain))), None)  # "is due there ... for talks"
+        if there is None or m.location is not None or m.type not in MEETING_TYPES or not (m.timex or m.participants):
+            continue
+        before = [name for tok, name in sorted(s.places, key=lambda p: p[0].i) if tok.i < there.i]
+        if before or memory.last_place:
+            m.location = before[-1] if before else memory.last_place[0]
 
 
 def _he_said_there(memory: _Memory, s: _Sentence) -> None:
