@@ -152,3 +152,13 @@ def test_there_is_the_place_its_own_sentence_named_first(iran) -> None:  # type:
             "travel to Vienna on Saturday, and U.S. officials said Kerry would go there too, to meet him.")
     meetings = [k for k in _kinds(iran, text, "2016-01-15") if k[0] in {"meeting", "visit"}]
     assert meetings and all(loc == "Vienna" for *_, loc in meetings), meetings
+
+
+def test_agreeing_to_look_for_a_way_is_an_arrangement_not_a_deal(farc) -> None:  # type: ignore[no-untyped-def]
+    deals = [e for e in _events(farc, "Both sides had agreed to study alternatives, Jaramillo said on Wednesday.",
+                                "2017-01-19") if e.type == "agreement"]
+    assert deals and all(e.arrangement for e in deals)
+    # the guard: agreeing to create a commission is a deal
+    deals = [e for e in _events(farc, "Both sides agreed on Thursday to create a truth commission.", "2015-06-05")
+             if e.type == "agreement"]
+    assert deals and not any(e.arrangement for e in deals)

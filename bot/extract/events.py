@@ -776,7 +776,9 @@ def _inherit(drafts: list[Draft], published: date) -> None:
 ARRANGING = ARRANGED | {"extend", "delay", "postpone", "break", "pause", "stay", "keep", "open", "intensify",
                         "speed", "step", "accelerate", "talk", "negotiate", "consult",
                         # a readout's "agreed to strengthen cooperation", "to work to create conditions", "to take steps"
-                        "strengthen", "cooperate", "work", "maintain", "enhance", "deepen", "promote", "take"}
+                        "strengthen", "cooperate", "work", "maintain", "enhance", "deepen", "promote", "take",
+                        # "agreed to look for alternatives", "to study the proposal": a way to go on, not a deal
+                        "look", "seek", "explore", "study", "consider", "examine"}
 
 
 def _perfect(trigger: Token, *auxes: str) -> bool:
