@@ -310,6 +310,8 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     if place == "apart":
         return 0.0
     if dates == "apart":
+        if place == "same" and _slipped(known, new, within):
+            return 1.5  # "to open in Vienna on March 17" ... "opened in Vienna on Tuesday, March 18": held a day late
         # a date moved: same kind of event, same place, same people, and it had not happened yet
         movable = et.is_open(known.type, known.status)
         if movable and place in {"same", "open"} and people and new.status in et.OPEN_STATUSES:

@@ -338,3 +338,14 @@ def test_a_meeting_still_to_come_is_not_one_held_days_before_it_was_told() -> No
     # the guard: held after it was told still to come, it is that meeting
     later = ev(type_="visit", status="held", date="2019-05-20", location=None, participants=("Steven Mnuchin",))
     assert resolve(later, [trip], published=datetime(2019, 6, 10, tzinfo=UTC), within=WITHIN).event_id == 1
+
+
+def test_a_round_set_for_a_day_and_held_a_day_late_in_the_same_place_is_that_round() -> None:
+    # "to open in Vienna on March 17" ... "opened with formal sessions in Vienna on Tuesday, March 18"
+    set_for = known(type="talks", status="scheduled", date_value="2014-03-17", location="Vienna", participants=set())
+    held = ev(type_="talks", status="held", date="2014-03-18/2014-03-19", location="Vienna", participants=())
+    update = resolve(held, [set_for], published=datetime(2014, 4, 10, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and ("status", "scheduled", "held") in update.changes
+    # the guard: three weeks later it is another round
+    later = ev(type_="talks", status="held", date="2014-04-07/2014-04-09", location="Vienna", participants=())
+    assert resolve(later, [set_for], published=datetime(2014, 4, 10, tzinfo=UTC), within=WITHIN).event_id is None
