@@ -162,3 +162,17 @@ def test_agreeing_to_look_for_a_way_is_an_arrangement_not_a_deal(farc) -> None: 
     deals = [e for e in _events(farc, "Both sides agreed on Thursday to create a truth commission.", "2015-06-05")
              if e.type == "agreement"]
     assert deals and not any(e.arrangement for e in deals)
+
+
+def test_a_statement_read_out_in_a_capital_was_made_there(farc) -> None:  # type: ignore[no-untyped-def]
+    text = ("The same evening Pablo Catatumbo, a senior commander on the rebel team, read out a statement in the Cuban "
+            "capital saying that the delegation was suspending the talks.")
+    said = [e for e in _events(farc, text, "2013-08-25") if e.type == "statement"]
+    assert [e.location for e in said] == ["Havana"]
+
+
+def test_a_remark_in_a_statement_to_the_commons_was_made_in_london(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = ("Boris Johnson took office on Wednesday. On Thursday, in his first statement to the House of Commons, he "
+            "called the withdrawal agreement unacceptable and said any new deal would have to abolish the backstop.")
+    said = [e for e in _events(brexit, text, "2019-08-02") if e.type == "statement"]
+    assert said and all(e.location == "London" for e in said), said

@@ -32,7 +32,7 @@ from bot.extract.mentions import (
     when,
 )
 from bot.extract.people import country_of
-from bot.extract.places import dateline_place, landmark_city, place_named
+from bot.extract.places import SPEECH_NOUNS, dateline_place, landmark_city, place_named
 from bot.extract.timex import Timex, find_dates, interval, normalize
 from bot.extract.triggers import (
     ARRANGED,
@@ -857,6 +857,16 @@ def _said_there(drafts: list[Draft]) -> None:
 ASSEMBLY_WORDS = {"mp", "mps", "lawmaker", "legislator", "parliamentarian", "parliament", "commons", "deputy"}
 
 
+def _addressed(verb: Token) -> list[Token]:
+    """Who a speech the verb's clause names was made to: 'in his first statement to the House of Commons,
+    he called ... and said ...' (the speech hangs from the verb, or from the verb it is conjoined to)."""
+    heads = [verb, verb.head] if verb.dep_ == "conj" else [verb]
+    return [g for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in {"in", "during"}
+            for n in p.children if n.dep_ == "pobj" and n.lemma_ in SPEECH_NOUNS
+            for c in n.children if c.dep_ == "prep" and c.lower_ in {"to", "before"}
+            for g in c.children if g.dep_ == "pobj"]
+
+
 def _said_to_an_assembly(drafts: list[Draft], tracker: Tracker, year: int) -> None:
     """'May tells the Commons that ...', 'told MPs on Monday': a remark to a parliament was made where it
     sits: the city a landmark names ('the Commons': London), else the speaker's country's capital."""
@@ -866,8 +876,9 @@ def _said_to_an_assembly(drafts: list[Draft], tracker: Tracker, year: int) -> No
         for m in d.mentions:
             heard = [c for c in m.trigger.children if c.dep_ in {"dobj", "dative"}] + [
                 g for c in m.trigger.children if c.dep_ == "prep" and c.lower_ in {"to", "before"}
-                for g in c.children if g.dep_ == "pobj"]
-            house = next((h for h in heard if h.lower_ in ASSEMBLY_WORDS or h.lemma_.lower() in ASSEMBLY_WORDS), None)
+                for g in c.children if g.dep_ == "pobj"] + _addressed(m.trigger)
+            house = next((h for h in heard if h.lower_ in ASSEMBLY_WORDS or h.lemma_.lower() in ASSEMBLY_WORDS
+                          or any(x.lower_ in ASSEMBLY_WORDS for x in h.subtree if x.dep_ == "pobj")), None)
             if house is None:
                 continue
             party = country_of(tracker, d.participants[0], year)

@@ -40,7 +40,7 @@ from bot.extract.people import (
     title_before_name,
     title_beside_name,
 )
-from bot.extract.places import capital_phrase, locative, place_named
+from bot.extract.places import SPEECH_NOUNS, capital_phrase, locative, place_named
 from bot.extract.timex import Tense, Timex, interval, normalize, number
 from bot.extract.triggers import (
     END_VERBS,
@@ -1601,6 +1601,9 @@ def _where_speaking(verb: Token, places: list[tuple[Token, str]]) -> str | None:
     if verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG" and verb.head.pos_ == "VERB":
         # "at an event at the palace, the president extended the halt, saying ...": where he was saying it
         clauses += [c for c in verb.head.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} and c.i < verb.i]
+        # "read out a statement in the Cuban capital saying ...": where the text it reads out was read
+        clauses += [c for o in verb.head.children if o.dep_ == "dobj" and o.lemma_ in SPEECH_NOUNS
+                    for c in o.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} and c.i < verb.i]
     return next((loc for root, loc in places for c in clauses if c.left_edge.i <= root.i <= c.right_edge.i), None)
 
 
