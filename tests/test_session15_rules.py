@@ -176,3 +176,13 @@ def test_a_remark_in_a_statement_to_the_commons_was_made_in_london(brexit) -> No
             "called the withdrawal agreement unacceptable and said any new deal would have to abolish the backstop.")
     said = [e for e in _events(brexit, text, "2019-08-02") if e.type == "statement"]
     assert said and all(e.location == "London" for e in said), said
+
+
+def test_a_speaker_whose_name_ends_in_he_is_named_not_a_pronoun(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the parse takes the "He" of "Liu He" for a pronoun subject
+    text = "Vice Premier Liu He said on Friday that the two sides had agreed to continue their consultations in Beijing."
+    events = _events(uschina, text, "2019-05-11")
+    assert [e.participants for e in events if e.type == "statement"] == [["Liu He"]]
+    # and the speaker is one of "the two sides" that will go on talking
+    talks = [e for e in events if e.type in {"talks", "meeting"}]
+    assert talks and all(e.participants == ["Liu He"] and e.location == "Beijing" for e in talks), talks

@@ -1628,20 +1628,30 @@ def _attach_people(art: _Article, s: _Sentence) -> None:
 
 
 def _he_who_said(s: _Sentence, tok: Token, m: Mention) -> None:
-    """'Mnuchin said he would probably go to Beijing', 'Raab said he would meet Barnier': the 'he' of a
-    clause a speaker says is the speaker, who is at the meeting or on the trip."""
+    """'Mnuchin said he would probably go to Beijing', 'Raab said he would meet Barnier', 'Liu said the two
+    sides had agreed to continue their consultations in Beijing': the 'he' (or 'we', or 'the two sides') of a
+    clause a speaker says is (or holds) the speaker, who is at the meeting or on the trip."""
     if m.participants or m.type not in MEETING_TYPES:
         return
     verb = anchor_of(tok)
-    if not any(c.dep_ == "nsubj" and c.lower_ in {"he", "she"} for c in verb.children):
+    subj_of = verb
+    while not any(c.dep_ == "nsubj" for c in subj_of.children) and subj_of.dep_ == "xcomp":
+        subj_of = subj_of.head  # "agreed to continue their consultations": who agreed goes on
+    if not any(c.dep_ == "nsubj" and (c.lower_ in {"he", "she", "we"} or _both_sides(c)) for c in subj_of.children):
         return
-    head = verb
+    head = subj_of
     while head.dep_ in {"ccomp", "conj", "xcomp"} and head.head.i != head.i:
         head = head.head
         said = s.made.get(head.i)
         if said is not None and said.type == "statement":
             m.participants = list(said.participants)
             return
+
+
+def _both_sides(tok: Token) -> bool:
+    """'the two sides', 'both sides', 'the two delegations': the speaker's side among them."""
+    return tok.lemma_ in {"side", "delegation", "team", "country", "government"} and tok.tag_ == "NNS" and any(
+        c.lower_ in {"two", "both"} for c in tok.children)
 
 
 def _one_meeting_each(art: _Article, s: _Sentence) -> None:
@@ -1747,11 +1757,11 @@ def _speaker(s: _Sentence, tok: Token) -> list[str]:
     """The person a statement verb's subject names: 'Japan, he told reporters, must ...' is the person
     named just before him; 'Its leader, Arlene Foster, said' the person in apposition to the subject."""
     for speaker in statement_subjects(tok):  # "The delegation left, said Ivanov": the one naming a person
-        if speaker.lower_ in {"he", "she"}:
-            return [s.pronoun_person[0]] if s.pronoun_person else []
         named = [name for r, name in s.persons if r.i == speaker.i or r.head.i == speaker.i][:1]
         if named:
-            return named
+            return named  # first: "Vice Premier Liu He said", whose "He" the parse takes for a pronoun
+        if speaker.lower_ in {"he", "she"}:
+            return [s.pronoun_person[0]] if s.pronoun_person else []
     return []
 
 
