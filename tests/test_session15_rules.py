@@ -186,3 +186,11 @@ def test_a_speaker_whose_name_ends_in_he_is_named_not_a_pronoun(uschina) -> None
     # and the speaker is one of "the two sides" that will go on talking
     talks = [e for e in events if e.type in {"talks", "meeting"}]
     assert talks and all(e.participants == ["Liu He"] and e.location == "Beijing" for e in talks), talks
+
+
+def test_discussions_continued_on_a_day_are_a_sitting(brexit) -> None:  # type: ignore[no-untyped-def]
+    text = "Barclay and Barnier will continue the discussion in Brussels on Friday, officials said."
+    got = _kinds(brexit, text, "2019-09-17")
+    assert [k[1:] for k in got] == [("scheduled", "2019-09-20", "Brussels")], got
+    # the guard: a discussion about something is no sitting
+    assert not _kinds(brexit, "The discussion about the backstop dominated the day in Brussels.", "2019-09-17")

@@ -690,6 +690,10 @@ def _both_sides_put_out(paper: Token) -> bool:
 DECLARING_VERBS = {"announce", "declare", "order", "observe", "call", "proclaim", "offer", "extend"}
 
 
+# What is done with discussions that makes them a sitting ('continue the discussion in Brussels on Friday')
+SITTING_DISCUSSION = {"continue", "resume", "hold", "open", "begin", "start", "conclude", "end", "wrap", "restart"}
+
+
 def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | None = None) -> bool:
     """Whether a match in this sentence is an event of its label ('meeting the goal' is not a meeting).
     `lemmas`: the sentence's (`sentence_lemmas`), when the caller has them already."""
@@ -784,6 +788,11 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
                     for c in tok.children if c.dep_ in {"dobj", "npadvmod"})
         return timed and (any(c.dep_ == "prep" and c.lower_ == "with" and any(
             t.ent_type_ == "PERSON" for t in c.subtree) for c in tok.children) or _delegations_do(tok))
+    if label == "talks" and tok.lower_ in {"discussion", "discussions"}:
+        # "will continue the discussion in Brussels on Friday", "the discussions resumed": a sitting held,
+        # not "the discussion about the backstop"
+        return tok.dep_ == "dobj" and tok.head.lemma_ in SITTING_DISCUSSION or (
+            tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.lemma_ in SITTING_DISCUSSION)
     if label == "talks" and tok.lemma_ == "return":
         # "the delegations go home for consultations and return to Havana in June": the sides back at the
         # table (the subject may be the first verb's, 'go home ... and return'); not "Kerry returned to Washington"
