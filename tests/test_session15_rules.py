@@ -194,3 +194,30 @@ def test_discussions_continued_on_a_day_are_a_sitting(brexit) -> None:  # type: 
     assert [k[1:] for k in got] == [("scheduled", "2019-09-20", "Brussels")], got
     # the guard: a discussion about something is no sitting
     assert not _kinds(brexit, "The discussion about the backstop dominated the day in Brussels.", "2019-09-17")
+
+
+DIGEST = """The Morning Brief: a nuclear framework, a storm in Texas, a new coach
+
+Thursday, April 2, 2015. Three stories to start your day.
+
+1. Iran talks near a framework in Lausanne
+
+Negotiators from Iran and the six powers worked through the night in Lausanne on Tuesday to settle the outline of a nuclear agreement.
+
+Zarif told reporters that most of the text was now agreed but that sanctions remained the hardest point.
+
+2. A storm crosses Texas
+
+Heavy rain flooded roads around Houston, and schools closed for the day.
+
+3. A new coach for the national team
+
+The football federation named its new coach after a month of talks with three candidates.
+"""
+
+
+def test_a_digest_items_remark_is_of_the_day_its_item_tells(iran) -> None:  # type: ignore[no-untyped-def]
+    # the digest's date line is the day of publication; the item tells of Tuesday
+    said = [e for e in _events(iran, DIGEST, "2015-04-02") if e.type == "statement"]
+    assert [(e.participants, e.date.value if e.date else None) for e in said] == [
+        (["Mohammad Javad Zarif"], "2015-03-31")]

@@ -1151,12 +1151,15 @@ def _attribution_in(attrs: list[str], published: date) -> Timex | None:
     return None
 
 
-def _news_day(doc: Doc, text: str, published: date) -> Timex | None:
+def _news_day(doc: Doc, text: str, published: date, body: list[tuple[int, int]] | None = None) -> Timex | None:
     """The day the article's lead tells of ('met in Geneva on Thursday'): the first day its first three
     body paragraphs name (a lead may tell what happened and the next paragraph when), when it is one of
-    the three days before publication or that day."""
-    paras = paragraphs_of(text)
-    body = paras[1:] if has_headline(text) and len(paras) > 1 else paras
+    the three days before publication or that day. `body`: the paragraphs to read (a digest item's)."""
+    if body is None:
+        paras = paragraphs_of(text)
+        body = paras[1:] if has_headline(text) and len(paras) > 1 else paras
+    if not body:
+        return None
     lead = doc.char_span(body[0][0], body[min(2, len(body) - 1)][1], alignment_mode="expand")
     masked = datelines(text)
     for ent in lead.ents if lead is not None else []:
@@ -1353,6 +1356,9 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
     text = doc.text  # built once: Doc.text joins every token each time it is read
     para_attr = {i: attributions(text[a:b]) for i, (a, b) in enumerate(paragraphs_of(text))}
     news = _news_day(doc, text, published)
+    # a digest's items each tell their own news ("1. Britain and the EU settle the terms ... on Monday")
+    item_news = [(a, end, _news_day(doc, text, published, [p for p in paragraphs_of(text) if b <= p[0] < end]))
+                 for a, b, end in digest_items(text, paragraphs_of(text))]
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)
@@ -1368,7 +1374,8 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
         if d.type == "statement" and d.timex is None:
             # undated remarks: the report's date (the attribution), else the day the lead tells of when
             # told in the past tense ("Ivanov told reporters"), else the day of publication
-            told_past = news if d.mentions[0].tense == "past" else None
+            lead_news = next((n for a, end, n in item_news if a <= d.mentions[0].trigger.idx < end), news)
+            told_past = lead_news if d.mentions[0].tense == "past" else None
             met = _speaker_met(d, mentions)
             if met is not None and d.location is None:
                 d.location = met.location
