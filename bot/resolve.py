@@ -269,6 +269,23 @@ def _held_before_told(known: KnownEvent, new: ExtractedEvent, published: datetim
     return bool(span and span[1] < published.date() - timedelta(days=TOLD_AGAIN_DAYS))
 
 
+# How far apart the dates of one summit still to come may be told: summits are rare, a week is one summit
+SUMMIT_DAYS_APART = 7
+
+
+def _summit_days_apart(known: KnownEvent, new: ExtractedEvent) -> bool:
+    """A summit still to come at a place, and one still to come there told a few days off: the same summit,
+    its date told better ('next week' ... 'on October 17 and 18')."""
+    if not (known.type == new.type == "summit" and et.is_open(known.type, known.status)
+            and new.status in et.OPEN_STATUSES):
+        return False
+    ks, ns = _span(known.date_value), _span(new.date.value if new.date else None)
+    if not ks or not ns:
+        return False
+    gap = (ns[0] - ks[1]).days if ns[0] > ks[1] else (ks[0] - ns[1]).days
+    return 0 < gap <= SUMMIT_DAYS_APART
+
+
 def _held_before_it_was_to_come(known: KnownEvent, new: ExtractedEvent) -> bool:
     """A meeting known as still to come when an article was written is not one held and over days before
     that article: "the round of May 9 and 10" is not the trip to Beijing Mnuchin spoke of on May 15."""
@@ -312,6 +329,8 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
     if dates == "apart":
         if place == "same" and _slipped(known, new, within):
             return 1.5  # "to open in Vienna on March 17" ... "opened in Vienna on Tuesday, March 18": held a day late
+        if place == "same" and _summit_days_apart(known, new):
+            return 1.0  # "a summit in Brussels next week" ... "EU leaders meet in Brussels on October 17 and 18"
         # a date moved: same kind of event, same place, same people, and it had not happened yet
         movable = et.is_open(known.type, known.status)
         if movable and place in {"same", "open"} and people and new.status in et.OPEN_STATUSES:

@@ -349,3 +349,14 @@ def test_a_round_set_for_a_day_and_held_a_day_late_in_the_same_place_is_that_rou
     # the guard: three weeks later it is another round
     later = ev(type_="talks", status="held", date="2014-04-07/2014-04-09", location="Vienna", participants=())
     assert resolve(later, [set_for], published=datetime(2014, 4, 10, tzinfo=UTC), within=WITHIN).event_id is None
+
+
+def test_a_summit_to_come_told_a_few_days_off_is_the_same_summit() -> None:
+    # "a summit in Brussels next week" ... "EU leaders meet in Brussels on October 17 and 18"
+    vague = known(type="summit", status="proposed", date_value="2019-W41", location="Brussels", participants=set())
+    told = ev(type_="summit", status="scheduled", date="2019-10-17/2019-10-18", location="Brussels", participants=())
+    update = resolve(told, [vague], published=datetime(2019, 10, 11, tzinfo=UTC), within=WITHIN)
+    assert update.event_id == 1 and ("date", "2019-W41", "2019-10-17/2019-10-18") in update.changes
+    # the guard: a month off is another summit
+    later = ev(type_="summit", status="scheduled", date="2019-12-12/2019-12-13", location="Brussels", participants=())
+    assert resolve(later, [vague], published=datetime(2019, 10, 11, tzinfo=UTC), within=WITHIN).event_id is None
