@@ -221,3 +221,11 @@ def test_a_digest_items_remark_is_of_the_day_its_item_tells(iran) -> None:  # ty
     said = [e for e in _events(iran, DIGEST, "2015-04-02") if e.type == "statement"]
     assert [(e.participants, e.date.value if e.date else None) for e in said] == [
         (["Mohammad Javad Zarif"], "2015-03-31")]
+
+
+def test_freezing_a_nuclear_programme_is_no_suspension_of_the_talks(iran) -> None:  # type: ignore[no-untyped-def]
+    text = "The interim deal takes effect on January 20, freezing parts of the nuclear program for six months."
+    assert not [k for k in _kinds(iran, text, "2013-12-01") if k[0] == "suspension"]
+    # the guard: the talks frozen are
+    text = "Iran froze the talks with the six powers on Thursday over new sanctions."
+    assert [k[:2] for k in _kinds(iran, text, "2013-12-14") if k[0] == "suspension"] == [("suspension", "in_effect")]

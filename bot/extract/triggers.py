@@ -21,7 +21,7 @@ PATTERNS = Path(__file__).parent / "patterns"
 PHRASE = "t"  # a tracker phrase's match key: "talks|t0"
 TREATY_WORDS = {"treaty", "accord", "agreement", "settlement", "deal", "conclude", "sign", "resolve",
                 "solution", "resolution", "breakthrough", "pact", "finalization", "finalize"}
-SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity", "program", "programme",
+SUSPENDABLE = {"talk", "talks", "negotiation", "dialogue", "exchange", "trip", "activity",
                "consultation", "cooperation", "process"}
 GOAL_WORDS = {"deadline", "target", "goal", "demand", "need", "expectation", "requirement", "condition", "criterion",
               "date", "timetable", "obligation", "commitment"}
