@@ -52,6 +52,9 @@ class ExtractedEvent:
     # talks', 'agreed to stay in close contact'): recorded, but the meeting or deadline it arranges carries
     # the news, so it alerts nothing by itself (bot/ingest.py).
     arrangement: bool = False
+    # Told as a call ('spoke by telephone on Saturday'): a meeting held nowhere, never one the tracker knows
+    # at a place (bot/resolve.py match_score)
+    remote: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

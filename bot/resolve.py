@@ -317,6 +317,8 @@ def match_score(known: KnownEvent, new: ExtractedEvent, within: dict[str, tuple[
         ks, ns = _span(known.date_value), _span(new.date.value)
         if ks and ns and (ks[1] < ns[0] or ns[1] < ks[0]):
             return 0.0  # the cheap common case first: an agreement or deadline of another date
+    if new.remote and known.location is not None and et.is_meeting(known.type):
+        return 0.0  # "Liu spoke to Mnuchin by telephone on Saturday" is not his visit to Washington
     if len(known.parties) > 1 and len(new.parties) > 1 and not (known.parties & set(new.parties)):
         return 0.0  # two different pairs of parties; one party named by each side says little ("China's")
     place = _place_relation(known.location, new.location, within)

@@ -360,3 +360,16 @@ def test_a_summit_to_come_told_a_few_days_off_is_the_same_summit() -> None:
     # the guard: a month off is another summit
     later = ev(type_="summit", status="scheduled", date="2019-12-12/2019-12-13", location="Brussels", participants=())
     assert resolve(later, [vague], published=datetime(2019, 10, 11, tzinfo=UTC), within=WITHIN).event_id is None
+
+
+def test_a_call_is_not_a_visit_the_tracker_knows_at_a_place() -> None:
+    # "on Saturday, March 24, Liu spoke to Mnuchin by telephone" is not Liu's visit to Washington
+    visit = known(type="visit", status="held", date_value=None, location="Washington",
+                  participants={"Liu He", "Steven Mnuchin"})
+    call = ev(type_="meeting", status="held", date="2018-03-24", location=None, participants=("Liu He", "Steven Mnuchin"))
+    call.remote = True
+    assert resolve(call, [visit], published=datetime(2018, 4, 5, tzinfo=UTC), within=WITHIN).event_id is None
+    # the guard: the call told again is the call
+    known_call = known(type="meeting", status="held", date_value="2018-03-24", location=None,
+                       participants={"Liu He", "Steven Mnuchin"})
+    assert resolve(call, [known_call], published=datetime(2018, 4, 5, tzinfo=UTC), within=WITHIN).event_id == 1

@@ -229,3 +229,13 @@ def test_freezing_a_nuclear_programme_is_no_suspension_of_the_talks(iran) -> Non
     # the guard: the talks frozen are
     text = "Iran froze the talks with the six powers on Thursday over new sanctions."
     assert [k[:2] for k in _kinds(iran, text, "2013-12-14") if k[0] == "suspension"] == [("suspension", "in_effect")]
+
+
+def test_a_call_is_told_as_remote(uschina) -> None:  # type: ignore[no-untyped-def]
+    calls = [e for e in _events(uschina, "President Donald Trump and President Xi Jinping spoke by telephone on Tuesday.",
+                                "2018-05-10") if e.type != "statement"]
+    assert calls and all(e.remote and e.location is None for e in calls)
+    # the guard: talks at a place are not remote
+    met = [e for e in _events(uschina, "Liu He met Steven Mnuchin in Washington on Tuesday.", "2018-05-10")
+           if e.type != "statement"]
+    assert met and not any(e.remote for e in met)

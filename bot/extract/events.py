@@ -1460,6 +1460,7 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
                 confidence=min(0.95, 0.4 + 0.15 * filled + 0.05 * min(len(d.mentions), 3)),
                 moved_from=_moved_from(d),
                 arrangement=_an_arrangement(d),
+                remote=_a_call(d),
             )
         )
     return events
