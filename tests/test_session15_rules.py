@@ -239,3 +239,9 @@ def test_a_call_is_told_as_remote(uschina) -> None:  # type: ignore[no-untyped-d
     met = [e for e in _events(uschina, "Liu He met Steven Mnuchin in Washington on Tuesday.", "2018-05-10")
            if e.type != "statement"]
     assert met and not any(e.remote for e in met)
+
+
+def test_according_to_an_agency_is_no_place(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = "According to Xinhua, Liu told him the investigation broke trade rules and that China was ready to defend itself."
+    said = [e for e in _events(uschina, text, "2018-03-26") if e.type == "statement"]
+    assert said and all(e.location is None for e in said), said

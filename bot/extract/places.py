@@ -50,6 +50,8 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     head = root.head
     if root.dep_ == "dobj" and head.lemma_ in {"visit", "tour"}:
         return name  # "Putin visited Tokyo in September", "Kono will visit Moscow"
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
+        return None  # "according to Xinhua", "according to Tehran": who tells it, not where
     if root.dep_ == "pobj" and head.lower_ == "on" and tracker.party_for(ent.text) is not None:
         return None  # "called on Britain to move", "tariffs on China": a side acted on, never where it happened
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
