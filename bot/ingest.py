@@ -265,10 +265,11 @@ def _store_events(
     matched: set[int] = set()
     created: list[KnownEvent] = []
     for ev in implied_resumptions(fold_deadline_moves(events, published)):
-        candidates = [k for k in known.candidates(ev) if k.id not in matched]
+        offered = known.candidates(ev)
+        candidates = [k for k in offered if k.id not in matched]
         update = resolve(ev, candidates, published=repo.as_utc(published), within=within, read_until=read_until,
                          leaders=leaders)
-        twin = _told_twice(ev, [k for k in known.candidates(ev) if k.id in matched]) \
+        twin = _told_twice(ev, [k for k in offered if k.id in matched]) \
             if update.event_id is None and not update.skip else None
         if twin is not None:  # the extractor kept two tellings of one happening apart: the second adds nothing new
             update = resolve(ev, [twin], published=repo.as_utc(published), within=within, read_until=read_until,

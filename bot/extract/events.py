@@ -1354,11 +1354,12 @@ def events_from_doc(doc: Doc, *, published: date, tracker: Tracker, matcher: Tri
         else:
             _merge(target, group)
     text = doc.text  # built once: Doc.text joins every token each time it is read
-    para_attr = {i: attributions(text[a:b]) for i, (a, b) in enumerate(paragraphs_of(text))}
+    paras = paragraphs_of(text)
+    para_attr = {i: attributions(text[a:b]) for i, (a, b) in enumerate(paras)}
     news = _news_day(doc, text, published)
     # a digest's items each tell their own news ("1. Britain and the EU settle the terms ... on Monday")
-    item_news = [(a, end, _news_day(doc, text, published, [p for p in paragraphs_of(text) if b <= p[0] < end]))
-                 for a, b, end in digest_items(text, paragraphs_of(text))]
+    item_news = [(a, end, _news_day(doc, text, published, [p for p in paras if b <= p[0] < end]))
+                 for a, b, end in digest_items(text, paras)]
     for d in drafts:
         if d.type == "suspension" and d.timex is None:
             d.timex = _attribution_date(d, para_attr, published)

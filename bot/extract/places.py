@@ -13,11 +13,12 @@ from spacy.tokens import Span, Token
 from bot.tracker import Place, Tracker
 
 LOCATIVE = {"in", "at", "to", "near", "outside", "inside", "on"}
-EVENT_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum",
-               # "the Geneva deal", "the Krasnoyarsk pledge": where it was made
-               "deal", "agreement", "accord", "pact", "declaration", "pledge"}
-# What is made rather than held: a document named after a place ("the Tokyo Declaration") was made there once
+# What is held somewhere: "the Brunei summit", "the Munich Security Conference"
+GATHERING_NOUNS = {"summit", "talk", "talks", "meeting", "visit", "negotiation", "round", "conference", "trip", "forum"}
+# What is made rather than held: "the Geneva deal" was made there; a document named after a place ("the Tokyo
+# Declaration") was made there once, and names no place of today's events
 DOCUMENT_NOUNS = {"deal", "agreement", "accord", "pact", "declaration", "pledge"}
+EVENT_NOUNS = GATHERING_NOUNS | DOCUMENT_NOUNS
 VENUE_NOUNS = {"hotel", "palace", "residence", "embassy", "guesthouse", "villa", "resort", "chancellery", "hall",
                "centre", "center", "headquarters", "office", "ministry"}
 SPEECH_NOUNS = {"address", "speech", "broadcast", "statement", "remark", "briefing", "speak"}
@@ -73,7 +74,7 @@ def locative(ent: Span, tracker: Tracker) -> str | None:
     named = head
     while root.dep_ == "compound" and named.dep_ == "compound" and named.head.i > named.i:
         named = named.head  # "the Munich Security Conference": the gathering the name's words build up to
-    gathering = named.lemma_.lower() in EVENT_NOUNS - DOCUMENT_NOUNS  # a named gathering; not "the 1993 Tokyo Declaration"
+    gathering = named.lemma_.lower() in GATHERING_NOUNS  # a named gathering; not "the 1993 Tokyo Declaration"
     if root.dep_ in {"compound", "nmod", "amod"} and (head.lemma_ in EVENT_NOUNS or gathering):
         # "the Brunei summit", "a White House news conference", "the Tokyo talks" (a party's capital is
         # a city too); not "the Japan summit"

@@ -791,8 +791,7 @@ def keep_trigger(label: str, tok: Token, sent: Span, lemmas: frozenset[str] | No
     if label == "talks" and tok.lower_ in {"discussion", "discussions"}:
         # "will continue the discussion in Brussels on Friday", "the discussions resumed": a sitting held,
         # not "the discussion about the backstop"
-        return tok.dep_ == "dobj" and tok.head.lemma_ in SITTING_DISCUSSION or (
-            tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.lemma_ in SITTING_DISCUSSION)
+        return tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.lemma_ in SITTING_DISCUSSION
     if label == "talks" and tok.lemma_ == "return":
         # "the delegations go home for consultations and return to Havana in June": the sides back at the
         # table (the subject may be the first verb's, 'go home ... and return'); not "Kerry returned to Washington"
