@@ -72,7 +72,8 @@ def main() -> int:
         j = ev.to_json()
         d = j.get("date") or {}
         print(f"{j['type']:10} {j.get('status')!s:10} {d.get('value')!s:14} @ {j.get('location')!s:14} "
-              f"[{', '.join(j.get('participants') or [])}]")
+              f"[{', '.join(j.get('participants') or [])}]"
+              + "".join(f" ({flag})" for flag in ("arrangement", "remote", "implied") if getattr(ev, flag, False)))
         for e in j.get("evidence") or []:
             print(f"      > {e.get('sentence', '')[:200]}")
     return 0

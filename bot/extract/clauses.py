@@ -167,9 +167,30 @@ def obliged(verb: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
+def _plan_told_past(root: Token) -> bool:
+    """'The plan to sign it at the summit in November fell through', 'the idea was to meet in March': the
+    date's verb is an infinitive qualifying a noun whose own clause is past. The plan lay ahead of its
+    making, not of the report: its date is the nearest one, either side."""
+    verb = next((a for a in root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    if verb is None:
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.tag_ != "VB":
+        return False
+    if verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_ == "be" and verb.head.tag_ == "VBD":
+        # "the plan then was for Trump and Xi to sign it there in mid-November"
+        return any(c.dep_ == "nsubj" and c.lemma_ in st.PLAN_NOUNS for c in verb.head.children)
+    if verb.dep_ != "acl":
+        return False
+    noun = verb.head
+    clause = noun.head if noun.dep_ in {"nsubj", "nsubjpass"} else None
+    return clause is not None and clause.pos_ in {"VERB", "AUX"} and clause.tag_ == "VBD"
+
+
 def date_tense(root: Token) -> Tense | Literal["any"] | None:
     """The tense of the verb a date hangs from: 'planned for April 16' looks ahead even when the
     sentence around it is past ('... has been postponed')."""
+    if _plan_told_past(root):
+        return "any"
     tok = root
     for _ in range(3):
         if tok.head.i == tok.i:

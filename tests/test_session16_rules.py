@@ -1,0 +1,28 @@
+"""Rules found through the dev split in session 16 (issue 9). Each text is written for its test."""
+
+from __future__ import annotations
+
+from tests.extracting import events_of as _events
+
+
+def _dated(extractor, text: str, published: str, kind: str) -> list[str | None]:  # type: ignore[no-untyped-def]
+    return [e.date.value if e.date else None for e in _events(extractor, text, published) if e.type == kind]
+
+
+def test_a_plan_that_fell_through_is_dated_to_the_nearest_month(uschina) -> None:  # type: ignore[no-untyped-def]
+    # "to sign it ... in November" looks ahead of the planning, not of the report: told in January, the
+    # November is the one just gone, not the next
+    text = "The plan to sign the agreement at the regional summit in Chile in November fell through when Chile cancelled it."
+    assert _dated(uschina, text, "2020-01-16", "summit") == ["2019-11"]
+
+
+def test_a_plan_that_was_is_dated_to_the_nearest_month(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("The plan then was for the two presidents to sign the text at the regional summit in Santiago in "
+            "mid-November, but Chile called off the summit because of street protests.")
+    assert _dated(uschina, text, "2019-12-13", "summit") == ["2019-11"]
+
+
+def test_a_plan_still_standing_looks_ahead(uschina) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a plan told in the present is still to come, the next November
+    text = "The plan is for the two presidents to sign the text at the regional summit in Santiago in November."
+    assert _dated(uschina, text, "2019-12-13", "summit") == ["2020-11"]
