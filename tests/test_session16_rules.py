@@ -26,3 +26,22 @@ def test_a_plan_still_standing_looks_ahead(uschina) -> None:  # type: ignore[no-
     # the guard: a plan told in the present is still to come, the next November
     text = "The plan is for the two presidents to sign the text at the regional summit in Santiago in November."
     assert _dated(uschina, text, "2019-12-13", "summit") == ["2020-11"]
+
+
+def test_talks_told_before_a_dated_act_end_on_its_day(uschina) -> None:  # type: ignore[no-untyped-def]
+    text = ("On Oct. 11, after two days of talks in Washington with the vice premier, the president announced "
+            "in the Oval Office that the two sides had reached the first phase of a deal.")
+    assert _dated(uschina, text, "2019-11-27", "talks") == ["2019-10-10/2019-10-11"]
+
+
+def test_days_of_talks_before_an_accord_was_reached(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("The accord, reached in Vienna on July 14 after 18 days of talks at a palace hotel, cleared its "
+            "first hurdle at the Security Council this week.")
+    assert _dated(iran, text, "2015-07-20", "talks") == ["2015-06-27/2015-07-14"]
+
+
+def test_days_of_talks_before_an_act_still_to_come_are_not_dated_by_it(iran) -> None:  # type: ignore[no-untyped-def]
+    # the guard: a day still ahead of the report is no day the talks ended on
+    text = "The ministers will announce the result on July 14 after 18 days of talks at a palace hotel in Vienna."
+    got = _dated(iran, text, "2015-07-10", "talks")
+    assert got and not any(d and d.endswith("-07-14") for d in got), got

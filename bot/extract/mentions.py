@@ -1358,9 +1358,32 @@ def _date_from_stretch(art: _Article, s: _Sentence) -> None:
         if label not in MEETING_TYPES or (days := _stretch_days(tok)) is None:
             continue
         m.days = days
-        if m.timex is not None and m.timex.granularity == "day" and m.timex.value:
+        if m.timex is None and (ended := _day_it_led_to(art, s, tok)) is not None:
+            m.timex = stretch_back(ended, days)
+        elif m.timex is not None and m.timex.granularity == "day" and m.timex.value:
             ahead = date.fromisoformat(m.timex.value) > art.published
             m.timex = stretch_back(m.timex, days, forward=m.opened or ahead)
+
+
+def _day_it_led_to(art: _Article, s: _Sentence, tok: Token) -> Timex | None:
+    """'On Oct. 11, after two days of talks, Trump announced ...', 'the accord, reached on July 14 after 18
+    days of talks': talks told as what came before a dated act ended on its day (the day the verb the
+    'after' phrase hangs from is told on, a day already past)."""
+    unit = tok.head.head  # "days" of "two days of talks"
+    if unit.dep_ != "pobj" or unit.head.lower_ != "after" or unit.head.head.pos_ not in {"VERB", "AUX"}:
+        return None
+    verb = unit.head.head
+    for ent in s.ents:
+        root = ent.root
+        on_verb = (root.dep_ == "pobj" and root.head.lower_ == "on" and root.head.head.i == verb.i) \
+            or (root.dep_ == "npadvmod" and root.head.i == verb.i)
+        if ent.label_ != "DATE" or not on_verb:
+            continue
+        # the nearest such day; one still ahead of the report is refused
+        day = s.weekdays.get(ent.start) or normalize(ent.text, anchor=art.published, tense=None)
+        if day is not None and day.granularity == "day" and day.value and date.fromisoformat(day.value) <= art.published:
+            return day
+    return None
 
 
 def stretch_back(day: Timex, days: int, *, forward: bool = False) -> Timex:
