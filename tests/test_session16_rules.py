@@ -45,3 +45,9 @@ def test_days_of_talks_before_an_act_still_to_come_are_not_dated_by_it(iran) -> 
     text = "The ministers will announce the result on July 14 after 18 days of talks at a palace hotel in Vienna."
     got = _dated(iran, text, "2015-07-10", "talks")
     assert got and not any(d and d.endswith("-07-14") for d in got), got
+
+
+def test_a_meetings_own_clause_dates_it_before_another_clauses_date(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("It was the latest of a run of encounters this year: the two ministers met in Munich in early "
+            "February, on the fringes of the security conference.")
+    assert _dated(iran, text, "2015-03-06", "meeting") == ["2015-02"]

@@ -875,11 +875,15 @@ LIMIT_PREPS = {"until", "till", "through", "to", "by", "than"}
 UNTIL_PREPS = {"until", "till", "through"}
 
 
-def _deadline_rank(art: _Article, s: _Sentence, ent: Span, t: int | None) -> int:
+def _date_rank(art: _Article, s: _Sentence, ent: Span, t: int | None) -> int:
     """How surely a date is a deadline trigger's own: one holding the trigger ('exit day, March 29'),
     the object of 'until', 'to', 'by', then a date after a verb trigger ('run out at the start of
     March'), then the rest ('Counted from Saturday, the 90 days run out ...'; 'extended on October 13
-    to December 31'). 0 for other triggers' dates."""
+    to December 31'). A meeting verb's own clause's dates before another clause's; 0 for other triggers'
+    dates."""
+    if t is not None and s.by_label[t] in MEETING_TYPES and art.doc[t].pos_ == "VERB":
+        # "It was the latest of a run of encounters this year: the two met in Munich in early February"
+        return 0 if _in_own_clause(art.doc[t], ent.root) else 1
     if t is None or s.by_label[t] != "deadline":
         return 0
     root = ent.root
@@ -930,10 +934,10 @@ def _moved_to(root: Token) -> bool:
 def _date_from_entities(art: _Article, s: _Sentence) -> None:
     """Pass: each DATE entity (not a citation's) dates the trigger it belongs to, normalised with the
     tense of the verb it hangs from; dates no trigger holds are kept as `unassigned`. A deadline takes
-    its surest date first (`_deadline_rank`)."""
+    its surest date first (`_date_rank`)."""
     found = [(ent, root, _date_trigger(art, s, ent, root)) for ent, root in s.dates
              if not in_attribution(ent, art.layout.text)]
-    found.sort(key=lambda x: _deadline_rank(art, s, x[0], x[2]))  # stable: text order otherwise
+    found.sort(key=lambda x: _date_rank(art, s, x[0], x[2]))  # stable: text order otherwise
     for ent, root, t in found:
         if t is not None and s.made[t].timex is not None and s.by_label[t] in MEETING_TYPES:
             _widen_by_conjoined_day(art, s.made[t], root)
