@@ -51,3 +51,10 @@ def test_a_meetings_own_clause_dates_it_before_another_clauses_date(iran) -> Non
     text = ("It was the latest of a run of encounters this year: the two ministers met in Munich in early "
             "February, on the fringes of the security conference.")
     assert _dated(iran, text, "2015-03-06", "meeting") == ["2015-02"]
+
+
+def test_a_remark_said_as_much_on_a_day_is_of_that_day(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("Obama said as much himself on February 9, at a White House news conference with the "
+            "German chancellor: without a framework by the end of March he sees no point in a further extension.")
+    assert _dated(iran, text, "2015-02-21", "statement") == ["2015-02-09"]
+

@@ -1512,7 +1512,9 @@ REMARK_NOUNS = {"message", "statement", "interview", "speech", "address", "lette
 def in_what_was_said(verb: Token, tok: Token) -> bool:
     """Whether `tok` lies in the clause a statement verb reports (its ccomp, or the words after it)."""
     said = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}
-            and not (c.dep_ == "dobj" and verb.lemma_ in TELLING_VERBS)]  # "told a business conference in Brussels"
+            # "told a business conference in Brussels"; "said as much himself on February 9": a pronoun
+            # holds no words of what was said (a date the parser hangs on it is the saying's)
+            and not (c.dep_ == "dobj" and (verb.lemma_ in TELLING_VERBS or c.tag_ == "PRP"))]
     return any(c.left_edge.i <= tok.i <= c.right_edge.i for c in said)
 
 
