@@ -58,3 +58,17 @@ def test_a_remark_said_as_much_on_a_day_is_of_that_day(iran) -> None:  # type: i
             "German chancellor: without a framework by the end of March he sees no point in a further extension.")
     assert _dated(iran, text, "2015-02-21", "statement") == ["2015-02-09"]
 
+
+
+def test_two_days_the_model_splits_around_its_and_are_one_date(brexit) -> None:  # type: ignore[no-untyped-def]
+    # the model makes "October 17 and" one entity and "18" another
+    text = "EU leaders hold their next regular summit in Brussels on October 17 and 18, two weeks before the exit date."
+    assert _dated(brexit, text, "2019-10-05", "summit") == ["2019-10-17/2019-10-18"]
+
+
+def test_a_participle_dating_a_meeting_inside_its_month_is_that_meeting(iran) -> None:  # type: ignore[no-untyped-def]
+    text = ("In February the Iranian negotiator had called the first Almaty meeting, held on Feb. 26 and 27, a "
+            "positive step.")
+    got = [(e.date.value if e.date else None, e.location) for e in _events(iran, text, "2013-04-07")
+           if e.type in {"meeting", "talks"}]
+    assert got == [("2013-02-26/2013-02-27", "Almaty")], got

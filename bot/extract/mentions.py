@@ -99,7 +99,8 @@ def linked(a: Mention, b: Mention) -> bool:
     """Whether two triggers of one sentence describe one event: 'summit meeting', 'talks ... during
     a visit', 'Kono met with Putin during his stay'; not two events a copula compares."""
     ta, tb = a.trigger, b.trigger
-    if a.timex and b.timex and a.timex.value != b.timex.value and not (_days_hold(a, b) or _days_hold(b, a)):
+    if a.timex and b.timex and a.timex.value != b.timex.value and not (_days_hold(a, b) or _days_hold(b, a)) \
+            and not _told_closer(a, b):
         return False  # "agreed in Singapore ... on the basis of the 1956 declaration": two dates, two events
     if a.type == "suspension" or b.type == "suspension":
         # "pulling out of talks ... and ending visa-free trips": two suspensions
@@ -120,6 +121,16 @@ def linked(a: Mention, b: Mention) -> bool:
         if t.i == anchor.i:
             return True
     return False
+
+
+def _told_closer(a: Mention, b: Mention) -> bool:
+    """'the first Almaty meeting, held on Feb. 26 and 27' (in an article dated by 'In February'): a
+    participle on the event's noun dating it inside the noun's own date tells it more closely."""
+    ta, tb = a.trigger, b.trigger
+    if not (tb.head.i == ta.i and tb.dep_ == "acl" or ta.head.i == tb.i and ta.dep_ == "acl"):
+        return False
+    sa, sb = when(a), when(b)
+    return bool(sa and sb and (sa[0] <= sb[0] and sb[1] <= sa[1] or sb[0] <= sa[0] and sa[1] <= sb[1]))
 
 
 def _days_hold(a: Mention, b: Mention) -> bool:
@@ -562,6 +573,8 @@ def _days_of_one_sitting(art: _Article, prev: Span, gap: Span, ent: Span) -> boo
     """'on October 15 and 16', 'from Tuesday, May 15, to Saturday, May 19': two days the model makes two
     entities, told as the first and last of one sitting (two days in a row, or a week or two apart at most)."""
     words = [t.lower_ for t in gap if t.lower_ != ","]
+    if not words and len(prev) > 1 and prev[-1].lower_ in RANGE_JOINERS:
+        words, prev = [prev[-1].lower_], prev[:-1]  # "October 17 and" + "18": the model kept the joiner
     if len(gap) > 3 or len(words) != 1 or words[0] not in RANGE_JOINERS:
         return False
     return _one_sitting(art, _WEEKDAY_NAME.sub("", f"{prev.text} {words[0]} {ent.text}").replace(",", ""), words[0])
